@@ -1,0 +1,113 @@
+//! Keys (SPEC.md §3): a team member holds an X25519 key pair (to receive envelopes) and an
+//! Ed25519 key pair (to sign). Secrets zeroize on drop and never print.
+
+use ed25519_dalek::{Signer, SigningKey};
+use x25519_dalek::{PublicKey, StaticSecret};
+
+use crate::random32;
+
+/// A public X25519 key that envelopes can be sealed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecipientKey(pub [u8; 32]);
+
+/// An X25519 secret that opens envelopes sealed to its public half.
+pub struct Identity(StaticSecret);
+
+impl Identity {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(StaticSecret::from(bytes))
+    }
+
+    pub fn generate<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        Self::from_bytes(random32(rng))
+    }
+
+    pub fn recipient(&self) -> RecipientKey {
+        RecipientKey(PublicKey::from(&self.0).to_bytes())
+    }
+
+    pub(crate) fn secret(&self) -> &StaticSecret {
+        &self.0
+    }
+
+    pub(crate) fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Identity").field(&"[redacted]").finish()
+    }
+}
+
+/// The public half of a member's keys, as published in the team directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MemberPublicKey {
+    pub x25519: [u8; 32],
+    pub ed25519: [u8; 32],
+}
+
+impl MemberPublicKey {
+    pub fn recipient(&self) -> RecipientKey {
+        RecipientKey(self.x25519)
+    }
+
+    /// Checks an Ed25519 signature by this member (strict verification, RFC 8032 §5.1.7).
+    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&self.ed25519) else {
+            return false;
+        };
+        key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature))
+            .is_ok()
+    }
+}
+
+/// A member's secret keys. Lives only in a key file encrypted under the member's passphrase,
+/// and, once unlocked, in the memory of a trusted machine.
+pub struct MemberSecretKey {
+    identity: Identity,
+    signing: SigningKey,
+}
+
+impl MemberSecretKey {
+    pub fn generate<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        Self::from_seeds(random32(rng), random32(rng))
+    }
+
+    pub(crate) fn from_seeds(x25519: [u8; 32], ed25519: [u8; 32]) -> Self {
+        Self {
+            identity: Identity::from_bytes(x25519),
+            signing: SigningKey::from_bytes(&ed25519),
+        }
+    }
+
+    pub(crate) fn seeds(&self) -> ([u8; 32], [u8; 32]) {
+        (self.identity.to_bytes(), self.signing.to_bytes())
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    pub fn public(&self) -> MemberPublicKey {
+        MemberPublicKey {
+            x25519: self.identity.recipient().0,
+            ed25519: self.signing.verifying_key().to_bytes(),
+        }
+    }
+
+    /// Ed25519 signature over `message`.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+}
+
+impl std::fmt::Debug for MemberSecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberSecretKey")
+            .field("public", &self.public())
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}

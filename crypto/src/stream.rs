@@ -1,0 +1,283 @@
+//! Streaming seal and open (SPEC.md §5): the same envelope bytes as [`crate::seal`], produced
+//! and consumed in constant memory (one 64 KiB chunk at a time), for attachments of hundreds
+//! of MiB.
+//!
+//! A streaming reader releases each chunk as soon as it authenticates. Truncation is detected
+//! only at the end, so a caller MUST discard everything written if `open_stream` fails.
+
+use std::io::{Read, Write};
+
+use zeroize::Zeroizing;
+
+use crate::envelope::{
+    CHUNK_SIZE, FIXED_SIZE, PayloadCipher, TAG_SIZE, header_len, open_header, parse_fixed,
+    seal_header,
+};
+use crate::error::{OpenError, SealError};
+use crate::keys::{Identity, RecipientKey};
+use crate::pad;
+
+/// A failure while streaming.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("the input ended before the declared length")]
+    ShortInput,
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads until `buf` is full or the input ends; returns the bytes read.
+fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        let Some(rest) = buf.get_mut(n..) else { break };
+        match input.read(rest) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Seals exactly `len` bytes from `input` to `recipients`, writing the envelope to `output`.
+/// Returns the number of bytes written.
+pub fn seal_stream<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    recipients: &[RecipientKey],
+    mut input: impl Read,
+    len: u64,
+    mut output: impl Write,
+) -> Result<u64, StreamError> {
+    let (header, payload_key) = seal_header(rng, recipients)?;
+    output.write_all(&header)?;
+    let mut written = header.len() as u64;
+    let plain_len = usize::try_from(len).map_err(|_| SealError::TooLarge)?;
+    let padded_len = pad::padded_len(plain_len) as u64;
+    let mut cipher = PayloadCipher::new(&payload_key);
+    let mut chunk = Zeroizing::new(vec![0u8; CHUNK_SIZE]);
+    let mut offset: u64 = 0; // position in the padded stream
+    while offset < padded_len {
+        let size = (padded_len - offset).min(CHUNK_SIZE as u64) as usize;
+        let buf = chunk.get_mut(..size).ok_or(SealError::TooLarge)?;
+        // Plaintext bytes in this chunk, then the 0x80 marker, then zeros.
+        let plain_here = len.saturating_sub(offset).min(size as u64) as usize;
+        let (plain_part, pad_part) = buf.split_at_mut(plain_here);
+        if fill(&mut input, plain_part)? != plain_here {
+            return Err(StreamError::ShortInput);
+        }
+        pad_part.fill(0);
+        if offset + (plain_here as u64) == len
+            && let Some(marker) = pad_part.first_mut()
+        {
+            *marker = 0x80;
+        }
+        offset += size as u64;
+        let sealed = cipher.seal_chunk(buf, offset == padded_len)?;
+        output.write_all(&sealed)?;
+        written += sealed.len() as u64;
+    }
+    output.flush()?;
+    Ok(written)
+}
+
+/// Opens an envelope from `input`, writing the plaintext to `output` one chunk at a time.
+/// Returns the plaintext length. On error, discard whatever was written.
+pub fn open_stream(
+    identity: &Identity,
+    mut input: impl Read,
+    output: impl Write,
+) -> Result<u64, StreamError> {
+    let mut fixed = [0u8; FIXED_SIZE];
+    if fill(&mut input, &mut fixed)? != FIXED_SIZE {
+        return Err(OpenError::Malformed.into());
+    }
+    let count = parse_fixed(&fixed)?;
+    let mut header = vec![0u8; header_len(count)];
+    let (head, rest) = header.split_at_mut(FIXED_SIZE);
+    head.copy_from_slice(&fixed);
+    if fill(&mut input, rest)? != rest.len() {
+        return Err(OpenError::Malformed.into());
+    }
+    let payload_key = open_header(identity, &header)?;
+    let mut cipher = PayloadCipher::new(&payload_key);
+    let mut unpad = Unpad::new(output);
+    // One chunk plus one byte of look-ahead, to know whether a full chunk is the last one.
+    let mut buf = vec![0u8; CHUNK_SIZE + TAG_SIZE + 1];
+    let mut have = fill(&mut input, &mut buf)?;
+    if have <= TAG_SIZE {
+        return Err(OpenError::Malformed.into());
+    }
+    loop {
+        let last = have <= CHUNK_SIZE + TAG_SIZE;
+        let size = have.min(CHUNK_SIZE + TAG_SIZE);
+        if size <= TAG_SIZE {
+            return Err(OpenError::Malformed.into());
+        }
+        let plain = cipher.open_chunk(buf.get(..size).ok_or(OpenError::Malformed)?, last)?;
+        unpad.push(&plain)?;
+        if last {
+            break;
+        }
+        // Move the look-ahead byte to the front and refill.
+        buf.copy_within(size..have, 0);
+        let kept = have - size;
+        have = kept + fill(&mut input, buf.get_mut(kept..).ok_or(OpenError::Malformed)?)?;
+    }
+    Ok(unpad.finish()?)
+}
+
+/// Streaming unpadding (SPEC.md §6): plaintext ‖ 0x80 ‖ 0x00*. Holds back the last non-zero
+/// byte and a count of the zeros after it; everything before that is certainly plaintext.
+struct Unpad<W: Write> {
+    out: W,
+    held: Option<u8>,
+    zeros: u64,
+    written: u64,
+}
+
+impl<W: Write> Unpad<W> {
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            held: None,
+            zeros: 0,
+            written: 0,
+        }
+    }
+
+    fn flush_held(&mut self) -> std::io::Result<()> {
+        const ZEROS: [u8; 4096] = [0u8; 4096];
+        if let Some(h) = self.held.take() {
+            self.out.write_all(&[h])?;
+            self.written += 1;
+        }
+        while self.zeros > 0 {
+            let n = self.zeros.min(ZEROS.len() as u64) as usize;
+            self.out.write_all(ZEROS.get(..n).unwrap_or(&[]))?;
+            self.zeros -= n as u64;
+            self.written += n as u64;
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            match rest.iter().position(|&b| b != 0) {
+                None => {
+                    self.zeros += rest.len() as u64;
+                    break;
+                }
+                Some(p) => {
+                    // Zeros before the next non-zero byte join the held run; then the held
+                    // byte and its zeros are plaintext, and so is everything up to the last
+                    // non-zero byte of this stretch.
+                    self.zeros += p as u64;
+                    self.flush_held()?;
+                    let stretch = rest.get(p..).unwrap_or(&[]);
+                    let last_nz = stretch.iter().rposition(|&b| b != 0).unwrap_or(0);
+                    let (body, tail) = stretch.split_at(last_nz);
+                    self.out.write_all(body)?;
+                    self.written += body.len() as u64;
+                    self.held = tail.first().copied();
+                    self.zeros = tail.len().saturating_sub(1) as u64;
+                    rest = &[];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<u64, StreamError> {
+        if self.held != Some(0x80) {
+            return Err(OpenError::CannotDecrypt.into());
+        }
+        self.out.flush()?;
+        Ok(self.written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Streaming and in-memory sealing are the same format: each opens the other.
+        #[test]
+        fn stream_and_memory_agree(len in prop_oneof![0usize..5000, 65_530usize..65_545, 131_060usize..131_080, 200_000usize..300_000], seed in any::<u64>()) {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let id = Identity::generate(&mut rng);
+            let data: Vec<u8> = (0..len).map(|i| if i % 7 == 0 { 0 } else { (i % 251) as u8 }).collect();
+            let mut sealed = Vec::new();
+            seal_stream(&mut rng, &[id.recipient()], data.as_slice(), len as u64, &mut sealed).unwrap();
+            let opened = crate::open(&id, &sealed).unwrap();
+            prop_assert_eq!(opened.as_slice(), data.as_slice());
+            let in_memory = crate::seal(&mut rng, &[id.recipient()], &data).unwrap();
+            prop_assert_eq!(in_memory.len(), sealed.len());
+            let mut out = Vec::new();
+            prop_assert_eq!(open_stream(&id, in_memory.as_slice(), &mut out).unwrap(), len as u64);
+            prop_assert_eq!(out, data);
+        }
+    }
+
+    #[test]
+    fn trailing_zeros_in_plaintext_survive() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let id = Identity::generate(&mut rng);
+        for data in [
+            vec![0u8; 10],
+            vec![1, 0, 0, 0x80, 0, 0],
+            vec![0x80; 3],
+            vec![],
+        ] {
+            let mut sealed = Vec::new();
+            seal_stream(
+                &mut rng,
+                &[id.recipient()],
+                data.as_slice(),
+                data.len() as u64,
+                &mut sealed,
+            )
+            .unwrap();
+            let mut out = Vec::new();
+            open_stream(&id, sealed.as_slice(), &mut out).unwrap();
+            assert_eq!(out, data);
+        }
+    }
+
+    #[test]
+    fn truncated_and_short_streams_fail() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let id = Identity::generate(&mut rng);
+        let data = vec![5u8; 150_000];
+        let mut sealed = Vec::new();
+        seal_stream(
+            &mut rng,
+            &[id.recipient()],
+            data.as_slice(),
+            data.len() as u64,
+            &mut sealed,
+        )
+        .unwrap();
+        let cut = header_len(1) + CHUNK_SIZE + TAG_SIZE;
+        assert!(open_stream(&id, &sealed[..cut], &mut Vec::new()).is_err());
+        assert!(open_stream(&id, &sealed[..sealed.len() - 1], &mut Vec::new()).is_err());
+        let short = seal_stream(
+            &mut rng,
+            &[id.recipient()],
+            &data[..10],
+            20,
+            &mut Vec::new(),
+        );
+        assert!(matches!(short, Err(StreamError::ShortInput)));
+    }
+}

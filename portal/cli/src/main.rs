@@ -1,0 +1,159 @@
+//! `loket-team`: the team's command-line tool for trusted machines. Everything that needs a
+//! team secret key lives here or in the portal, never in the server binary.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use loket_crypto::MemberSecretKey;
+use loket_crypto::keyfile::{self, DEFAULT_PARAMS};
+use loket_wire::keys::MemberKeys;
+use zeroize::Zeroizing;
+
+#[derive(Parser)]
+#[command(
+    name = "loket-team",
+    version,
+    about = "Loket team tool: member keys on a trusted machine"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a member key file protected by a passphrase; print the public key and fingerprint.
+    Keygen {
+        /// Where to write the key file (refuses to overwrite).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Read the passphrase from this file (first line) instead of the terminal.
+        #[arg(long, conflicts_with = "generate_passphrase")]
+        passphrase_file: Option<PathBuf>,
+        /// Generate a random passphrase, print it once, and use it.
+        #[arg(long)]
+        generate_passphrase: bool,
+    },
+    /// Show the public key and fingerprint of a key file (no passphrase needed).
+    Show { key_file: PathBuf },
+    /// Check that a passphrase unlocks a key file.
+    Unlock {
+        key_file: PathBuf,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+}
+
+fn read_passphrase(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String>, String> {
+    let mut line = Zeroizing::new(String::new());
+    match file {
+        Some(path) => {
+            let text = Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            );
+            line.push_str(text.lines().next().unwrap_or(""));
+        }
+        None => {
+            eprint!("{prompt}");
+            let _ = std::io::stderr().flush();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the passphrase: {e}"))?;
+            let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+            return Ok(trimmed);
+        }
+    }
+    Ok(line)
+}
+
+fn print_public(key: &loket_crypto::MemberPublicKey) {
+    let keys = MemberKeys {
+        x25519: key.x25519,
+        ed25519: key.ed25519,
+    };
+    println!("public key:  {}", keys.encode());
+    println!("fingerprint: {}", keys.fingerprint());
+}
+
+fn write_new(path: &Path, contents: &str) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(contents.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let mut rng = rand::rng();
+    match cli.command {
+        Command::Keygen {
+            out,
+            passphrase_file,
+            generate_passphrase,
+        } => {
+            if out.exists() {
+                return Err(format!(
+                    "{} exists; refusing to overwrite a key file",
+                    out.display()
+                ));
+            }
+            let passphrase = if generate_passphrase {
+                let p = keyfile::generate_passphrase(&mut rng);
+                println!("passphrase:  {}", p.as_str());
+                p
+            } else {
+                read_passphrase(
+                    passphrase_file.as_deref(),
+                    "New passphrase for the key file: ",
+                )?
+            };
+            let key = MemberSecretKey::generate(&mut rng);
+            let armored = keyfile::encrypt(&mut rng, &key, &passphrase, DEFAULT_PARAMS)
+                .map_err(|e| e.to_string())?;
+            write_new(&out, &armored)?;
+            println!("key file:    {}", out.display());
+            print_public(&key.public());
+        }
+        Command::Show { key_file } => {
+            let text = std::fs::read_to_string(&key_file)
+                .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
+            let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
+            print_public(&locked.public);
+        }
+        Command::Unlock {
+            key_file,
+            passphrase_file,
+        } => {
+            let text = std::fs::read_to_string(&key_file)
+                .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
+            let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
+            let passphrase = read_passphrase(passphrase_file.as_deref(), "Passphrase: ")?;
+            let key = locked.unlock(&passphrase).map_err(|e| e.to_string())?;
+            println!("unlocked");
+            print_public(&key.public());
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("loket-team: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds everything and runs a local Loket instance with a demo team.
+# On first start it creates, in the data directory ($LOKET_DATA_DIR, default ./data), an
+# organisation and a demo member whose key is made with `loket-team keygen` and added with
+# `loket member add`; it prints the key file's path and passphrase so you can try both sides.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export LOKET_DATA_DIR="${LOKET_DATA_DIR:-data}"
+listen="${LOKET_LISTEN:-127.0.0.1:8080}"
+
+./scripts/setup.sh
+./scripts/build-portal.sh
+echo "==> building loket and loket-team (release)" >&2
+cargo build --release -p loket-server -p loket-team
+
+loket=target/release/loket
+team=target/release/loket-team
+key="$LOKET_DATA_DIR/demo-member.key"
+pass="$LOKET_DATA_DIR/demo-passphrase.txt"
+
+if [ ! -f "$key" ]; then
+  mkdir -p "$LOKET_DATA_DIR"
+  "$loket" init --organisation "Demo University" --exists-ok
+  out=$("$team" keygen --out "$key" --generate-passphrase)
+  printf '%s\n' "$out" | sed -n 's/^passphrase: *//p' > "$pass"
+  chmod 600 "$pass"
+  public=$(printf '%s\n' "$out" | sed -n 's/^public key: *//p')
+  "$loket" member add --name "Demo member" --role ccp --role confidential-adviser --role ombudsperson --key "$public"
+fi
+
+cat <<INFO
+
+  Loket demo instance
+  -------------------
+  Reporter side:  http://$listen/  (write a report, keep the code, follow up with it)
+  Team side:      http://$listen/  -> "Team", paste the key file below and unlock
+  Demo key file:  $(realpath "$key")
+  Passphrase:     $(cat "$pass")
+
+  (A demo only: a real member keeps the key file and passphrase on a trusted machine.)
+
+INFO
+exec "$loket" serve --listen "$listen"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing Loket needs, idempotently: the wasm32 target, the
+# wasm-bindgen CLI at exactly Cargo.lock's version, and (with --browser) Debian's chromium and
+# chromedriver. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "installing the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ -z "$want" ]; then
+  echo "setup: cannot read wasm-bindgen's version from Cargo.lock" >&2
+  exit 1
+fi
+if [ "$have" != "$want" ]; then
+  # Not --locked: the CLI's own lockfile pins a yanked crate (see docs/toolchain.md).
+  log "installing wasm-bindgen-cli $want (about 8 minutes, once)"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    log "installing Debian's chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every check and test of Loket: formatting, clippy (native and wasm32), the rule that
+# the server cannot decrypt, unit and property tests, API tests against SQLite and PostgreSQL,
+# and the end-to-end round trip in headless Chromium. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+./scripts/setup.sh --browser
+
+log "PostgreSQL"
+export LOKET_TEST_PG="${LOKET_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  # This machine kind starts PostgreSQL before a session; start it again if it stopped.
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "the server links no decryption code"
+if cargo tree -p loket-server -e normal --prefix none | grep -E '^(chacha20poly1305|x25519-dalek) '; then
+  echo "test: loket-server depends on chacha20poly1305 or x25519-dalek: it must not be able to decrypt" >&2
+  exit 1
+fi
+
+log "clippy (native)"
+cargo clippy --all-targets -- -D warnings
+log "clippy (wasm32)"
+cargo clippy -p loket-portal -p loket-crypto -p loket-wire --target wasm32-unknown-unknown -- -D warnings
+
+log "building the portal"
+./scripts/build-portal.sh
+
+log "cargo test (unit, property, API on SQLite and PostgreSQL, Chromium end to end)"
+mkdir -p target
+set +e +o pipefail
+cargo test 2>&1 | tee target/test-output.txt
+status=${PIPESTATUS[0]}
+set -e -o pipefail
+passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+echo "tests: $passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,51 @@
+//! loket-server: the `loket` binary's library. It stores ciphertext and serves the portal; it
+//! links no decryption code (no chacha20poly1305, no x25519-dalek — checked in CI).
+
+pub mod error;
+pub mod http;
+pub mod store;
+
+use std::path::Path;
+
+pub use http::{ServeConfig, router};
+pub use store::{Backend, Store, StoreError};
+
+/// The SQLite URL for the database file in `data_dir`, creating the directory if needed.
+pub fn sqlite_url(data_dir: &Path) -> std::io::Result<String> {
+    std::fs::create_dir_all(data_dir)?;
+    let file = data_dir.join("loket.db");
+    Ok(format!("sqlite://{}?mode=rwc", file.display()))
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, finishing requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

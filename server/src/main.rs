@@ -1,0 +1,207 @@
+//! `loket`: run the server and administer an instance. Holds no secret key of the team.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use loket_server::{ServeConfig, Store, StoreError, router, serve, shutdown_signal, sqlite_url};
+use loket_wire::keys::MemberKeys;
+
+#[derive(Parser)]
+#[command(
+    name = "loket",
+    version,
+    about = "Loket: anonymous reporting with end-to-end encryption (server)"
+)]
+struct Cli {
+    /// Directory for the SQLite database (used when DATABASE_URL is not set).
+    #[arg(long, env = "LOKET_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…) or SQLite URL; default: SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal and the API.
+    Serve {
+        #[arg(long, env = "LOKET_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Largest accepted request body in bytes.
+        #[arg(long, env = "LOKET_MAX_BODY", default_value_t = 2 * 1024 * 1024)]
+        max_body: usize,
+    },
+    /// Initialise an instance: organisation, deployment salt, default roles.
+    Init {
+        #[arg(long, default_value = "Demo University")]
+        organisation: String,
+        /// Succeed quietly when the instance is already initialised.
+        #[arg(long)]
+        exists_ok: bool,
+    },
+    /// Manage team members.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Manage roles.
+    #[command(subcommand)]
+    Role(RoleCommand),
+}
+
+#[derive(Subcommand)]
+enum MemberCommand {
+    /// Add a member with the public key printed by `loket-team keygen`.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Role id; repeat for several roles.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The member's public key (lkm1:…).
+        #[arg(long)]
+        key: String,
+    },
+    /// List members with their roles and fingerprints.
+    List,
+    /// Remove a member (their sessions end at once).
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum RoleCommand {
+    /// Add a role (for example a faculty PhD confidential adviser).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List roles.
+    List,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+async fn open_store(cli: &Cli) -> Result<Store, String> {
+    let url = match &cli.database_url {
+        Some(url) => url.clone(),
+        None => sqlite_url(&cli.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", cli.data_dir.display()))?,
+    };
+    Store::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let store = open_store(&cli).await?;
+    match cli.command {
+        Command::Serve { listen, max_body } => {
+            if store
+                .organisation()
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                return Err("this instance is not initialised: run `loket init` first".into());
+            }
+            let config = ServeConfig {
+                max_body,
+                ..ServeConfig::default()
+            };
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            tracing::info!(address = %listen, backend = ?store.backend(), "serving Loket");
+            println!("Loket is running at http://{listen}/");
+            serve(listener, router(store.clone(), config), shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())?;
+            store.close().await;
+            tracing::info!("stopped");
+        }
+        Command::Init {
+            organisation,
+            exists_ok,
+        } => match store.init_organisation(&organisation, now()).await {
+            Ok(()) => println!("Initialised instance for {organisation}."),
+            Err(StoreError::Conflict) if exists_ok => println!("Instance already initialised."),
+            Err(StoreError::Conflict) => return Err("this instance is already initialised".into()),
+            Err(e) => return Err(e.to_string()),
+        },
+        Command::Member(MemberCommand::Add { name, roles, key }) => {
+            let keys = MemberKeys::parse(&key).map_err(|e| e.to_string())?;
+            let id = match store.add_member(&name, &keys, &roles, now()).await {
+                Ok(id) => id,
+                Err(StoreError::Conflict) => {
+                    return Err("a member with this key already exists".into());
+                }
+                Err(e) => return Err(e.to_string()),
+            };
+            println!(
+                "Added member {id} ({name}), roles {}, fingerprint {}",
+                roles.join(", "),
+                keys.fingerprint()
+            );
+        }
+        Command::Member(MemberCommand::List) => {
+            for m in store.members().await.map_err(|e| e.to_string())? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    m.id,
+                    m.name,
+                    m.roles.join(","),
+                    m.keys.fingerprint()
+                );
+            }
+        }
+        Command::Member(MemberCommand::Remove { id }) => {
+            store.remove_member(&id).await.map_err(|e| e.to_string())?;
+            println!("Removed member {id}.");
+        }
+        Command::Role(RoleCommand::Add {
+            id,
+            name,
+            description,
+        }) => {
+            store
+                .add_role(&id, &name, &description)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Added role {id}.");
+        }
+        Command::Role(RoleCommand::List) => {
+            for r in store.roles().await.map_err(|e| e.to_string())? {
+                println!("{}\t{}\t{}", r.id, r.name, r.description);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("loket: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,624 @@
+//! Storage: one type over SQLite (the default, a file in the data directory) and PostgreSQL,
+//! with a migrations folder per backend. Everything stored is ciphertext, an opaque id, a
+//! SHA-256 of a token, or a time rounded to the hour.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+
+use loket_wire::keys::MemberKeys;
+
+/// Which database a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("already exists")]
+    Conflict,
+    #[error("not found")]
+    NotFound,
+    #[error("unknown role: {0}")]
+    UnknownRole(String),
+    #[error("the instance is not initialised (run `loket init`)")]
+    NotInitialised,
+}
+
+#[derive(Clone, Debug)]
+pub struct Organisation {
+    pub name: String,
+    pub deployment_salt: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RoleRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub keys: MemberKeys,
+    pub roles: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReportRow {
+    pub id: String,
+    pub envelope: Vec<u8>,
+    pub received_at: i64,
+    pub first_response_at: Option<i64>,
+    pub last_activity_at: i64,
+    pub roles: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MessageRow {
+    pub id: i64,
+    pub author_member_id: Option<String>,
+    pub envelope: Vec<u8>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct InboxRow {
+    pub report: ReportRow,
+    pub messages: i64,
+}
+
+/// The roles of the regulation, created by `loket init`.
+pub const DEFAULT_ROLES: &[(&str, &str, &str)] = &[
+    (
+        "ccp",
+        "CCP coordinator",
+        "First contact: listens, explains the options, refers you on.",
+    ),
+    (
+        "confidential-adviser",
+        "Confidential adviser",
+        "Listens and supports you; you stay in control of every next step.",
+    ),
+    (
+        "ombudsperson",
+        "Ombudsperson",
+        "Neutral: advises, mediates and can investigate.",
+    ),
+];
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn random_hex(bytes: usize) -> Result<String, StoreError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| StoreError::Db(sqlx::Error::Protocol(e.to_string())))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL with synchronous=FULL: an acknowledged commit survives a crash.
+                        // secure_delete: deleted ciphertext is overwritten, not left in free pages.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let store = Self { pool, backend };
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&store.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&store.pool)
+                    .await?
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ----- organisation, roles, members (admin) -----
+
+    pub async fn organisation(&self) -> Result<Option<Organisation>, StoreError> {
+        let row = sqlx::query("SELECT name, deployment_salt FROM organisation WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(Organisation {
+                name: r.try_get("name")?,
+                deployment_salt: r.try_get("deployment_salt")?,
+            }),
+            None => None,
+        })
+    }
+
+    /// Creates the organisation with a fresh deployment salt and the default roles.
+    pub async fn init_organisation(&self, name: &str, now: i64) -> Result<(), StoreError> {
+        let mut salt = vec![0u8; 32];
+        getrandom::fill(&mut salt)
+            .map_err(|e| StoreError::Db(sqlx::Error::Protocol(e.to_string())))?;
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query("SELECT 1 FROM organisation WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("INSERT INTO organisation (id, name, deployment_salt, created_at) VALUES (1, $1, $2, $3)")
+            .bind(name)
+            .bind(salt)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for (i, (id, role_name, description)) in DEFAULT_ROLES.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO roles (id, name, description, position) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(*id)
+            .bind(*role_name)
+            .bind(*description)
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_role(
+        &self,
+        id: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<(), StoreError> {
+        let res = sqlx::query(
+            "INSERT INTO roles (id, name, description, position) \
+             SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM roles \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(description)
+        .execute(&self.pool)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
+    }
+
+    pub async fn roles(&self) -> Result<Vec<RoleRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, description FROM roles ORDER BY position, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    description: r.try_get("description")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a member with `keys` to `roles`; returns the new member id.
+    pub async fn add_member(
+        &self,
+        name: &str,
+        keys: &MemberKeys,
+        roles: &[String],
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let id = random_hex(8)?;
+        let mut tx = self.pool.begin().await?;
+        let dup = sqlx::query("SELECT 1 FROM members WHERE x25519 = $1 OR ed25519 = $2")
+            .bind(keys.x25519.to_vec())
+            .bind(keys.ed25519.to_vec())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("INSERT INTO members (id, name, x25519, ed25519, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(name)
+            .bind(keys.x25519.to_vec())
+            .bind(keys.ed25519.to_vec())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for role in roles {
+            let known = sqlx::query("SELECT 1 FROM roles WHERE id = $1")
+                .bind(role)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::UnknownRole(role.clone()));
+            }
+            sqlx::query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(&id)
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn remove_member(&self, id: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM member_roles WHERE member_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let res = sqlx::query("DELETE FROM members WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn members(&self) -> Result<Vec<MemberRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, x25519, ed25519 FROM members ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let role_rows = sqlx::query("SELECT mr.member_id, mr.role_id FROM member_roles mr JOIN roles r ON r.id = mr.role_id ORDER BY r.position")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in role_rows {
+            roles
+                .entry(r.try_get("member_id")?)
+                .or_default()
+                .push(r.try_get("role_id")?);
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.try_get("id")?;
+            let x: Vec<u8> = r.try_get("x25519")?;
+            let ed: Vec<u8> = r.try_get("ed25519")?;
+            let (Ok(x25519), Ok(ed25519)) = (x.try_into(), ed.try_into()) else {
+                return Err(StoreError::Db(sqlx::Error::Protocol(
+                    "stored key has the wrong length".into(),
+                )));
+            };
+            out.push(MemberRow {
+                roles: roles.remove(&id).unwrap_or_default(),
+                id,
+                name: r.try_get("name")?,
+                keys: MemberKeys { x25519, ed25519 },
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn member(&self, id: &str) -> Result<Option<MemberRow>, StoreError> {
+        Ok(self.members().await?.into_iter().find(|m| m.id == id))
+    }
+
+    // ----- reports and threads -----
+
+    /// Stores a report and its roles in one transaction. `lookup_hash` is SHA-256 of the token.
+    pub async fn insert_report(
+        &self,
+        lookup_hash: &[u8; 32],
+        roles: &[String],
+        envelope: &[u8],
+        hour: i64,
+    ) -> Result<String, StoreError> {
+        let id = random_hex(16)?;
+        let mut tx = self.pool.begin().await?;
+        for role in roles {
+            let known = sqlx::query("SELECT 1 FROM roles WHERE id = $1")
+                .bind(role)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::UnknownRole(role.clone()));
+            }
+        }
+        let res = sqlx::query(
+            "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(lookup_hash.to_vec())
+        .bind(envelope)
+        .bind(hour)
+        .bind(hour)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        for role in roles {
+            sqlx::query("INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)")
+                .bind(&id)
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn report_roles(&self, report_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows =
+            sqlx::query("SELECT role_id FROM report_roles WHERE report_id = $1 ORDER BY role_id")
+                .bind(report_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok(r.try_get("role_id")?)).collect()
+    }
+
+    fn report_from_row(r: &sqlx::any::AnyRow, roles: Vec<String>) -> Result<ReportRow, StoreError> {
+        Ok(ReportRow {
+            id: r.try_get("id")?,
+            envelope: r.try_get("envelope")?,
+            received_at: r.try_get("received_at")?,
+            first_response_at: r.try_get("first_response_at")?,
+            last_activity_at: r.try_get("last_activity_at")?,
+            roles,
+        })
+    }
+
+    pub async fn report_by_lookup(
+        &self,
+        lookup_hash: &[u8; 32],
+    ) -> Result<Option<ReportRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, envelope, received_at, first_response_at, last_activity_at FROM reports WHERE lookup_hash = $1",
+        )
+        .bind(lookup_hash.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => {
+                let id: String = r.try_get("id")?;
+                let roles = self.report_roles(&id).await?;
+                Ok(Some(Self::report_from_row(&r, roles)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub async fn messages(&self, report_id: &str) -> Result<Vec<MessageRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, author_member_id, envelope, created_at FROM messages WHERE report_id = $1 ORDER BY id",
+        )
+        .bind(report_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MessageRow {
+                    id: r.try_get("id")?,
+                    author_member_id: r.try_get("author_member_id")?,
+                    envelope: r.try_get("envelope")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Appends a message; `author` is `None` for the reporter. A team message also records the
+    /// first response time (the server knows *when* the team answered, never what).
+    pub async fn insert_message(
+        &self,
+        report_id: &str,
+        author: Option<&str>,
+        envelope: &[u8],
+        hour: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let update = if author.is_some() {
+            "UPDATE reports SET last_activity_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
+        } else {
+            "UPDATE reports SET last_activity_at = $1 WHERE id = $2"
+        };
+        let res = sqlx::query(update)
+            .bind(hour)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let row = sqlx::query(
+            "INSERT INTO messages (report_id, author_member_id, envelope, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(report_id)
+        .bind(author)
+        .bind(envelope)
+        .bind(hour)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Reports readable by `member_id`: those addressed to a role the member holds.
+    pub async fn inbox(&self, member_id: &str) -> Result<Vec<InboxRow>, StoreError> {
+        let visible = "EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
+                       WHERE rr.report_id = r.id AND mr.member_id = $1)";
+        let rows = sqlx::query(&format!(
+            "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at, \
+             (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
+             FROM reports r WHERE {visible} ORDER BY r.received_at DESC, r.id"
+        ))
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let role_rows = sqlx::query(&format!(
+            "SELECT x.report_id, x.role_id FROM report_roles x JOIN reports r ON r.id = x.report_id \
+             WHERE {visible} ORDER BY x.role_id"
+        ))
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in role_rows {
+            roles
+                .entry(r.try_get("report_id")?)
+                .or_default()
+                .push(r.try_get("role_id")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get("id")?;
+                let report_roles = roles.remove(&id).unwrap_or_default();
+                Ok(InboxRow {
+                    report: Self::report_from_row(r, report_roles)?,
+                    messages: r.try_get("message_count")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A report, if `member_id` may read it.
+    pub async fn team_report(
+        &self,
+        member_id: &str,
+        report_id: &str,
+    ) -> Result<Option<ReportRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at FROM reports r \
+             WHERE r.id = $1 AND EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
+             WHERE rr.report_id = r.id AND mr.member_id = $2)",
+        )
+        .bind(report_id)
+        .bind(member_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => {
+                let roles = self.report_roles(report_id).await?;
+                Ok(Some(Self::report_from_row(&r, roles)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    // ----- team sessions -----
+
+    pub async fn insert_challenge(
+        &self,
+        hash: &[u8; 32],
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO challenges (hash, expires_at) VALUES ($1, $2)")
+            .bind(hash.to_vec())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Uses up a challenge; `true` only the first time and only before it expires.
+    pub async fn consume_challenge(&self, hash: &[u8; 32], now: i64) -> Result<bool, StoreError> {
+        let res = sqlx::query("DELETE FROM challenges WHERE hash = $1 AND expires_at > $2")
+            .bind(hash.to_vec())
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(res.rows_affected() == 1)
+    }
+
+    pub async fn insert_session(
+        &self,
+        token_hash: &[u8; 32],
+        member_id: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO sessions (token_hash, member_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash.to_vec())
+            .bind(member_id)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session_member(
+        &self,
+        token_hash: &[u8; 32],
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT member_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash.to_vec())
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get("member_id")?),
+            None => None,
+        })
+    }
+}

@@ -1,0 +1,304 @@
+//! Test harness: each test gets its own server, on its own database (a fresh SQLite file or a
+//! fresh PostgreSQL database), plus native clients that play the portal's part with the same
+//! loket-crypto and loket-wire code the portal uses.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use loket_crypto::keyfile::{self, KdfParams};
+use loket_crypto::{FollowUpCode, MemberSecretKey, RecipientKey, ReporterKeys};
+use loket_server::{ServeConfig, Store, router};
+use loket_wire::api::{Directory, SubmitReport, SubmitReportResponse};
+use loket_wire::content::{CONTENT_VERSION, Content};
+use loket_wire::keys::MemberKeys;
+use loket_wire::{B64, ErrorBody};
+use sqlx::Connection;
+
+/// Where the tests find PostgreSQL; each test makes and drops its own database there.
+pub fn pg_admin_url() -> String {
+    std::env::var("LOKET_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    getrandom::fill(&mut b).unwrap();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub enum Db {
+    Sqlite { dir: tempfile::TempDir },
+    Postgres { name: String },
+}
+
+/// A running server on 127.0.0.1 with its own database.
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub store: Store,
+    pub db: Db,
+    pub http: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = loket_server::sqlite_url(dir.path()).unwrap();
+        Self::start(&url, Db::Sqlite { dir }).await
+    }
+
+    pub async fn postgres() -> Self {
+        let admin = pg_admin_url();
+        let name = format!("loket_test_{}", random_hex(6));
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for these tests: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+        Self::start(&format!("{base}/{name}"), Db::Postgres { name }).await
+    }
+
+    async fn start(url: &str, db: Db) -> Self {
+        let store = Store::connect(url).await.unwrap();
+        store.init_organisation("Test University", 0).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = router(store.clone(), ServeConfig::default());
+        let server = tokio::spawn(async move {
+            loket_server::serve(listener, app, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self {
+            addr,
+            store,
+            db,
+            http: reqwest::Client::new(),
+            server,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The SQLite database files (main file, WAL, shared memory) of this app.
+    pub fn sqlite_files(&self) -> Vec<PathBuf> {
+        match &self.db {
+            Db::Sqlite { dir } => ["loket.db", "loket.db-wal", "loket.db-shm"]
+                .iter()
+                .map(|f| dir.path().join(f))
+                .collect(),
+            Db::Postgres { .. } => Vec::new(),
+        }
+    }
+
+    /// Stops the server and drops a PostgreSQL database.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
+        self.store.close().await;
+        if let Db::Postgres { name } = &self.db {
+            let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+    }
+
+    pub async fn directory(&self) -> Directory {
+        self.http
+            .get(self.url("/api/v1/directory"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Adds a member with fresh keys to `roles`; returns the member id and secret key.
+    pub async fn add_member(&self, name: &str, roles: &[&str]) -> (String, MemberSecretKey) {
+        let key = MemberSecretKey::generate(&mut rand::rng());
+        let public = key.public();
+        let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+        let id = self
+            .store
+            .add_member(
+                name,
+                &MemberKeys {
+                    x25519: public.x25519,
+                    ed25519: public.ed25519,
+                },
+                &roles,
+                0,
+            )
+            .await
+            .unwrap();
+        (id, key)
+    }
+
+    /// POSTs JSON and returns the status and the parsed body.
+    pub async fn post<T: serde::Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &T,
+        bearer: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.http.post(self.url(path)).json(body);
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// Recipients of a thread: the members of `roles` in the directory, plus the reporter.
+pub fn readers(dir: &Directory, roles: &[String], reporter: RecipientKey) -> Vec<RecipientKey> {
+    let mut out: Vec<RecipientKey> = dir
+        .members_of(roles)
+        .map(|m| RecipientKey(m.x25519.array().unwrap()))
+        .collect();
+    out.push(reporter);
+    out
+}
+
+/// A reporter, as the portal does it: code → keys → sealed report.
+pub struct Reporter {
+    pub code: FollowUpCode,
+    pub keys: ReporterKeys,
+    pub roles: Vec<String>,
+}
+
+impl Reporter {
+    pub fn new(dir: &Directory, roles: &[&str]) -> Self {
+        let code = FollowUpCode::generate(&mut rand::rng());
+        let keys = code.derive(&dir.deployment_salt.0).unwrap();
+        Self {
+            code,
+            keys,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    pub fn token(&self) -> B64 {
+        B64(self.keys.lookup_token.to_vec())
+    }
+
+    pub fn seal_report(&self, dir: &Directory, text: &str) -> B64 {
+        let content = Content::Report {
+            v: CONTENT_VERSION,
+            roles: self.roles.clone(),
+            reporter_key: B64(self.keys.identity.recipient().0.to_vec()),
+            text: text.into(),
+        };
+        let plain = serde_json::to_vec(&content).unwrap();
+        B64(loket_crypto::seal(
+            &mut rand::rng(),
+            &readers(dir, &self.roles, self.keys.identity.recipient()),
+            &plain,
+        )
+        .unwrap())
+    }
+
+    pub async fn submit(&self, app: &TestApp, dir: &Directory, text: &str) -> SubmitReportResponse {
+        let body = SubmitReport {
+            lookup_token: self.token(),
+            roles: self.roles.clone(),
+            envelope: self.seal_report(dir, text),
+        };
+        let (status, json) = app.post("/api/v1/reports", &body, None).await;
+        assert_eq!(status, 201, "{json}");
+        serde_json::from_value(json).unwrap()
+    }
+}
+
+/// Seals a thread message to `recipients`.
+pub fn seal_message(recipients: &[RecipientKey], text: &str) -> B64 {
+    let plain = serde_json::to_vec(&Content::Message {
+        v: CONTENT_VERSION,
+        text: text.into(),
+    })
+    .unwrap();
+    B64(loket_crypto::seal(&mut rand::rng(), recipients, &plain).unwrap())
+}
+
+/// Opens an envelope and parses its content.
+pub fn open_content(
+    identity: &loket_crypto::Identity,
+    envelope: &B64,
+) -> Result<Content, loket_crypto::OpenError> {
+    let plain = loket_crypto::open(identity, &envelope.0)?;
+    serde_json::from_slice(&plain).map_err(|_| loket_crypto::OpenError::CannotDecrypt)
+}
+
+/// Parses an error body and checks its code.
+pub fn error_code(json: &serde_json::Value) -> loket_wire::ErrorCode {
+    serde_json::from_value::<ErrorBody>(json.clone())
+        .unwrap_or_else(|e| panic!("not an ErrorBody: {json} ({e})"))
+        .code
+}
+
+/// Opens a team session for `member` by signing a fresh challenge.
+pub async fn team_login(app: &TestApp, member_id: &str, key: &MemberSecretKey) -> String {
+    let (status, ch) = app
+        .post("/api/v1/team/challenge", &serde_json::json!({}), None)
+        .await;
+    assert_eq!(status, 200, "{ch}");
+    let ch: loket_wire::api::Challenge = serde_json::from_value(ch).unwrap();
+    let sig = key.sign(&loket_wire::keys::session_proof_message(&ch.challenge.0));
+    let req = loket_wire::api::SessionRequest {
+        member_id: member_id.into(),
+        challenge: ch.challenge,
+        signature: B64(sig.to_vec()),
+    };
+    let (status, json) = app.post("/api/v1/team/session", &req, None).await;
+    assert_eq!(status, 200, "{json}");
+    serde_json::from_value::<loket_wire::api::Session>(json)
+        .unwrap()
+        .token
+}
+
+/// A key file for `key` with fast KDF parameters (tests only).
+pub fn test_key_file(key: &MemberSecretKey, passphrase: &str) -> String {
+    keyfile::encrypt(
+        &mut rand::rng(),
+        key,
+        passphrase,
+        KdfParams {
+            m_kib: 8 * 1024,
+            t: 1,
+            p: 1,
+        },
+    )
+    .unwrap()
+}
+
+/// Whether `haystack` contains `needle` anywhere.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -1,0 +1,525 @@
+//! API tests, run against SQLite and against PostgreSQL. Test names follow the protocol steps
+//! of crypto/SPEC.md §9: submit, read thread, reply, answer.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use loket_crypto::RecipientKey;
+use loket_e2e::*;
+use loket_wire::api::{Inbox, PostAnswer, PostReply, SubmitReport, TeamReport, Thread};
+use loket_wire::content::Content;
+use loket_wire::{B64, ErrorCode};
+
+fn thread_readers(dir: &loket_wire::api::Directory, content: &Content) -> Vec<RecipientKey> {
+    let Content::Report {
+        roles,
+        reporter_key,
+        ..
+    } = content
+    else {
+        panic!("not a report")
+    };
+    readers(dir, roles, RecipientKey(reporter_key.array().unwrap()))
+}
+
+async fn step_1_directory_lists_roles_and_members(app: TestApp) {
+    let (_, key) = app.add_member("Alex", &["ccp", "ombudsperson"]).await;
+    let dir = app.directory().await;
+    assert_eq!(dir.organisation, "Test University");
+    assert!(dir.deployment_salt.0.len() >= 16);
+    let ids: Vec<&str> = dir.roles.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["ccp", "confidential-adviser", "ombudsperson"]);
+    assert_eq!(dir.members.len(), 1);
+    assert_eq!(dir.members[0].x25519.0, key.public().x25519.to_vec());
+    assert_eq!(dir.members[0].roles, ["ccp", "ombudsperson"]);
+    app.shutdown().await;
+}
+
+async fn step_2_to_4_full_thread(app: TestApp) {
+    let (ccp_id, ccp) = app.add_member("Casey (CCP)", &["ccp"]).await;
+    let (_, adviser) = app
+        .add_member("Avery (adviser)", &["confidential-adviser"])
+        .await;
+    let dir = app.directory().await;
+
+    // Step 2: the reporter seals to the CCP role and submits.
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let submitted = reporter
+        .submit(&app, &dir, "My supervisor shouts at me in meetings.")
+        .await;
+    assert_eq!(
+        submitted.received % 3600,
+        0,
+        "arrival is stored to the hour"
+    );
+
+    // The reporter can reread the report with the code alone.
+    let (status, json) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{json}");
+    let thread: Thread = serde_json::from_value(json).unwrap();
+    assert_eq!(thread.report_id, submitted.report_id);
+    let content = open_content(&reporter.keys.identity, &thread.envelope).unwrap();
+    assert_eq!(content.text(), "My supervisor shouts at me in meetings.");
+
+    // Step 3: the CCP member logs in, sees the report in the inbox, opens it, replies.
+    let token = team_login(&app, &ccp_id, &ccp).await;
+    let (status, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    assert_eq!(status, 200, "{json}");
+    let inbox: Inbox = serde_json::from_value(json).unwrap();
+    assert_eq!(inbox.reports.len(), 1);
+    let item = &inbox.reports[0];
+    assert_eq!(item.roles, ["ccp"]);
+    assert_eq!(item.first_response, None);
+    assert_eq!(item.deadlines.first_response_due, item.received + 24 * 3600);
+    assert_eq!(
+        item.deadlines.acknowledgement_due,
+        item.received + 7 * 24 * 3600
+    );
+
+    let (status, json) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", item.report_id),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{json}");
+    let report: TeamReport = serde_json::from_value(json).unwrap();
+    let content = open_content(ccp.identity(), &report.envelope).unwrap();
+    assert_eq!(content.text(), "My supervisor shouts at me in meetings.");
+    // Strict confidentiality between roles: the adviser was not chosen and cannot decrypt.
+    assert!(open_content(adviser.identity(), &report.envelope).is_err());
+
+    let reply = seal_message(
+        &thread_readers(&dir, &content),
+        "Thank you for telling us. Can we talk?",
+    );
+    let (status, json) = app
+        .post(
+            &format!("/api/v1/team/reports/{}/messages", item.report_id),
+            &PostReply { envelope: reply },
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 201, "{json}");
+    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let inbox: Inbox = serde_json::from_value(json).unwrap();
+    assert!(
+        inbox.reports[0].first_response.is_some(),
+        "the first response time is recorded"
+    );
+    assert_eq!(inbox.reports[0].messages, 1);
+
+    // Step 4: the reporter reads the reply and answers.
+    let (_, json) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    let thread: Thread = serde_json::from_value(json).unwrap();
+    assert_eq!(thread.messages.len(), 1);
+    assert_eq!(
+        thread.messages[0].author,
+        loket_wire::api::Author::Member {
+            member_id: ccp_id.clone()
+        }
+    );
+    let reply = open_content(&reporter.keys.identity, &thread.messages[0].envelope).unwrap();
+    assert_eq!(reply.text(), "Thank you for telling us. Can we talk?");
+
+    let answer = seal_message(&thread_readers(&dir, &content), "Yes, on Thursday.");
+    let (status, json) = app
+        .post(
+            "/api/v1/thread/messages",
+            &PostAnswer {
+                lookup_token: reporter.token(),
+                envelope: answer,
+            },
+            None,
+        )
+        .await;
+    assert_eq!(status, 201, "{json}");
+    let (_, json) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", item.report_id),
+            Some(&token),
+        )
+        .await;
+    let report: TeamReport = serde_json::from_value(json).unwrap();
+    assert_eq!(report.messages.len(), 2);
+    assert_eq!(report.messages[1].author, loket_wire::api::Author::Reporter);
+    assert_eq!(
+        open_content(ccp.identity(), &report.messages[1].envelope)
+            .unwrap()
+            .text(),
+        "Yes, on Thursday."
+    );
+    app.shutdown().await;
+}
+
+async fn wrong_codes_all_get_the_same_answer(app: TestApp) {
+    app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    Reporter::new(&dir, &["ccp"])
+        .submit(&app, &dir, "a real report")
+        .await;
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let stranger = Reporter::new(&dir, &["ccp"]);
+        let (status, json) = app
+            .post(
+                "/api/v1/thread",
+                &serde_json::json!({"lookup_token": stranger.token()}),
+                None,
+            )
+            .await;
+        answers.push((status, json));
+    }
+    for (status, json) in &answers {
+        assert_eq!(*status, 404);
+        assert_eq!(error_code(json), ErrorCode::ReportNotFound);
+        assert_eq!(json["message"], "no report found for this code");
+        assert_eq!(json, &answers[0].1, "every wrong code gets the same body");
+    }
+    // Answering with a wrong code is refused the same way, and stores nothing.
+    let stranger = Reporter::new(&dir, &["ccp"]);
+    let answer = seal_message(&[stranger.keys.identity.recipient()], "hello?");
+    let (status, json) = app
+        .post(
+            "/api/v1/thread/messages",
+            &PostAnswer {
+                lookup_token: stranger.token(),
+                envelope: answer,
+            },
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (404, ErrorCode::ReportNotFound)
+    );
+    app.shutdown().await;
+}
+
+async fn bad_input_gets_clear_errors(app: TestApp) {
+    let (member_id, key) = app.add_member("Casey", &["ccp"]).await;
+    let (_, other_key) = app.add_member("Robin", &["ombudsperson"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let envelope = reporter.seal_report(&dir, "text");
+
+    // Broken JSON: 400. Wrong content type: 415. Missing field: 422.
+    let res = app
+        .http
+        .post(app.url("/api/v1/reports"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(
+        error_code(&res.json().await.unwrap()),
+        ErrorCode::MalformedRequest
+    );
+    let res = app
+        .http
+        .post(app.url("/api/v1/reports"))
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 415);
+    assert_eq!(
+        error_code(&res.json().await.unwrap()),
+        ErrorCode::UnsupportedMediaType
+    );
+    let (status, json) = app
+        .post(
+            "/api/v1/reports",
+            &serde_json::json!({"roles": ["ccp"]}),
+            None,
+        )
+        .await;
+    assert_eq!((status, error_code(&json)), (422, ErrorCode::InvalidField));
+    let (status, json) = app
+        .post(
+            "/api/v1/reports",
+            &serde_json::json!({"lookup_token": "%%%", "roles": ["ccp"], "envelope": ""}),
+            None,
+        )
+        .await;
+    assert_eq!((status, error_code(&json)), (422, ErrorCode::InvalidField));
+
+    // Token of the wrong length, garbage envelope, no roles, unknown role: 422, nothing stored.
+    let bad = [
+        SubmitReport {
+            lookup_token: B64(vec![1; 31]),
+            roles: vec!["ccp".into()],
+            envelope: envelope.clone(),
+        },
+        SubmitReport {
+            lookup_token: reporter.token(),
+            roles: vec!["ccp".into()],
+            envelope: B64(vec![7; 5000]),
+        },
+        SubmitReport {
+            lookup_token: reporter.token(),
+            roles: vec![],
+            envelope: envelope.clone(),
+        },
+    ];
+    for body in &bad {
+        let (status, json) = app.post("/api/v1/reports", body, None).await;
+        assert_eq!(
+            (status, error_code(&json)),
+            (422, ErrorCode::InvalidField),
+            "{json}"
+        );
+    }
+    let unknown = SubmitReport {
+        lookup_token: reporter.token(),
+        roles: vec!["ccp".into(), "dean".into()],
+        envelope: envelope.clone(),
+    };
+    let (status, json) = app.post("/api/v1/reports", &unknown, None).await;
+    assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
+    let (status, _) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status, 404,
+        "a refused report leaves nothing behind (one transaction)"
+    );
+
+    // The same code twice: 409.
+    reporter.submit(&app, &dir, "first").await;
+    let again = SubmitReport {
+        lookup_token: reporter.token(),
+        roles: vec!["ccp".into()],
+        envelope,
+    };
+    let (status, json) = app.post("/api/v1/reports", &again, None).await;
+    assert_eq!((status, error_code(&json)), (409, ErrorCode::Conflict));
+
+    // A body over the limit: 413.
+    // (Raw socket: the server answers from the declared length without reading the body.)
+    let (status, json) = declare_huge_body(&app, 3 * 1024 * 1024).await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (413, ErrorCode::PayloadTooLarge)
+    );
+
+    // Team endpoints: no session, a made-up session, a bad proof, a reused challenge.
+    let (status, json) = app.get("/api/v1/team/inbox", None).await;
+    assert_eq!((status, error_code(&json)), (401, ErrorCode::Unauthorized));
+    let (status, json) = app.get("/api/v1/team/inbox", Some("made-up")).await;
+    assert_eq!((status, error_code(&json)), (401, ErrorCode::Unauthorized));
+    let (_, ch) = app
+        .post("/api/v1/team/challenge", &serde_json::json!({}), None)
+        .await;
+    let ch: loket_wire::api::Challenge = serde_json::from_value(ch).unwrap();
+    let forged = other_key.sign(&loket_wire::keys::session_proof_message(&ch.challenge.0));
+    let req = loket_wire::api::SessionRequest {
+        member_id: member_id.clone(),
+        challenge: ch.challenge.clone(),
+        signature: B64(forged.to_vec()),
+    };
+    let (status, json) = app.post("/api/v1/team/session", &req, None).await;
+    assert_eq!((status, error_code(&json)), (401, ErrorCode::InvalidProof));
+    let good = key.sign(&loket_wire::keys::session_proof_message(&ch.challenge.0));
+    let req = loket_wire::api::SessionRequest {
+        member_id,
+        challenge: ch.challenge,
+        signature: B64(good.to_vec()),
+    };
+    let (status, json) = app.post("/api/v1/team/session", &req, None).await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (401, ErrorCode::InvalidProof),
+        "a challenge is single-use"
+    );
+
+    // Unknown API route: JSON 404.
+    let (status, json) = app.get("/api/v1/nothing-here", None).await;
+    assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
+    app.shutdown().await;
+}
+
+/// Sends only the headers of a POST declaring `len` bytes of JSON and reads the answer.
+async fn declare_huge_body(app: &TestApp, len: usize) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/reports HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {len}\r\nconnection: close\r\n\r\n{{",
+        app.addr
+    );
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sock.read_to_end(&mut raw),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+    // The body may be chunked: take the JSON object inside.
+    let json = body
+        .find('{')
+        .and_then(|a| body.rfind('}').map(|b| &body[a..=b]))
+        .unwrap_or("null");
+    (status, serde_json::from_str(json).unwrap())
+}
+
+async fn members_see_only_their_roles(app: TestApp) {
+    let (_, _ccp) = app.add_member("Casey", &["ccp"]).await;
+    let (omb_id, omb) = app.add_member("Olive", &["ombudsperson"]).await;
+    let dir = app.directory().await;
+    let sent = Reporter::new(&dir, &["ccp"])
+        .submit(&app, &dir, "for the CCP only")
+        .await;
+    let token = team_login(&app, &omb_id, &omb).await;
+    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    assert_eq!(
+        serde_json::from_value::<Inbox>(json).unwrap().reports.len(),
+        0
+    );
+    let (status, json) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", sent.report_id),
+            Some(&token),
+        )
+        .await;
+    assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
+    let reply = seal_message(&[omb.identity().recipient()], "sneaky");
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
+            &PostReply { envelope: reply },
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 404);
+    app.shutdown().await;
+}
+
+async fn tampered_ciphertext_is_refused(app: TestApp) {
+    let (id, key) = app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let sent = Reporter::new(&dir, &["ccp"])
+        .submit(&app, &dir, "original words")
+        .await;
+    let token = team_login(&app, &id, &key).await;
+    let (_, json) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", sent.report_id),
+            Some(&token),
+        )
+        .await;
+    let report: TeamReport = serde_json::from_value(json).unwrap();
+    for i in [0usize, 5, 10, 100, 200, report.envelope.0.len() - 1] {
+        let mut bent = report.envelope.clone();
+        bent.0[i] ^= 0x20;
+        assert!(
+            open_content(key.identity(), &bent).is_err(),
+            "a flipped byte at {i} must not open"
+        );
+    }
+    assert_eq!(
+        open_content(key.identity(), &report.envelope)
+            .unwrap()
+            .text(),
+        "original words"
+    );
+    app.shutdown().await;
+}
+
+async fn responses_carry_security_headers(app: TestApp) {
+    for path in ["/", "/api/v1/directory", "/api/v1/nothing"] {
+        let res = app.http.get(app.url(path)).send().await.unwrap();
+        let h = res.headers();
+        let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(h.get("referrer-policy").unwrap(), "no-referrer");
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+        assert!(h.get("set-cookie").is_none());
+        if path.starts_with("/api/") {
+            assert_eq!(h.get("cache-control").unwrap(), "no-store");
+        }
+    }
+    app.shutdown().await;
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(loket_e2e::TestApp::sqlite().await).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(loket_e2e::TestApp::postgres().await).await } )*
+        }
+    };
+}
+
+on_both_backends!(
+    step_1_directory_lists_roles_and_members,
+    step_2_to_4_full_thread,
+    wrong_codes_all_get_the_same_answer,
+    bad_input_gets_clear_errors,
+    members_see_only_their_roles,
+    tampered_ciphertext_is_refused,
+    responses_carry_security_headers,
+);
+
+/// The SQLite file holds ciphertext only: no plaintext, no lookup token, no code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_file_holds_no_plaintext_or_token() {
+    let app = TestApp::sqlite().await;
+    app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let text = "Unmistakable plaintext marker 7f3a: the lab manager threatened me.";
+    reporter.submit(&app, &dir, text).await;
+    let mut bytes = Vec::new();
+    for f in app.sqlite_files() {
+        bytes.extend(std::fs::read(&f).unwrap_or_default());
+    }
+    assert!(bytes.len() > 4096, "the database files were read");
+    for window in text.as_bytes().windows(12) {
+        assert!(!contains(&bytes, window), "plaintext found in the database");
+    }
+    assert!(
+        !contains(&bytes, reporter.keys.lookup_token.as_slice()),
+        "lookup token found in the database"
+    );
+    assert!(!contains(&bytes, reporter.code.display().as_bytes()));
+    use sha2_check::digest;
+    assert!(
+        contains(&bytes, &digest(reporter.keys.lookup_token.as_slice())),
+        "the token's SHA-256 is what is stored"
+    );
+    app.shutdown().await;
+}
+
+mod sha2_check {
+    pub fn digest(bytes: &[u8]) -> Vec<u8> {
+        use sha2::Digest;
+        sha2::Sha256::digest(bytes).to_vec()
+    }
+}

@@ -1,0 +1,278 @@
+//! The whole round trip through the real portal in headless Chromium (Debian's chromium and
+//! chromedriver): a reporter writes and submits a report, a team member unlocks a key file,
+//! reads it and replies, and the reporter reads the reply with the follow-up code and answers.
+//! Then the SQLite files are searched for any piece of the plaintext.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use loket_crypto::FollowUpCode;
+use loket_crypto::keyfile::{self, DEFAULT_PARAMS};
+use loket_e2e::*;
+
+struct Browser {
+    client: Client,
+    _driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+async fn free_port() -> u16 {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> Browser {
+    let chromium = std::env::var("LOKET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let driver_bin = std::env::var("LOKET_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port().await;
+    let driver = tokio::process::Command::new(&driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {driver_bin} (scripts/test.sh installs it): {e}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1200,1000",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+/// Polls until the element matching `css` has text satisfying `ok`; returns that text.
+async fn wait_text(c: &Client, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(t) = el.text().await
+        {
+            if ok(&t) {
+                return t;
+            }
+            last = t;
+        }
+        if Instant::now() > deadline {
+            let status = match c.find(Locator::Css("#status")).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("timed out waiting for {what} in {css}; last text {last:?}; status {status:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_trip_through_the_portal_in_chromium() {
+    let app = TestApp::sqlite().await;
+    let wasm = app
+        .http
+        .get(app.url("/loket_portal_bg.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        wasm.status().as_u16(),
+        200,
+        "the portal is not built into the server: run scripts/build-portal.sh first"
+    );
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
+    let passphrase = "a long demo passphrase";
+    let key_file =
+        keyfile::encrypt(&mut rand::rng(), &member_key, passphrase, DEFAULT_PARAMS).unwrap();
+
+    let report_text =
+        "Browser report 51c9: my PhD supervisor keeps belittling me in group meetings.";
+    let reply_text = "Team reply 8d02: thank you for reaching out. Would a call this week help?";
+    let answer_text = "Reporter answer 3e7b: yes, Thursday afternoon works.";
+
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&app.url("/")).await.unwrap();
+
+    // 1. The reporter writes a report to the CCP coordinator and gets a code.
+    type_into(c, "#report-text", report_text).await;
+    click(c, "#role-ccp").await;
+    click(c, "#submit-report").await;
+    let code = wait_text(c, "#code", "the follow-up code", |t| {
+        FollowUpCode::parse(t.trim()).is_ok()
+    })
+    .await;
+    let argon2_ms: u64 = wait_text(c, "#argon2-ms", "the Argon2id time", |t| {
+        t.trim().parse::<u64>().is_ok()
+    })
+    .await
+    .trim()
+    .parse()
+    .unwrap();
+    eprintln!("Argon2id (m=64 MiB, t=3, p=1) in headless Chromium: {argon2_ms} ms");
+    assert!(argon2_ms > 0);
+    click(c, "#code-saved").await;
+
+    // 2. A team member unlocks the key file; a wrong passphrase first says so.
+    click(c, "#nav-team").await;
+    type_into(c, "#key-file", &key_file).await;
+    type_into(c, "#passphrase", "not the passphrase").await;
+    click(c, "#unlock").await;
+    wait_text(c, "#status", "the wrong passphrase message", |t| {
+        t.to_lowercase().contains("wrong passphrase")
+    })
+    .await;
+    type_into(c, "#passphrase", passphrase).await;
+    click(c, "#unlock").await;
+    click(c, ".inbox-item").await;
+    wait_text(c, "#report-view", "the decrypted report", |t| {
+        t.contains(report_text)
+    })
+    .await;
+    type_into(c, "#reply-text", reply_text).await;
+    click(c, "#send-reply").await;
+    wait_text(c, "#report-view", "the reply in the thread", |t| {
+        t.contains(reply_text)
+    })
+    .await;
+    let from_team = c
+        .find(Locator::Css("#report-view .message.from-team"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(from_team.contains(reply_text));
+
+    // 3. The reporter comes back: a typo is caught before any request, a wrong code is refused.
+    click(c, "#nav-followup").await;
+    let mut typo = code.trim().to_owned();
+    let first = typo.remove(0);
+    typo.insert(0, if first == 'A' { 'B' } else { 'A' });
+    type_into(c, "#code-input", &typo).await;
+    click(c, "#open-thread").await;
+    wait_text(c, "#status", "the typo message", |t| {
+        t.to_lowercase().contains("typo")
+    })
+    .await;
+    let unknown = FollowUpCode::generate(&mut rand::rng())
+        .display()
+        .to_string();
+    type_into(c, "#code-input", &unknown).await;
+    click(c, "#open-thread").await;
+    wait_text(c, "#status", "the not-found message", |t| {
+        t.contains("No report found for this code")
+    })
+    .await;
+
+    // ... and with the right code reads the reply and answers.
+    type_into(c, "#code-input", code.trim()).await;
+    click(c, "#open-thread").await;
+    wait_text(c, "#thread", "the team's reply", |t| {
+        t.contains(reply_text) && t.contains(report_text)
+    })
+    .await;
+    type_into(c, "#answer-text", answer_text).await;
+    click(c, "#send-answer").await;
+    wait_text(c, "#thread", "the answer", |t| t.contains(answer_text)).await;
+    b.client.close().await.unwrap();
+
+    // 4. What the server stored is ciphertext the member can open natively...
+    let token = team_login(&app, &member_id, &member_key).await;
+    let (_, inbox) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let inbox: loket_wire::api::Inbox = serde_json::from_value(inbox).unwrap();
+    assert_eq!(inbox.reports.len(), 1);
+    let (_, report) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", inbox.reports[0].report_id),
+            Some(&token),
+        )
+        .await;
+    let report: loket_wire::api::TeamReport = serde_json::from_value(report).unwrap();
+    assert_eq!(
+        open_content(member_key.identity(), &report.envelope)
+            .unwrap()
+            .text(),
+        report_text
+    );
+    assert_eq!(report.messages.len(), 2);
+    assert_eq!(
+        open_content(member_key.identity(), &report.messages[1].envelope)
+            .unwrap()
+            .text(),
+        answer_text
+    );
+
+    // 5. ... and the database files hold no piece of any plaintext, nor the code.
+    let mut bytes = Vec::new();
+    for f in app.sqlite_files() {
+        bytes.extend(std::fs::read(&f).unwrap_or_default());
+    }
+    assert!(bytes.len() > 8192);
+    for text in [report_text, reply_text, answer_text] {
+        for window in text.as_bytes().windows(10) {
+            assert!(
+                !contains(&bytes, window),
+                "a piece of plaintext was found in the database: {:?}",
+                String::from_utf8_lossy(window)
+            );
+        }
+    }
+    assert!(!contains(&bytes, code.trim().as_bytes()));
+    app.shutdown().await;
+}

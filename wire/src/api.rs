@@ -1,0 +1,166 @@
+//! Request and response bodies of `/api/v1`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::B64;
+
+/// `GET /api/v1/directory`: who can receive reports, and the deployment salt for codes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Directory {
+    pub organisation: String,
+    pub deployment_salt: B64,
+    pub roles: Vec<Role>,
+    pub members: Vec<Member>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub x25519: B64,
+    pub ed25519: B64,
+    pub fingerprint: String,
+}
+
+impl Directory {
+    /// Members holding any of `roles`, each once.
+    pub fn members_of<'a>(&'a self, roles: &'a [String]) -> impl Iterator<Item = &'a Member> + 'a {
+        self.members
+            .iter()
+            .filter(move |m| m.roles.iter().any(|r| roles.contains(r)))
+    }
+}
+
+/// `POST /api/v1/reports`.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct SubmitReport {
+    /// 32 bytes derived from the follow-up code; the server keeps only its SHA-256.
+    pub lookup_token: B64,
+    /// Role ids whose members' inboxes list the report.
+    pub roles: Vec<String>,
+    pub envelope: B64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SubmitReportResponse {
+    pub report_id: String,
+    /// Arrival, to the hour.
+    pub received: i64,
+}
+
+/// `POST /api/v1/thread`: read a thread with the lookup token.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ThreadRequest {
+    pub lookup_token: B64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Thread {
+    pub report_id: String,
+    pub received: i64,
+    pub envelope: B64,
+    pub messages: Vec<ThreadMessage>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    Reporter,
+    Member { member_id: String },
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ThreadMessage {
+    pub id: i64,
+    pub author: Author,
+    /// Creation time, to the hour.
+    pub created: i64,
+    pub envelope: B64,
+}
+
+/// `POST /api/v1/thread/messages`: the reporter answers.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PostAnswer {
+    pub lookup_token: B64,
+    pub envelope: B64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PostedMessage {
+    pub id: i64,
+    pub created: i64,
+}
+
+/// `POST /api/v1/team/challenge`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    pub challenge: B64,
+    pub expires: i64,
+}
+
+/// `POST /api/v1/team/session`: proof of possession of a member's Ed25519 key.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct SessionRequest {
+    pub member_id: String,
+    pub challenge: B64,
+    /// Ed25519 signature over `session_proof_message(challenge)`.
+    pub signature: B64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// Bearer token for `Authorization: Bearer …`; the server keeps only its SHA-256.
+    pub token: String,
+    pub expires: i64,
+    pub member_id: String,
+}
+
+/// `GET /api/v1/team/inbox`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Inbox {
+    pub reports: Vec<InboxItem>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct InboxItem {
+    pub report_id: String,
+    pub roles: Vec<String>,
+    pub received: i64,
+    pub first_response: Option<i64>,
+    pub messages: i64,
+    pub last_activity: i64,
+    pub deadlines: Deadlines,
+}
+
+/// Due times derived from arrival (DESIGN: first response 24 h, acknowledgement 7 days,
+/// feedback 3 months).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Deadlines {
+    pub first_response_due: i64,
+    pub acknowledgement_due: i64,
+    pub feedback_due: i64,
+}
+
+/// `GET /api/v1/team/reports/{id}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TeamReport {
+    pub report_id: String,
+    pub roles: Vec<String>,
+    pub received: i64,
+    pub envelope: B64,
+    pub messages: Vec<ThreadMessage>,
+}
+
+/// `POST /api/v1/team/reports/{id}/messages`.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PostReply {
+    pub envelope: B64,
+}

@@ -1,0 +1,35 @@
+//! The plaintext inside envelopes. Only clients (the portal, loket-team, tests) read or write
+//! these; the server never sees them. The reporter's choice of roles and the reporter's public
+//! key travel inside the sealed report, so the server can neither widen the readership nor
+//! swap the key that team replies are sealed to.
+
+use serde::{Deserialize, Serialize};
+
+use crate::B64;
+
+/// Plaintext schema version.
+pub const CONTENT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Content {
+    /// The first message of a thread, written by the reporter.
+    Report {
+        v: u32,
+        /// Role ids the reporter chose as readers.
+        roles: Vec<String>,
+        /// The reporter's X25519 public key (derived from the follow-up code).
+        reporter_key: B64,
+        text: String,
+    },
+    /// A later message in the thread, from either side.
+    Message { v: u32, text: String },
+}
+
+impl Content {
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Report { text, .. } | Self::Message { text, .. } => text,
+        }
+    }
+}
