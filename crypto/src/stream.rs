@@ -129,7 +129,7 @@ pub fn open_stream(
         let kept = have - size;
         have = kept + fill(&mut input, buf.get_mut(kept..).ok_or(OpenError::Malformed)?)?;
     }
-    Ok(unpad.finish()?)
+    unpad.finish()
 }
 
 /// Streaming unpadding (SPEC.md §6): plaintext ‖ 0x80 ‖ 0x00*. Holds back the last non-zero

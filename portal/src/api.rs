@@ -1,0 +1,150 @@
+//! A typed client for `/api/v1`, on the browser's `fetch`. Requests go to our own origin only,
+//! never carry cookies, and are never cached.
+
+use loket_wire::api::{
+    Challenge, Directory, Inbox, PostAnswer, PostReply, PostedMessage, Session, SessionRequest,
+    SubmitReport, SubmitReportResponse, TeamReport, Thread, ThreadRequest,
+};
+use loket_wire::{API_PREFIX, ErrorBody, ErrorCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCache, RequestCredentials, RequestInit, Response};
+
+/// Why a request failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// The server answered with an error body.
+    Api(ErrorBody),
+    /// No usable answer: the network, or a body we cannot read.
+    Network,
+}
+
+impl ApiFailure {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(body) => Some(body.code),
+            Self::Network => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Api(body) => f.write_str(&body.message),
+            Self::Network => {
+                f.write_str("the server could not be reached; check your connection and try again")
+            }
+        }
+    }
+}
+
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    bearer: Option<&str>,
+) -> Result<T, ApiFailure> {
+    let headers = Headers::new().map_err(|_| ApiFailure::Network)?;
+    if body.is_some() {
+        headers
+            .set("content-type", "application/json")
+            .map_err(|_| ApiFailure::Network)?;
+    }
+    if let Some(token) = bearer {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .map_err(|_| ApiFailure::Network)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_headers(&headers);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_cache(RequestCache::NoStore);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(&body));
+    }
+    let url = format!("{API_PREFIX}{path}");
+    let request = Request::new_with_str_and_init(&url, &init).map_err(|_| ApiFailure::Network)?;
+    let window = web_sys::window().ok_or(ApiFailure::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiFailure::Network)?
+        .dyn_into()
+        .map_err(|_| ApiFailure::Network)?;
+    let text = JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+        .await
+        .map_err(|_| ApiFailure::Network)?
+        .as_string()
+        .ok_or(ApiFailure::Network)?;
+    if response.ok() {
+        serde_json::from_str(&text).map_err(|_| ApiFailure::Network)
+    } else {
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => Err(ApiFailure::Api(body)),
+            Err(_) => Err(ApiFailure::Network),
+        }
+    }
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    bearer: Option<&str>,
+) -> Result<T, ApiFailure> {
+    let json = serde_json::to_string(body).map_err(|_| ApiFailure::Network)?;
+    call("POST", path, Some(json), bearer).await
+}
+
+pub async fn directory() -> Result<Directory, ApiFailure> {
+    call("GET", "/directory", None, None).await
+}
+
+pub async fn submit_report(body: &SubmitReport) -> Result<SubmitReportResponse, ApiFailure> {
+    post("/reports", body, None).await
+}
+
+pub async fn thread(body: &ThreadRequest) -> Result<Thread, ApiFailure> {
+    post("/thread", body, None).await
+}
+
+pub async fn answer(body: &PostAnswer) -> Result<PostedMessage, ApiFailure> {
+    post("/thread/messages", body, None).await
+}
+
+pub async fn challenge() -> Result<Challenge, ApiFailure> {
+    post("/team/challenge", &serde_json::json!({}), None).await
+}
+
+pub async fn session(body: &SessionRequest) -> Result<Session, ApiFailure> {
+    post("/team/session", body, None).await
+}
+
+pub async fn inbox(token: &str) -> Result<Inbox, ApiFailure> {
+    call("GET", "/team/inbox", None, Some(token)).await
+}
+
+pub async fn team_report(token: &str, report_id: &str) -> Result<TeamReport, ApiFailure> {
+    call(
+        "GET",
+        &format!("/team/reports/{report_id}"),
+        None,
+        Some(token),
+    )
+    .await
+}
+
+pub async fn reply(
+    token: &str,
+    report_id: &str,
+    body: &PostReply,
+) -> Result<PostedMessage, ApiFailure> {
+    post(
+        &format!("/team/reports/{report_id}/messages"),
+        body,
+        Some(token),
+    )
+    .await
+}

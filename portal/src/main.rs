@@ -1,0 +1,156 @@
+//! loket-portal: the Loket portal in the browser (leptos, client-side rendering, WebAssembly).
+//!
+//! Reporters write a report, choose who may read it and get a follow-up code; later they read
+//! the team's answers with that code. Team members unlock their key file and read and answer
+//! the reports of their roles. Every envelope is sealed and opened here, in the browser: the
+//! server sees only ciphertext (crypto/SPEC.md §9).
+
+mod api;
+mod components;
+mod pages;
+mod vault;
+
+use leptos::prelude::*;
+use loket_wire::api::Directory;
+
+use crate::components::StatusLine;
+use crate::pages::{FollowUpPage, ReportPage, TeamPage};
+
+/// The three parts of the portal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Report,
+    FollowUp,
+    Team,
+}
+
+/// What the status line says.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    None,
+    Info(String),
+    Busy(String),
+    Error(String),
+}
+
+/// State every page shares. Signals only: no secret ever lives here (see `vault`).
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub page: RwSignal<Page>,
+    pub directory: RwSignal<Option<Directory>>,
+    pub status: RwSignal<Status>,
+}
+
+impl Ctx {
+    pub fn info(&self, text: impl Into<String>) {
+        self.status.set(Status::Info(text.into()));
+    }
+    pub fn error(&self, text: impl Into<String>) {
+        self.status.set(Status::Error(text.into()));
+    }
+    pub fn busy(&self, text: impl Into<String>) {
+        self.status.set(Status::Busy(text.into()));
+    }
+    pub fn clear(&self) {
+        self.status.set(Status::None);
+    }
+    pub fn is_busy(&self) -> bool {
+        matches!(self.status.get(), Status::Busy(_))
+    }
+}
+
+pub fn use_ctx() -> Ctx {
+    // The App provides the context before any page exists; this fallback is never reached in
+    // practice but keeps the portal panic-free.
+    use_context::<Ctx>().unwrap_or_else(|| Ctx {
+        page: RwSignal::new(Page::Report),
+        directory: RwSignal::new(None),
+        status: RwSignal::new(Status::Error("the portal failed to start".into())),
+    })
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let ctx = Ctx {
+        page: RwSignal::new(Page::Report),
+        directory: RwSignal::new(None),
+        status: RwSignal::new(Status::None),
+    };
+    provide_context(ctx);
+    leptos::task::spawn_local(async move {
+        match api::directory().await {
+            Ok(dir) => ctx.directory.set(Some(dir)),
+            Err(e) => ctx.error(format!("Cannot load the team directory: {e}.")),
+        }
+    });
+    let go = move |page: Page| {
+        move |_| {
+            if !ctx.is_busy() {
+                ctx.clear();
+                ctx.page.set(page);
+            }
+        }
+    };
+    let tab = move |page: Page| move || ctx.page.get() == page;
+    view! {
+        <header>
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"L"</span>
+                <div>
+                    <h1>"Loket"</h1>
+                    <p class="org">
+                        {move || {
+                            ctx.directory
+                                .get()
+                                .map(|d| d.organisation)
+                                .unwrap_or_default()
+                        }}
+                    </p>
+                </div>
+            </div>
+            <nav>
+                <button id="nav-report" class:active=tab(Page::Report) on:click=go(Page::Report)>
+                    "Make a report"
+                </button>
+                <button
+                    id="nav-followup"
+                    class:active=tab(Page::FollowUp)
+                    on:click=go(Page::FollowUp)
+                >
+                    "Follow up"
+                </button>
+                <button id="nav-team" class:active=tab(Page::Team) on:click=go(Page::Team)>
+                    "Team"
+                </button>
+            </nav>
+        </header>
+        <main>
+            <StatusLine />
+            {move || match ctx.page.get() {
+                Page::Report => view! { <ReportPage /> }.into_any(),
+                Page::FollowUp => view! { <FollowUpPage /> }.into_any(),
+                Page::Team => view! { <TeamPage /> }.into_any(),
+            }}
+        </main>
+        <footer>
+            <p>
+                "Your report is encrypted in this browser before it is sent. The server stores only "
+                "ciphertext and cannot read it; it keeps no IP addresses, no cookies and no accounts."
+            </p>
+        </footer>
+    }
+}
+
+fn main() {
+    console_error_panic_hook::set_once();
+    // The static "loading" notice in index.html says what to do when WebAssembly is missing;
+    // once we run, it has done its job.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,264 @@
+//! Follow up (SPEC §9.3, §9.4): enter the code, read the thread, answer.
+
+use leptos::prelude::*;
+use loket_crypto::{CodeError, FollowUpCode};
+use loket_wire::api::{Author, PostAnswer, Thread, ThreadRequest};
+use loket_wire::content::Content;
+use loket_wire::{B64, ErrorCode};
+use zeroize::Zeroizing;
+
+use crate::api::{self, ApiFailure};
+use crate::components::{Entry, Messages, hour, pause, sentence};
+use crate::vault::{self, SealFailure};
+use crate::{Ctx, use_ctx};
+
+/// A thread as the reporter sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ThreadView {
+    received: i64,
+    entries: Vec<Entry>,
+}
+
+/// Decrypts a thread with the reporter's key. Returns the view and the roles named inside the
+/// report, or `None` when the report itself does not open (then nothing is shown).
+fn decrypt(
+    thread: &Thread,
+    identity: &loket_crypto::Identity,
+) -> Option<(ThreadView, Vec<String>)> {
+    let Some(Content::Report { roles, text, .. }) = vault::open(identity, &thread.envelope) else {
+        return None;
+    };
+    let mut entries = vec![Entry {
+        key: "report".into(),
+        from_team: false,
+        author: "You (report)".into(),
+        created: thread.received,
+        text: Some(text),
+    }];
+    for m in &thread.messages {
+        let from_team = matches!(m.author, Author::Member { .. });
+        entries.push(Entry {
+            key: m.id.to_string(),
+            from_team,
+            author: if from_team { "The team" } else { "You" }.into(),
+            created: m.created,
+            text: match vault::open(identity, &m.envelope) {
+                Some(Content::Message { text, .. }) => Some(text),
+                _ => None,
+            },
+        });
+    }
+    Some((
+        ThreadView {
+            received: thread.received,
+            entries,
+        },
+        roles,
+    ))
+}
+
+fn not_found(ctx: Ctx) {
+    ctx.error("No report found for this code. Check the code and try again.");
+}
+
+/// Fetches and decrypts the thread of the reporter in the vault.
+async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
+    let Some(token) = vault::with_reporter(|r| B64(r.keys.lookup_token.to_vec())) else {
+        return;
+    };
+    match api::thread(&ThreadRequest {
+        lookup_token: token,
+    })
+    .await
+    {
+        Ok(thread) => {
+            match vault::with_reporter(|r| decrypt(&thread, &r.keys.identity)).flatten() {
+                Some((v, _)) => view.set(Some(v)),
+                None => ctx.error("Your report could not be decrypted with this code."),
+            }
+        }
+        Err(e) => ctx.error(sentence(e)),
+    }
+}
+
+#[component]
+pub fn FollowUpPage() -> impl IntoView {
+    let ctx = use_ctx();
+    // The code is read from its input when needed, never kept in a signal.
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    let thread = RwSignal::new(None::<ThreadView>);
+    let answer = RwSignal::new(String::new());
+
+    let open = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        // Typos are caught here, before anything is sent (SPEC §7).
+        let input = Zeroizing::new(
+            code_input
+                .get_untracked()
+                .map(|el| el.value())
+                .unwrap_or_default(),
+        );
+        let code = match FollowUpCode::parse(&input) {
+            Ok(code) => code,
+            Err(CodeError::Typo) => {
+                return ctx.error(
+                    "The code contains a typo: one of its characters is wrong. Check it and try again.",
+                );
+            }
+            Err(e) => return ctx.error(sentence(e)),
+        };
+        let Some(dir) = ctx.directory.get_untracked() else {
+            return ctx
+                .error("The team directory has not loaded yet; wait a moment and try again.");
+        };
+        leptos::task::spawn_local(async move {
+            ctx.busy("Deriving your keys from the code in this browser…");
+            thread.set(None);
+            vault::set_reporter(None);
+            pause(40).await;
+            let keys = match code.derive(&dir.deployment_salt.0) {
+                Ok(keys) => keys,
+                Err(e) => return ctx.error(sentence(e)),
+            };
+            ctx.busy("Fetching your report…");
+            let request = ThreadRequest {
+                lookup_token: B64(keys.lookup_token.to_vec()),
+            };
+            match api::thread(&request).await {
+                Ok(t) => match decrypt(&t, &keys.identity) {
+                    Some((v, roles)) => {
+                        vault::set_reporter(Some(vault::Reporter { keys, roles }));
+                        if let Some(el) = code_input.get_untracked() {
+                            el.set_value("");
+                        }
+                        thread.set(Some(v));
+                        ctx.clear();
+                    }
+                    None => ctx.error("Your report could not be decrypted with this code."),
+                },
+                Err(ApiFailure::Api(body)) if body.code == ErrorCode::ReportNotFound => {
+                    not_found(ctx)
+                }
+                Err(e) => ctx.error(sentence(e)),
+            }
+        });
+    };
+
+    let send = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        let text = answer.get_untracked();
+        if text.trim().is_empty() {
+            return ctx.error("Write your answer first.");
+        }
+        let Some(dir) = ctx.directory.get_untracked() else {
+            return;
+        };
+        let sealed = vault::with_reporter(|r| {
+            let recipients = vault::readers(&dir, &r.roles, r.keys.identity.recipient())?;
+            let envelope = vault::seal(&recipients, &vault::message(&text))?;
+            Ok::<_, SealFailure>(PostAnswer {
+                lookup_token: B64(r.keys.lookup_token.to_vec()),
+                envelope,
+            })
+        });
+        let request = match sealed {
+            Some(Ok(request)) => request,
+            Some(Err(SealFailure::NoReaders)) => {
+                return ctx.error(
+                    "Nobody holds the roles of this report any more; your answer was not sent.",
+                );
+            }
+            Some(Err(SealFailure::Crypto)) => {
+                return ctx.error("Your answer could not be encrypted; it was not sent.");
+            }
+            None => return ctx.error("Open your report with your code first."),
+        };
+        leptos::task::spawn_local(async move {
+            ctx.busy("Sending your encrypted answer…");
+            match api::answer(&request).await {
+                Ok(_) => {
+                    answer.set(String::new());
+                    ctx.info("Your answer was sent.");
+                    reload(ctx, thread).await;
+                }
+                Err(ApiFailure::Api(body)) if body.code == ErrorCode::ReportNotFound => {
+                    not_found(ctx)
+                }
+                Err(e) => ctx.error(format!("Your answer was not sent: {}", sentence(e))),
+            }
+        });
+    };
+
+    let close = move |_| {
+        vault::set_reporter(None);
+        thread.set(None);
+        ctx.clear();
+    };
+
+    view! {
+        {move || match thread.get() {
+            None => view! {
+                <section class="card">
+                    <h2>"Follow up on your report"</h2>
+                    <p class="muted">
+                        "Enter the follow-up code you received when you sent your report, to read the "
+                        "team's answers and to reply."
+                    </p>
+                    <label for="code-input">"Follow-up code"</label>
+                    <input
+                        id="code-input"
+                        class="code-input"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX"
+                        node_ref=code_input
+                    />
+                    <button
+                        id="open-thread"
+                        class="primary"
+                        on:click=open
+                        disabled=move || ctx.is_busy()
+                    >
+                        "Open"
+                    </button>
+                </section>
+            }
+            .into_any(),
+            Some(v) => view! {
+                <section class="card">
+                    <h2>"Your report"</h2>
+                    <p class="muted small">"Sent " {hour(v.received)}</p>
+                    <div id="thread" class="thread">
+                        <Messages entries=v.entries />
+                    </div>
+                    <label for="answer-text">"Your answer"</label>
+                    <textarea
+                        id="answer-text"
+                        rows="5"
+                        prop:value=move || answer.get()
+                        on:input=move |ev| answer.set(event_target_value(&ev))
+                    ></textarea>
+                    <div class="actions">
+                        <button
+                            id="send-answer"
+                            class="primary"
+                            on:click=send
+                            disabled=move || ctx.is_busy()
+                        >
+                            "Encrypt and send"
+                        </button>
+                        <button id="close-thread" on:click=close>
+                            "Close"
+                        </button>
+                    </div>
+                </section>
+            }
+            .into_any(),
+        }}
+    }
+}

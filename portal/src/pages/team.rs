@@ -1,0 +1,453 @@
+//! The team's side (SPEC §9.5, §9.6): unlock a member key file here, open a session by
+//! proving possession of the key, read the inbox, open a report, reply.
+
+use leptos::prelude::*;
+use loket_crypto::{KeyFileError, keyfile};
+use loket_wire::ErrorCode;
+use loket_wire::api::{Author, Directory, InboxItem, PostReply, SessionRequest, TeamReport};
+use loket_wire::content::Content;
+use loket_wire::keys::session_proof_message;
+use loket_wire::{B64, api::Member};
+use zeroize::Zeroizing;
+
+use crate::api::{self, ApiFailure};
+use crate::components::{Entry, Messages, day, hour, now_unix, pause, sentence};
+use crate::vault::{self, SealFailure};
+use crate::{Ctx, use_ctx};
+
+/// A report as a team member sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ReportView {
+    report_id: String,
+    roles: Vec<String>,
+    received: i64,
+    entries: Vec<Entry>,
+    /// Readers named inside the report; `None` when it did not open.
+    readers: Option<(Vec<String>, [u8; 32])>,
+}
+
+fn member_name(dir: &Directory, id: &str) -> String {
+    dir.members
+        .iter()
+        .find(|m| m.id == id)
+        .map(|m| m.name.clone())
+        .unwrap_or_else(|| "A former team member".into())
+}
+
+fn role_names(dir: &Directory, roles: &[String]) -> String {
+    roles
+        .iter()
+        .map(|r| {
+            dir.roles
+                .iter()
+                .find(|x| &x.id == r)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| r.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identity) -> ReportView {
+    let opened = vault::open(identity, &report.envelope);
+    let (text, readers) = match opened {
+        Some(Content::Report {
+            roles,
+            reporter_key,
+            text,
+            ..
+        }) => (Some(text), reporter_key.array().map(|k| (roles, k))),
+        _ => (None, None),
+    };
+    let mut entries = vec![Entry {
+        key: "report".into(),
+        from_team: false,
+        author: "Reporter (report)".into(),
+        created: report.received,
+        text,
+    }];
+    for m in &report.messages {
+        let (from_team, author) = match &m.author {
+            Author::Reporter => (false, "Reporter".to_owned()),
+            Author::Member { member_id } => (true, member_name(dir, member_id)),
+        };
+        entries.push(Entry {
+            key: m.id.to_string(),
+            from_team,
+            author,
+            created: m.created,
+            text: match vault::open(identity, &m.envelope) {
+                Some(Content::Message { text, .. }) => Some(text),
+                _ => None,
+            },
+        });
+    }
+    ReportView {
+        report_id: report.report_id.clone(),
+        roles: report.roles.clone(),
+        received: report.received,
+        entries,
+        readers,
+    }
+}
+
+fn session_token() -> Option<String> {
+    vault::with_member(|m| m.session.to_string())
+}
+
+/// A request failed because the session ended: lock, and say so.
+fn session_failed(ctx: Ctx, unlocked: RwSignal<bool>, e: &ApiFailure) -> bool {
+    if e.code() == Some(ErrorCode::Unauthorized) {
+        vault::set_member(None);
+        unlocked.set(false);
+        ctx.error("Your session has ended. Unlock your key again.");
+        true
+    } else {
+        false
+    }
+}
+
+async fn load_inbox(ctx: Ctx, unlocked: RwSignal<bool>, inbox: RwSignal<Vec<InboxItem>>) {
+    let Some(token) = session_token() else { return };
+    match api::inbox(&token).await {
+        Ok(i) => inbox.set(i.reports),
+        Err(e) => {
+            if !session_failed(ctx, unlocked, &e) {
+                ctx.error(format!("Cannot load the inbox: {}", sentence(e)));
+            }
+        }
+    }
+}
+
+async fn load_report(
+    ctx: Ctx,
+    unlocked: RwSignal<bool>,
+    id: String,
+    open: RwSignal<Option<ReportView>>,
+) {
+    let Some(token) = session_token() else { return };
+    let Some(dir) = ctx.directory.get_untracked() else {
+        return;
+    };
+    match api::team_report(&token, &id).await {
+        Ok(report) => {
+            let view = vault::with_member(|m| decrypt(&report, &dir, m.key.identity()));
+            open.set(view);
+        }
+        Err(e) => {
+            if !session_failed(ctx, unlocked, &e) {
+                ctx.error(format!("Cannot open the report: {}", sentence(e)));
+            }
+        }
+    }
+}
+
+/// Proves possession of the member key and opens a session (SPEC §9.5).
+async fn login(
+    key: &loket_crypto::MemberSecretKey,
+    member: &Member,
+) -> Result<Zeroizing<String>, ApiFailure> {
+    let challenge = api::challenge().await?;
+    let signature = key.sign(&session_proof_message(&challenge.challenge.0));
+    let session = api::session(&SessionRequest {
+        member_id: member.id.clone(),
+        challenge: challenge.challenge,
+        signature: B64(signature.to_vec()),
+    })
+    .await?;
+    Ok(Zeroizing::new(session.token))
+}
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let ctx = use_ctx();
+    // The key file and passphrase are read from the inputs when needed, never kept in a signal.
+    let key_input = NodeRef::<leptos::html::Textarea>::new();
+    let pass_input = NodeRef::<leptos::html::Input>::new();
+    let unlocked = RwSignal::new(vault::with_member(|_| ()).is_some());
+    let me = RwSignal::new(vault::with_member(|m| m.member_id.clone()).unwrap_or_default());
+    let inbox = RwSignal::new(Vec::<InboxItem>::new());
+    let open = RwSignal::new(None::<ReportView>);
+    let reply = RwSignal::new(String::new());
+
+    if unlocked.get_untracked() {
+        leptos::task::spawn_local(load_inbox(ctx, unlocked, inbox));
+    }
+
+    let unlock = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        let Some(dir) = ctx.directory.get_untracked() else {
+            return ctx
+                .error("The team directory has not loaded yet; wait a moment and try again.");
+        };
+        let armored = Zeroizing::new(
+            key_input
+                .get_untracked()
+                .map(|el| el.value())
+                .unwrap_or_default(),
+        );
+        let locked = match keyfile::parse(&armored) {
+            Ok(locked) => locked,
+            Err(e) => return ctx.error(sentence(e)),
+        };
+        let pass = Zeroizing::new(
+            pass_input
+                .get_untracked()
+                .map(|el| el.value())
+                .unwrap_or_default(),
+        );
+        leptos::task::spawn_local(async move {
+            ctx.busy("Unlocking your key in this browser…");
+            pause(40).await;
+            let key = match locked.unlock(&pass) {
+                Ok(key) => key,
+                Err(KeyFileError::WrongPassphrase) => {
+                    return ctx.error("Wrong passphrase. Try again.");
+                }
+                Err(e) => return ctx.error(sentence(e)),
+            };
+            drop(pass);
+            let public = key.public();
+            let Some(member) = dir.members.iter().find(|m| {
+                m.x25519.0.as_slice() == public.x25519 && m.ed25519.0.as_slice() == public.ed25519
+            }) else {
+                return ctx.error(
+                    "This key is not in this server's team directory. Ask the administrator to add it.",
+                );
+            };
+            ctx.busy("Signing in…");
+            match login(&key, member).await {
+                Ok(session) => {
+                    vault::set_member(Some(vault::Member {
+                        key,
+                        member_id: member.id.clone(),
+                        session,
+                    }));
+                    if let Some(el) = key_input.get_untracked() {
+                        el.set_value("");
+                    }
+                    if let Some(el) = pass_input.get_untracked() {
+                        el.set_value("");
+                    }
+                    me.set(member.id.clone());
+                    unlocked.set(true);
+                    ctx.clear();
+                    load_inbox(ctx, unlocked, inbox).await;
+                }
+                Err(e) => ctx.error(format!("Cannot sign in: {}", sentence(e))),
+            }
+        });
+    };
+
+    let lock = move |_| {
+        vault::set_member(None);
+        unlocked.set(false);
+        open.set(None);
+        inbox.set(Vec::new());
+        ctx.info("Locked. Your key is no longer in this browser's memory.");
+    };
+
+    let send_reply = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        let text = reply.get_untracked();
+        if text.trim().is_empty() {
+            return ctx.error("Write your reply first.");
+        }
+        let (Some(view), Some(dir)) = (open.get_untracked(), ctx.directory.get_untracked()) else {
+            return;
+        };
+        let Some((roles, reporter)) = view.readers.clone() else {
+            return ctx.error("This report cannot be decrypted, so it cannot be answered.");
+        };
+        // Readers come from inside the sealed report, never from the server (SPEC §9.6).
+        let recipients = match vault::readers(&dir, &roles, loket_crypto::RecipientKey(reporter)) {
+            Ok(r) => r,
+            Err(_) => {
+                return ctx.error("The team directory holds an unusable key; nothing was sent.");
+            }
+        };
+        let envelope = match vault::seal(&recipients, &vault::message(&text)) {
+            Ok(e) => e,
+            Err(SealFailure::NoReaders | SealFailure::Crypto) => {
+                return ctx.error("Your reply could not be encrypted; nothing was sent.");
+            }
+        };
+        leptos::task::spawn_local(async move {
+            let Some(token) = session_token() else { return };
+            ctx.busy("Sending your encrypted reply…");
+            match api::reply(&token, &view.report_id, &PostReply { envelope }).await {
+                Ok(_) => {
+                    reply.set(String::new());
+                    ctx.info("Your reply was sent.");
+                    load_report(ctx, unlocked, view.report_id.clone(), open).await;
+                    load_inbox(ctx, unlocked, inbox).await;
+                }
+                Err(e) => {
+                    if !session_failed(ctx, unlocked, &e) {
+                        ctx.error(format!("Your reply was not sent: {}", sentence(e)));
+                    }
+                }
+            }
+        });
+    };
+
+    let inbox_view = move || {
+        let dir = ctx.directory.get().unwrap_or_else(|| Directory {
+            organisation: String::new(),
+            deployment_salt: B64::default(),
+            roles: Vec::new(),
+            members: Vec::new(),
+        });
+        let items = inbox.get();
+        if items.is_empty() {
+            return view! { <p class="muted">"No reports for your roles yet."</p> }.into_any();
+        }
+        let now = now_unix();
+        items
+            .into_iter()
+            .map(|item| {
+                let id = item.report_id.clone();
+                let selected = {
+                    let id = id.clone();
+                    move || open.get().is_some_and(|o| o.report_id == id)
+                };
+                let due = match item.first_response {
+                    Some(_) => format!("feedback due {}", day(item.deadlines.feedback_due)),
+                    None if item.deadlines.first_response_due < now => {
+                        "first response overdue".to_owned()
+                    }
+                    None => format!(
+                        "first response due {}",
+                        hour(item.deadlines.first_response_due)
+                    ),
+                };
+                let overdue =
+                    item.first_response.is_none() && item.deadlines.first_response_due < now;
+                view! {
+                    <li>
+                        <button
+                            class="inbox-item"
+                            class:selected=selected
+                            on:click=move |_| {
+                                let id = id.clone();
+                                leptos::task::spawn_local(load_report(ctx, unlocked, id, open));
+                            }
+                        >
+                            <span class="when">{hour(item.received)}</span>
+                            <span class="roles">{role_names(&dir, &item.roles)}</span>
+                            <span class="count">{format!("{} message(s)", item.messages)}</span>
+                            <span class="due" class:overdue=overdue>{due}</span>
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+
+    let report_view = move || {
+        open.get().map(|v| {
+            let roles = ctx
+                .directory
+                .get()
+                .map(|d| role_names(&d, &v.roles))
+                .unwrap_or_default();
+            view! {
+                <section class="card">
+                    <h2>"Report"</h2>
+                    <p class="muted small">"Received " {hour(v.received)} " · for " {roles}</p>
+                    <div id="report-view" class="thread">
+                        <Messages entries=v.entries />
+                    </div>
+                    <label for="reply-text">"Reply to the reporter"</label>
+                    <textarea
+                        id="reply-text"
+                        rows="5"
+                        prop:value=move || reply.get()
+                        on:input=move |ev| reply.set(event_target_value(&ev))
+                    ></textarea>
+                    <button
+                        id="send-reply"
+                        class="primary"
+                        on:click=send_reply
+                        disabled=move || ctx.is_busy()
+                    >
+                        "Encrypt and send"
+                    </button>
+                </section>
+            }
+        })
+    };
+
+    view! {
+        {move || {
+            if unlocked.get() {
+                let name = ctx
+                    .directory
+                    .get()
+                    .map(|d| member_name(&d, &me.get()))
+                    .unwrap_or_default();
+                view! {
+                    <section class="card">
+                        <div class="row">
+                            <h2>"Inbox"</h2>
+                            <span class="muted">{name}</span>
+                            <button
+                                id="refresh"
+                                on:click=move |_| {
+                                    leptos::task::spawn_local(load_inbox(ctx, unlocked, inbox))
+                                }
+                            >
+                                "Refresh"
+                            </button>
+                            <button id="lock" on:click=lock>
+                                "Lock"
+                            </button>
+                        </div>
+                        <ul class="inbox">{inbox_view}</ul>
+                    </section>
+                    {report_view}
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="card">
+                        <h2>"Team sign-in"</h2>
+                        <p class="muted">
+                            "Use a trusted machine. Paste your member key file; it is unlocked in this "
+                            "browser with your passphrase and never sent anywhere."
+                        </p>
+                        <label for="key-file">"Member key file"</label>
+                        <textarea
+                            id="key-file"
+                            rows="8"
+                            spellcheck="false"
+                            placeholder="-----BEGIN LOKET MEMBER KEY-----"
+                            node_ref=key_input
+                        ></textarea>
+                        <label for="passphrase">"Passphrase"</label>
+                        <input
+                            id="passphrase"
+                            type="password"
+                            autocomplete="off"
+                            node_ref=pass_input
+                        />
+                        <button
+                            id="unlock"
+                            class="primary"
+                            on:click=unlock
+                            disabled=move || ctx.is_busy()
+                        >
+                            "Unlock"
+                        </button>
+                    </section>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
