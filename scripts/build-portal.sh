@@ -8,8 +8,16 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# The portal is pinned to one organisation key (crypto/SPEC.md §10): it refuses a team
+# directory that key did not sign. `loket org-key` prints an instance's key.
+if [ -z "${LOKET_ORG_KEY:-}" ]; then
+  echo "build-portal: set LOKET_ORG_KEY to the organisation's public key (lko1:…, see \`loket org-key\`)" >&2
+  exit 1
+fi
+export LOKET_ORG_KEY
+
 ./scripts/setup.sh
-log "building the portal (wasm32, release)"
+log "building the portal (wasm32, release) for organisation key $LOKET_ORG_KEY"
 cargo build -p loket-portal --target wasm32-unknown-unknown --release
 
 out=portal/dist

@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
 # Builds everything and runs a local Loket instance with a demo team.
 # On first start it creates, in the data directory ($LOKET_DATA_DIR, default ./data), an
-# organisation and a demo member whose key is made with `loket-team keygen` and added with
-# `loket member add`; it prints the key file's path and passphrase so you can try both sides.
+# organisation (with its signing key, organisation.key) and a demo member whose key is made
+# with `loket-team keygen` and added with `loket member add`; it prints the key file's path
+# and passphrase so you can try both sides. The portal is built pinned to this instance's
+# organisation key (init, then build, then serve: crypto/SPEC.md §10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export LOKET_DATA_DIR="${LOKET_DATA_DIR:-data}"
 listen="${LOKET_LISTEN:-127.0.0.1:8080}"
+loket=target/release/loket
+team=target/release/loket-team
 
 ./scripts/setup.sh
-./scripts/build-portal.sh
 echo "==> building loket and loket-team (release)" >&2
 cargo build --release -p loket-server -p loket-team
 
-loket=target/release/loket
-team=target/release/loket-team
+mkdir -p "$LOKET_DATA_DIR"
+"$loket" init --organisation "Demo University" --exists-ok
+
+LOKET_ORG_KEY=$("$loket" org-key 2>/dev/null) ./scripts/build-portal.sh
+echo "==> embedding the portal into loket" >&2
+cargo build --release -p loket-server
+
 key="$LOKET_DATA_DIR/demo-member.key"
 pass="$LOKET_DATA_DIR/demo-passphrase.txt"
-
 if [ ! -f "$key" ]; then
-  mkdir -p "$LOKET_DATA_DIR"
-  "$loket" init --organisation "Demo University" --exists-ok
   out=$("$team" keygen --out "$key" --generate-passphrase)
   printf '%s\n' "$out" | sed -n 's/^passphrase: *//p' > "$pass"
   chmod 600 "$pass"
@@ -37,8 +42,10 @@ cat <<INFO
   Team side:      http://$listen/  -> "Team", paste the key file below and unlock
   Demo key file:  $(realpath "$key")
   Passphrase:     $(cat "$pass")
+  Organisation:   $("$loket" org-key 2>&1 | tr '\n' ' ')
 
-  (A demo only: a real member keeps the key file and passphrase on a trusted machine.)
+  (A demo only: a real member keeps the key file and passphrase on a trusted machine, and the
+  organisation key, $LOKET_DATA_DIR/organisation.key, belongs offline with the administrator.)
 
 INFO
 exec "$loket" serve --listen "$listen"

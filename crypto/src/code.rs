@@ -9,6 +9,7 @@ use crate::envelope::hkdf32;
 use crate::error::CodeError;
 use crate::keys::Identity;
 use crate::labels;
+use crate::sign::SigningSecret;
 
 /// Crockford's base-32 alphabet: no I, L, O or U.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -28,6 +29,8 @@ pub struct FollowUpCode(Zeroizing<Vec<u8>>);
 pub struct ReporterKeys {
     pub lookup_token: Zeroizing<[u8; 32]>,
     pub identity: Identity,
+    /// Signs the reporter's report and answers (SPEC.md §9.1).
+    pub signing: SigningSecret,
 }
 
 fn symbol_value(c: u8) -> Option<u8> {
@@ -124,9 +127,11 @@ impl FollowUpCode {
             .map_err(|_| CodeError::BadSalt)?;
         let token = hkdf32(master.as_slice(), &[], labels::LOOKUP_TOKEN);
         let reporter = hkdf32(master.as_slice(), &[], labels::REPORTER_X25519);
+        let signing = hkdf32(master.as_slice(), &[], labels::REPORTER_ED25519);
         Ok(ReporterKeys {
             lookup_token: token,
             identity: Identity::from_bytes(*reporter),
+            signing: SigningSecret::from_seed(*signing),
         })
     }
 }

@@ -52,3 +52,9 @@ pub enum KeyFileError {
     #[error("the passphrase is too short (at least {min} characters)")]
     WeakPassphrase { min: usize },
 }
+
+/// A signed body whose signature does not verify, or that is not a signed body at all. One
+/// error for every cause, like [`OpenError::CannotDecrypt`].
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+#[error("the signature is not valid")]
+pub struct SignatureError;

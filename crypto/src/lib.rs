@@ -11,11 +11,12 @@ pub mod keyfile;
 pub mod keys;
 pub mod pad;
 mod reader;
+pub mod sign;
 pub mod stream;
 
 pub use code::{FollowUpCode, ReporterKeys};
 pub use envelope::{open, seal};
-pub use error::{CodeError, KeyFileError, OpenError, SealError};
+pub use error::{CodeError, KeyFileError, OpenError, SealError, SignatureError};
 pub use keys::{Identity, MemberPublicKey, MemberSecretKey, RecipientKey};
 
 /// HKDF `info` labels; every derivation in Loket has its own (SPEC.md §2).
@@ -25,6 +26,7 @@ pub mod labels {
     pub const PAYLOAD: &[u8] = b"loket/v1/payload";
     pub const LOOKUP_TOKEN: &[u8] = b"loket/v1/lookup-token";
     pub const REPORTER_X25519: &[u8] = b"loket/v1/reporter-x25519";
+    pub const REPORTER_ED25519: &[u8] = b"loket/v1/reporter-ed25519";
 }
 
 /// A fresh random 32-byte array from the caller's RNG.

@@ -2,8 +2,8 @@
 //! never carry cookies, and are never cached.
 
 use loket_wire::api::{
-    Challenge, Directory, Inbox, PostAnswer, PostReply, PostedMessage, Session, SessionRequest,
-    SubmitReport, SubmitReportResponse, TeamReport, Thread, ThreadRequest,
+    Challenge, Inbox, PostAnswer, PostReply, PostedMessage, Session, SessionRequest,
+    SignedDirectory, SubmitReport, SubmitReportResponse, TeamReport, Thread, ThreadRequest,
 };
 use loket_wire::{API_PREFIX, ErrorBody, ErrorCode};
 use serde::Serialize;
@@ -98,7 +98,7 @@ async fn post<B: Serialize, T: DeserializeOwned>(
     call("POST", path, Some(json), bearer).await
 }
 
-pub async fn directory() -> Result<Directory, ApiFailure> {
+pub async fn directory() -> Result<SignedDirectory, ApiFailure> {
     call("GET", "/directory", None, None).await
 }
 

@@ -12,6 +12,7 @@ mod vault;
 
 use leptos::prelude::*;
 use loket_wire::api::Directory;
+use loket_wire::keys::OrganisationKey;
 
 use crate::components::StatusLine;
 use crate::pages::{FollowUpPage, ReportPage, TeamPage};
@@ -70,6 +71,33 @@ pub fn use_ctx() -> Ctx {
     })
 }
 
+/// The organisation key this portal was built with (crypto/SPEC.md §10): a directory it did
+/// not sign is refused, so the server cannot add a key of its own to the readers.
+const ORGANISATION_KEY: Option<&str> = option_env!("LOKET_ORG_KEY");
+
+pub fn organisation_key() -> Option<OrganisationKey> {
+    ORGANISATION_KEY.and_then(|k| OrganisationKey::parse(k).ok())
+}
+
+async fn load_directory(ctx: Ctx) {
+    let Some(pinned) = organisation_key() else {
+        return ctx.error(
+            "This portal was built without its organisation's key, so it cannot check whom it \
+             encrypts to. Nothing can be sent. (Build it with LOKET_ORG_KEY set.)",
+        );
+    };
+    match api::directory().await {
+        Ok(signed) => match loket_client::verify_directory(&signed, &pinned) {
+            Ok(dir) => ctx.directory.set(Some(dir)),
+            Err(_) => ctx.error(
+                "The team directory from the server is not signed by this organisation. \
+                 Nothing will be encrypted or sent. Please tell the team by another channel.",
+            ),
+        },
+        Err(e) => ctx.error(format!("Cannot load the team directory: {e}.")),
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     let ctx = Ctx {
@@ -78,12 +106,7 @@ fn App() -> impl IntoView {
         status: RwSignal::new(Status::None),
     };
     provide_context(ctx);
-    leptos::task::spawn_local(async move {
-        match api::directory().await {
-            Ok(dir) => ctx.directory.set(Some(dir)),
-            Err(e) => ctx.error(format!("Cannot load the team directory: {e}.")),
-        }
-    });
+    leptos::task::spawn_local(load_directory(ctx));
     let go = move |page: Page| {
         move |_| {
             if !ctx.is_busy() {
@@ -137,6 +160,12 @@ fn App() -> impl IntoView {
             <p>
                 "Your report is encrypted in this browser before it is sent. The server stores only "
                 "ciphertext and cannot read it; it keeps no IP addresses, no cookies and no accounts."
+            </p>
+            <p class="small">
+                "Organisation key fingerprint: "
+                <code id="org-fingerprint">
+                    {organisation_key().map(|k| k.fingerprint()).unwrap_or_default()}
+                </code>
             </p>
         </footer>
     }

@@ -1,12 +1,14 @@
 //! loket-server: the `loket` binary's library. It stores ciphertext and serves the portal; it
 //! links no decryption code (no chacha20poly1305, no x25519-dalek — checked in CI).
 
+pub mod directory;
 pub mod error;
 pub mod http;
 pub mod store;
 
 use std::path::Path;
 
+pub use directory::{DirectoryError, OrganisationSigner, publish};
 pub use http::{ServeConfig, router};
 pub use store::{Backend, Store, StoreError};
 

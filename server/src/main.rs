@@ -4,8 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use loket_server::{ServeConfig, Store, StoreError, router, serve, shutdown_signal, sqlite_url};
-use loket_wire::keys::MemberKeys;
+use loket_server::{
+    OrganisationSigner, ServeConfig, Store, StoreError, publish, router, serve, shutdown_signal,
+    sqlite_url,
+};
+use loket_wire::keys::{MemberKeys, OrganisationKey};
 
 #[derive(Parser)]
 #[command(
@@ -20,6 +23,10 @@ struct Cli {
     /// PostgreSQL URL (postgres://…) or SQLite URL; default: SQLite in the data directory.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// The organisation's signing key file (default: organisation.key in the data directory).
+    /// Only `init`, `member`, `role` and `directory` use it; `serve` never reads it.
+    #[arg(long, env = "LOKET_ORG_KEY_FILE", global = true)]
+    org_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +55,17 @@ enum Command {
     /// Manage roles.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Print the organisation's public key (lko1:…), which the portal is built with.
+    OrgKey,
+    /// The signed team directory.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Sign the current roles and members with the organisation key and publish them.
+    Publish,
 }
 
 #[derive(Subcommand)]
@@ -102,9 +120,28 @@ async fn open_store(cli: &Cli) -> Result<Store, String> {
         .map_err(|e| format!("cannot open the database: {e}"))
 }
 
+fn org_key_path(cli: &Cli) -> PathBuf {
+    cli.org_key
+        .clone()
+        .unwrap_or_else(|| cli.data_dir.join("organisation.key"))
+}
+
+/// Signs and publishes the directory after an admin change.
+async fn republish(cli: &Cli, store: &Store) -> Result<(), String> {
+    let path = org_key_path(cli);
+    let signer = OrganisationSigner::load(&path).map_err(|e| {
+        format!("{e}; the change is stored but the directory was not re-signed: run `loket directory publish --org-key <file>`")
+    })?;
+    let dir = publish(store, &signer, now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Published the signed directory (serial {}).", dir.serial);
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), String> {
     let store = open_store(&cli).await?;
-    match cli.command {
+    match &cli.command {
         Command::Serve { listen, max_body } => {
             if store
                 .organisation()
@@ -115,7 +152,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 return Err("this instance is not initialised: run `loket init` first".into());
             }
             let config = ServeConfig {
-                max_body,
+                max_body: *max_body,
                 ..ServeConfig::default()
             };
             let listener = tokio::net::TcpListener::bind(&listen)
@@ -132,15 +169,59 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Init {
             organisation,
             exists_ok,
-        } => match store.init_organisation(&organisation, now()).await {
-            Ok(()) => println!("Initialised instance for {organisation}."),
-            Err(StoreError::Conflict) if exists_ok => println!("Instance already initialised."),
-            Err(StoreError::Conflict) => return Err("this instance is already initialised".into()),
-            Err(e) => return Err(e.to_string()),
-        },
+        } => {
+            match store.init_organisation(organisation, now()).await {
+                Ok(()) => println!("Initialised instance for {organisation}."),
+                Err(StoreError::Conflict) if *exists_ok => {
+                    println!("Instance already initialised.");
+                }
+                Err(StoreError::Conflict) => {
+                    return Err("this instance is already initialised".into());
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+            let path = org_key_path(&cli);
+            if !path.exists() {
+                let signer = OrganisationSigner::generate().map_err(|e| e.to_string())?;
+                signer.save_new(&path).map_err(|e| e.to_string())?;
+                println!(
+                    "Created the organisation key {} (keep it safe; it signs the team directory).",
+                    path.display()
+                );
+            }
+            if store
+                .signed_directory()
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                republish(&cli, &store).await?;
+            }
+            let signer = OrganisationSigner::load(&path).map_err(|e| e.to_string())?;
+            println!(
+                "Organisation key: {}\nFingerprint: {}",
+                signer.public().encode(),
+                signer.public().fingerprint()
+            );
+        }
+        Command::OrgKey => {
+            let org = store
+                .organisation()
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("this instance is not initialised: run `loket init` first")?;
+            let key = org
+                .organisation_key
+                .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
+                .ok_or("no organisation key is recorded: run `loket init`")?;
+            let key = OrganisationKey { ed25519: key };
+            println!("{}", key.encode());
+            eprintln!("fingerprint: {}", key.fingerprint());
+        }
+        Command::Directory(DirectoryCommand::Publish) => republish(&cli, &store).await?,
         Command::Member(MemberCommand::Add { name, roles, key }) => {
-            let keys = MemberKeys::parse(&key).map_err(|e| e.to_string())?;
-            let id = match store.add_member(&name, &keys, &roles, now()).await {
+            let keys = MemberKeys::parse(key).map_err(|e| e.to_string())?;
+            let id = match store.add_member(name, &keys, roles, now()).await {
                 Ok(id) => id,
                 Err(StoreError::Conflict) => {
                     return Err("a member with this key already exists".into());
@@ -152,6 +233,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 roles.join(", "),
                 keys.fingerprint()
             );
+            republish(&cli, &store).await?;
         }
         Command::Member(MemberCommand::List) => {
             for m in store.members().await.map_err(|e| e.to_string())? {
@@ -165,8 +247,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Command::Member(MemberCommand::Remove { id }) => {
-            store.remove_member(&id).await.map_err(|e| e.to_string())?;
+            store.remove_member(id).await.map_err(|e| e.to_string())?;
             println!("Removed member {id}.");
+            republish(&cli, &store).await?;
         }
         Command::Role(RoleCommand::Add {
             id,
@@ -174,10 +257,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             description,
         }) => {
             store
-                .add_role(&id, &name, &description)
+                .add_role(id, name, description)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Added role {id}.");
+            republish(&cli, &store).await?;
         }
         Command::Role(RoleCommand::List) => {
             for r in store.roles().await.map_err(|e| e.to_string())? {

@@ -39,6 +39,16 @@ pub enum StoreError {
 pub struct Organisation {
     pub name: String,
     pub deployment_salt: Vec<u8>,
+    /// The organisation's Ed25519 public key, which signs the directory.
+    pub organisation_key: Option<Vec<u8>>,
+}
+
+/// The team directory as the organisation signed it.
+#[derive(Clone, Debug)]
+pub struct SignedDirectoryRow {
+    pub serial: i64,
+    pub body: Vec<u8>,
+    pub signature: Vec<u8>,
 }
 
 #[derive(Clone, Debug)]
@@ -165,16 +175,72 @@ impl Store {
     // ----- organisation, roles, members (admin) -----
 
     pub async fn organisation(&self) -> Result<Option<Organisation>, StoreError> {
-        let row = sqlx::query("SELECT name, deployment_salt FROM organisation WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT name, deployment_salt, organisation_key FROM organisation WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(match row {
             Some(r) => Some(Organisation {
                 name: r.try_get("name")?,
                 deployment_salt: r.try_get("deployment_salt")?,
+                organisation_key: r.try_get("organisation_key")?,
             }),
             None => None,
         })
+    }
+
+    /// Records the organisation's public key (once; `Conflict` if a different one is set).
+    pub async fn set_organisation_key(&self, key: &[u8; 32]) -> Result<(), StoreError> {
+        let res = sqlx::query(
+            "UPDATE organisation SET organisation_key = $1 \
+             WHERE id = 1 AND (organisation_key IS NULL OR organisation_key = $2)",
+        )
+        .bind(key.to_vec())
+        .bind(key.to_vec())
+        .execute(&self.pool)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(match self.organisation().await? {
+                None => StoreError::NotInitialised,
+                Some(_) => StoreError::Conflict,
+            });
+        }
+        Ok(())
+    }
+
+    /// The current signed directory, if one was published.
+    pub async fn signed_directory(&self) -> Result<Option<SignedDirectoryRow>, StoreError> {
+        let row = sqlx::query("SELECT serial, body, signature FROM signed_directory WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(SignedDirectoryRow {
+                serial: r.try_get("serial")?,
+                body: r.try_get("body")?,
+                signature: r.try_get("signature")?,
+            }),
+            None => None,
+        })
+    }
+
+    /// Stores a newly signed directory, unless one with the same or a higher serial is there
+    /// already (`Conflict`): two admins publishing at once cannot roll the directory back.
+    pub async fn save_signed_directory(&self, row: &SignedDirectoryRow) -> Result<(), StoreError> {
+        let res = sqlx::query(
+            "INSERT INTO signed_directory (id, serial, body, signature) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET serial = excluded.serial, body = excluded.body, \
+             signature = excluded.signature WHERE signed_directory.serial < excluded.serial",
+        )
+        .bind(row.serial)
+        .bind(row.body.clone())
+        .bind(row.signature.clone())
+        .execute(&self.pool)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
     }
 
     /// Creates the organisation with a fresh deployment salt and the default roles.

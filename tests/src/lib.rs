@@ -5,14 +5,28 @@
 
 use std::path::PathBuf;
 
+use loket_client::OpenedReport;
 use loket_crypto::keyfile::{self, KdfParams};
-use loket_crypto::{FollowUpCode, MemberSecretKey, RecipientKey, ReporterKeys};
-use loket_server::{ServeConfig, Store, router};
-use loket_wire::api::{Directory, SubmitReport, SubmitReportResponse};
-use loket_wire::content::{CONTENT_VERSION, Content};
-use loket_wire::keys::MemberKeys;
+use loket_crypto::{FollowUpCode, MemberSecretKey, ReporterKeys};
+use loket_server::{OrganisationSigner, ServeConfig, Store, router};
+use loket_wire::api::{Author, Directory, SignedDirectory, SubmitReport, SubmitReportResponse};
+use loket_wire::keys::{MemberKeys, OrganisationKey};
 use loket_wire::{B64, ErrorBody};
 use sqlx::Connection;
+
+/// The organisation key of every test instance. Test-only: the portal that `scripts/test.sh`
+/// builds is pinned to its public half (`tests/fixtures/organisation.pub`); a real deployment
+/// makes its own with `loket init`.
+pub const TEST_ORG_SEED: [u8; 32] = *b"loket test organisation key 0001";
+
+pub fn test_org() -> OrganisationSigner {
+    OrganisationSigner::from_seed(&TEST_ORG_SEED)
+}
+
+/// The public key the test portal is built with.
+pub fn test_org_key() -> OrganisationKey {
+    test_org().public()
+}
 
 /// Where the tests find PostgreSQL; each test makes and drops its own database there.
 pub fn pg_admin_url() -> String {
@@ -66,6 +80,7 @@ impl TestApp {
     async fn start(url: &str, db: Db) -> Self {
         let store = Store::connect(url).await.unwrap();
         store.init_organisation("Test University", 0).await.unwrap();
+        loket_server::publish(&store, &test_org(), 0).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -118,15 +133,25 @@ impl TestApp {
         }
     }
 
+    /// The directory as a client sees it: fetched, and verified with the organisation key.
     pub async fn directory(&self) -> Directory {
-        self.http
+        let signed: SignedDirectory = self
+            .http
             .get(self.url("/api/v1/directory"))
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap()
+            .unwrap();
+        loket_client::verify_directory(&signed, &test_org_key()).unwrap()
+    }
+
+    /// Re-signs the directory after a change, as the admin commands do.
+    pub async fn publish(&self) {
+        loket_server::publish(&self.store, &test_org(), 0)
+            .await
+            .unwrap();
     }
 
     /// Adds a member with fresh keys to `roles`; returns the member id and secret key.
@@ -147,6 +172,7 @@ impl TestApp {
             )
             .await
             .unwrap();
+        self.publish().await;
         (id, key)
     }
 
@@ -177,17 +203,7 @@ impl TestApp {
     }
 }
 
-/// Recipients of a thread: the members of `roles` in the directory, plus the reporter.
-pub fn readers(dir: &Directory, roles: &[String], reporter: RecipientKey) -> Vec<RecipientKey> {
-    let mut out: Vec<RecipientKey> = dir
-        .members_of(roles)
-        .map(|m| RecipientKey(m.x25519.array().unwrap()))
-        .collect();
-    out.push(reporter);
-    out
-}
-
-/// A reporter, as the portal does it: code → keys → sealed report.
+/// A reporter, as the portal does it: code → keys → signed, sealed report.
 pub struct Reporter {
     pub code: FollowUpCode,
     pub keys: ReporterKeys,
@@ -210,19 +226,7 @@ impl Reporter {
     }
 
     pub fn seal_report(&self, dir: &Directory, text: &str) -> B64 {
-        let content = Content::Report {
-            v: CONTENT_VERSION,
-            roles: self.roles.clone(),
-            reporter_key: B64(self.keys.identity.recipient().0.to_vec()),
-            text: text.into(),
-        };
-        let plain = serde_json::to_vec(&content).unwrap();
-        B64(loket_crypto::seal(
-            &mut rand::rng(),
-            &readers(dir, &self.roles, self.keys.identity.recipient()),
-            &plain,
-        )
-        .unwrap())
+        loket_client::seal_report(&mut rand::rng(), dir, &self.roles, &self.keys, text).unwrap()
     }
 
     pub async fn submit(&self, app: &TestApp, dir: &Directory, text: &str) -> SubmitReportResponse {
@@ -235,25 +239,53 @@ impl Reporter {
         assert_eq!(status, 201, "{json}");
         serde_json::from_value(json).unwrap()
     }
+
+    /// The reporter's signed answer in the thread of `report_id`.
+    pub fn seal_answer(
+        &self,
+        dir: &Directory,
+        report: &OpenedReport,
+        report_id: &str,
+        text: &str,
+    ) -> B64 {
+        loket_client::seal_reporter_message(
+            &mut rand::rng(),
+            dir,
+            report,
+            report_id,
+            &self.keys,
+            text,
+        )
+        .unwrap()
+    }
 }
 
-/// Seals a thread message to `recipients`.
-pub fn seal_message(recipients: &[RecipientKey], text: &str) -> B64 {
-    let plain = serde_json::to_vec(&Content::Message {
-        v: CONTENT_VERSION,
-        text: text.into(),
-    })
-    .unwrap();
-    B64(loket_crypto::seal(&mut rand::rng(), recipients, &plain).unwrap())
+/// A team member's signed reply in the thread of `report_id`.
+pub fn seal_reply(
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    member: &MemberSecretKey,
+    text: &str,
+) -> B64 {
+    loket_client::seal_team_message(&mut rand::rng(), dir, report, report_id, member, text).unwrap()
 }
 
-/// Opens an envelope and parses its content.
-pub fn open_content(
+/// Opens a report and checks its signature (`None` if either fails).
+pub fn open_report(identity: &loket_crypto::Identity, envelope: &B64) -> Option<OpenedReport> {
+    loket_client::open_report(identity, envelope)
+}
+
+/// Opens a thread message and checks that `author` wrote it.
+pub fn open_message(
     identity: &loket_crypto::Identity,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    author: &Author,
     envelope: &B64,
-) -> Result<Content, loket_crypto::OpenError> {
-    let plain = loket_crypto::open(identity, &envelope.0)?;
-    serde_json::from_slice(&plain).map_err(|_| loket_crypto::OpenError::CannotDecrypt)
+) -> Option<String> {
+    loket_client::open_message(identity, dir, report, report_id, author, envelope)
 }
 
 /// Parses an error body and checks its code.

@@ -3,23 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use loket_crypto::RecipientKey;
 use loket_e2e::*;
-use loket_wire::api::{Inbox, PostAnswer, PostReply, SubmitReport, TeamReport, Thread};
-use loket_wire::content::Content;
+use loket_wire::api::{Author, Inbox, PostAnswer, PostReply, SubmitReport, TeamReport, Thread};
 use loket_wire::{B64, ErrorCode};
-
-fn thread_readers(dir: &loket_wire::api::Directory, content: &Content) -> Vec<RecipientKey> {
-    let Content::Report {
-        roles,
-        reporter_key,
-        ..
-    } = content
-    else {
-        panic!("not a report")
-    };
-    readers(dir, roles, RecipientKey(reporter_key.array().unwrap()))
-}
 
 async fn step_1_directory_lists_roles_and_members(app: TestApp) {
     let (_, key) = app.add_member("Alex", &["ccp", "ombudsperson"]).await;
@@ -63,8 +49,8 @@ async fn step_2_to_4_full_thread(app: TestApp) {
     assert_eq!(status, 200, "{json}");
     let thread: Thread = serde_json::from_value(json).unwrap();
     assert_eq!(thread.report_id, submitted.report_id);
-    let content = open_content(&reporter.keys.identity, &thread.envelope).unwrap();
-    assert_eq!(content.text(), "My supervisor shouts at me in meetings.");
+    let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
+    assert_eq!(mine.text, "My supervisor shouts at me in meetings.");
 
     // Step 3: the CCP member logs in, sees the report in the inbox, opens it, replies.
     let token = team_login(&app, &ccp_id, &ccp).await;
@@ -89,13 +75,17 @@ async fn step_2_to_4_full_thread(app: TestApp) {
         .await;
     assert_eq!(status, 200, "{json}");
     let report: TeamReport = serde_json::from_value(json).unwrap();
-    let content = open_content(ccp.identity(), &report.envelope).unwrap();
-    assert_eq!(content.text(), "My supervisor shouts at me in meetings.");
+    let content = open_report(ccp.identity(), &report.envelope).unwrap();
+    assert_eq!(content.text, "My supervisor shouts at me in meetings.");
+    assert_eq!(content, mine, "both sides read the same signed report");
     // Strict confidentiality between roles: the adviser was not chosen and cannot decrypt.
-    assert!(open_content(adviser.identity(), &report.envelope).is_err());
+    assert!(open_report(adviser.identity(), &report.envelope).is_none());
 
-    let reply = seal_message(
-        &thread_readers(&dir, &content),
+    let reply = seal_reply(
+        &dir,
+        &content,
+        &item.report_id,
+        &ccp,
         "Thank you for telling us. Can we talk?",
     );
     let (status, json) = app
@@ -130,10 +120,18 @@ async fn step_2_to_4_full_thread(app: TestApp) {
             member_id: ccp_id.clone()
         }
     );
-    let reply = open_content(&reporter.keys.identity, &thread.messages[0].envelope).unwrap();
-    assert_eq!(reply.text(), "Thank you for telling us. Can we talk?");
+    let reply = open_message(
+        &reporter.keys.identity,
+        &dir,
+        &mine,
+        &thread.report_id,
+        &thread.messages[0].author,
+        &thread.messages[0].envelope,
+    )
+    .unwrap();
+    assert_eq!(reply, "Thank you for telling us. Can we talk?");
 
-    let answer = seal_message(&thread_readers(&dir, &content), "Yes, on Thursday.");
+    let answer = reporter.seal_answer(&dir, &mine, &thread.report_id, "Yes, on Thursday.");
     let (status, json) = app
         .post(
             "/api/v1/thread/messages",
@@ -153,11 +151,17 @@ async fn step_2_to_4_full_thread(app: TestApp) {
         .await;
     let report: TeamReport = serde_json::from_value(json).unwrap();
     assert_eq!(report.messages.len(), 2);
-    assert_eq!(report.messages[1].author, loket_wire::api::Author::Reporter);
+    assert_eq!(report.messages[1].author, Author::Reporter);
     assert_eq!(
-        open_content(ccp.identity(), &report.messages[1].envelope)
-            .unwrap()
-            .text(),
+        open_message(
+            ccp.identity(),
+            &dir,
+            &content,
+            &report.report_id,
+            &Author::Reporter,
+            &report.messages[1].envelope
+        )
+        .unwrap(),
         "Yes, on Thursday."
     );
     app.shutdown().await;
@@ -189,7 +193,7 @@ async fn wrong_codes_all_get_the_same_answer(app: TestApp) {
     }
     // Answering with a wrong code is refused the same way, and stores nothing.
     let stranger = Reporter::new(&dir, &["ccp"]);
-    let answer = seal_message(&[stranger.keys.identity.recipient()], "hello?");
+    let answer = stranger.seal_report(&dir, "hello?");
     let (status, json) = app
         .post(
             "/api/v1/thread/messages",
@@ -403,7 +407,13 @@ async fn members_see_only_their_roles(app: TestApp) {
         )
         .await;
     assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
-    let reply = seal_message(&[omb.identity().recipient()], "sneaky");
+    let fake = Reporter::new(&dir, &["ombudsperson"]);
+    let guess = open_report(
+        &fake.keys.identity,
+        &fake.seal_report(&dir, "a report of my own"),
+    )
+    .unwrap();
+    let reply = seal_reply(&dir, &guess, &sent.report_id, &omb, "sneaky");
     let (status, _) = app
         .post(
             &format!("/api/v1/team/reports/{}/messages", sent.report_id),
@@ -433,14 +443,12 @@ async fn tampered_ciphertext_is_refused(app: TestApp) {
         let mut bent = report.envelope.clone();
         bent.0[i] ^= 0x20;
         assert!(
-            open_content(key.identity(), &bent).is_err(),
+            open_report(key.identity(), &bent).is_none(),
             "a flipped byte at {i} must not open"
         );
     }
     assert_eq!(
-        open_content(key.identity(), &report.envelope)
-            .unwrap()
-            .text(),
+        open_report(key.identity(), &report.envelope).unwrap().text,
         "original words"
     );
     app.shutdown().await;
@@ -522,4 +530,16 @@ mod sha2_check {
         use sha2::Digest;
         sha2::Sha256::digest(bytes).to_vec()
     }
+}
+
+/// The portal that `scripts/test.sh` builds is pinned to `tests/fixtures/organisation.pub`;
+/// it must be the public half of the key every test instance signs its directory with.
+#[test]
+fn the_test_portal_is_pinned_to_the_test_organisation_key() {
+    let pinned = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/organisation.pub"
+    ))
+    .unwrap();
+    assert_eq!(pinned.trim(), test_org_key().encode());
 }

@@ -244,17 +244,39 @@ async fn round_trip_through_the_portal_in_chromium() {
         )
         .await;
     let report: loket_wire::api::TeamReport = serde_json::from_value(report).unwrap();
-    assert_eq!(
-        open_content(member_key.identity(), &report.envelope)
-            .unwrap()
-            .text(),
-        report_text
-    );
+    let dir = app.directory().await;
+    let opened = open_report(member_key.identity(), &report.envelope).unwrap();
+    assert_eq!(opened.text, report_text);
     assert_eq!(report.messages.len(), 2);
+    // The reply the browser signed verifies as the member's; the answer as the reporter's.
     assert_eq!(
-        open_content(member_key.identity(), &report.messages[1].envelope)
-            .unwrap()
-            .text(),
+        open_message(
+            member_key.identity(),
+            &dir,
+            &opened,
+            &report.report_id,
+            &report.messages[0].author,
+            &report.messages[0].envelope,
+        )
+        .unwrap(),
+        reply_text
+    );
+    assert_eq!(
+        report.messages[0].author,
+        loket_wire::api::Author::Member {
+            member_id: member_id.clone()
+        }
+    );
+    assert_eq!(
+        open_message(
+            member_key.identity(),
+            &dir,
+            &opened,
+            &report.report_id,
+            &loket_wire::api::Author::Reporter,
+            &report.messages[1].envelope,
+        )
+        .unwrap(),
         answer_text
     );
 

@@ -4,10 +4,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::B64;
 
-/// `GET /api/v1/directory`: who can receive reports, and the deployment salt for codes.
+/// `GET /api/v1/directory`: the team directory as signed by the organisation key
+/// (crypto/SPEC.md §10). Clients verify `signature` over `body` with the organisation key they
+/// were built with, and only then parse `body` as a [`Directory`].
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SignedDirectory {
+    pub body: B64,
+    /// Ed25519 over `keys::directory_signed_message(body)`.
+    pub signature: B64,
+}
+
+/// Who can receive reports, and the deployment salt for codes.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Directory {
     pub organisation: String,
+    /// Grows by one with every signed version, so a client can refuse an older one.
+    pub serial: i64,
+    /// When this version was signed (Unix seconds).
+    pub issued: i64,
     pub deployment_salt: B64,
     pub roles: Vec<Role>,
     pub members: Vec<Member>,

@@ -20,6 +20,9 @@ pub enum Content {
         roles: Vec<String>,
         /// The reporter's X25519 public key (derived from the follow-up code).
         reporter_key: B64,
+        /// The reporter's Ed25519 public key (derived from the code): the reporter's later
+        /// messages must be signed by it (crypto/SPEC.md §9.1).
+        reporter_signing_key: B64,
         text: String,
     },
     /// A later message in the thread, from either side.

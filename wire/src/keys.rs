@@ -8,9 +8,59 @@ use sha2::{Digest, Sha256};
 pub const PUBLIC_KEY_PREFIX: &str = "lkm1:";
 /// Domain label for the challenge a member signs to open a team session.
 pub const SESSION_PROOF_LABEL: &[u8] = b"loket/v1/team-session";
+/// Prefix of an organisation public key string: `lko1:` + base64url(ed25519).
+pub const ORGANISATION_KEY_PREFIX: &str = "lko1:";
+/// Domain label of the organisation's signature over the team directory.
+pub const DIRECTORY_LABEL: &[u8] = b"loket/v1/directory";
+
+/// The organisation's Ed25519 public key, which signs the team directory. Clients are built
+/// with it (crypto/SPEC.md §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrganisationKey {
+    pub ed25519: [u8; 32],
+}
+
+impl OrganisationKey {
+    pub fn encode(&self) -> String {
+        format!(
+            "{ORGANISATION_KEY_PREFIX}{}",
+            URL_SAFE_NO_PAD.encode(self.ed25519)
+        )
+    }
+
+    pub fn parse(s: &str) -> Result<Self, PublicKeyParseError> {
+        let body = s
+            .trim()
+            .strip_prefix(ORGANISATION_KEY_PREFIX)
+            .ok_or(PublicKeyParseError)?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(body)
+            .map_err(|_| PublicKeyParseError)?;
+        Ok(Self {
+            ed25519: bytes.try_into().map_err(|_| PublicKeyParseError)?,
+        })
+    }
+
+    /// Fingerprint to publish where reporters can compare it (same scheme as members').
+    pub fn fingerprint(&self) -> String {
+        MemberKeys {
+            x25519: [0; 32],
+            ed25519: self.ed25519,
+        }
+        .fingerprint()
+    }
+}
+
+/// The bytes the organisation signs for a directory `body`.
+pub fn directory_signed_message(body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(DIRECTORY_LABEL.len() + body.len());
+    m.extend_from_slice(DIRECTORY_LABEL);
+    m.extend_from_slice(body);
+    m
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("not a Loket member public key (expected lkm1:…)")]
+#[error("not a Loket public key (expected lkm1:… for a member, lko1:… for an organisation)")]
 pub struct PublicKeyParseError;
 
 /// A member's two public keys.

@@ -1,15 +1,15 @@
 //! Follow up (SPEC §9.3, §9.4): enter the code, read the thread, answer.
 
 use leptos::prelude::*;
+use loket_client::{ClientError, OpenedReport};
 use loket_crypto::{CodeError, FollowUpCode};
-use loket_wire::api::{Author, PostAnswer, Thread, ThreadRequest};
-use loket_wire::content::Content;
+use loket_wire::api::{Author, Directory, PostAnswer, Thread, ThreadRequest};
 use loket_wire::{B64, ErrorCode};
 use zeroize::Zeroizing;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{Entry, Messages, hour, pause, sentence};
-use crate::vault::{self, SealFailure};
+use crate::vault;
 use crate::{Ctx, use_ctx};
 
 /// A thread as the reporter sees it.
@@ -19,21 +19,20 @@ struct ThreadView {
     entries: Vec<Entry>,
 }
 
-/// Decrypts a thread with the reporter's key. Returns the view and the roles named inside the
-/// report, or `None` when the report itself does not open (then nothing is shown).
+/// Decrypts and verifies a thread with the reporter's keys. `None` when the report itself
+/// does not open or is not signed by the key inside it (then nothing is shown).
 fn decrypt(
     thread: &Thread,
+    dir: &Directory,
     identity: &loket_crypto::Identity,
-) -> Option<(ThreadView, Vec<String>)> {
-    let Some(Content::Report { roles, text, .. }) = vault::open(identity, &thread.envelope) else {
-        return None;
-    };
+) -> Option<(ThreadView, OpenedReport)> {
+    let report = loket_client::open_report(identity, &thread.envelope)?;
     let mut entries = vec![Entry {
         key: "report".into(),
         from_team: false,
         author: "You (report)".into(),
         created: thread.received,
-        text: Some(text),
+        text: Some(report.text.clone()),
     }];
     for m in &thread.messages {
         let from_team = matches!(m.author, Author::Member { .. });
@@ -42,10 +41,15 @@ fn decrypt(
             from_team,
             author: if from_team { "The team" } else { "You" }.into(),
             created: m.created,
-            text: match vault::open(identity, &m.envelope) {
-                Some(Content::Message { text, .. }) => Some(text),
-                _ => None,
-            },
+            // Shown only if it opens and is signed by the author the server names.
+            text: loket_client::open_message(
+                identity,
+                dir,
+                &report,
+                &thread.report_id,
+                &m.author,
+                &m.envelope,
+            ),
         });
     }
     Some((
@@ -53,7 +57,7 @@ fn decrypt(
             received: thread.received,
             entries,
         },
-        roles,
+        report,
     ))
 }
 
@@ -72,7 +76,10 @@ async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
     .await
     {
         Ok(thread) => {
-            match vault::with_reporter(|r| decrypt(&thread, &r.keys.identity)).flatten() {
+            let Some(dir) = ctx.directory.get_untracked() else {
+                return;
+            };
+            match vault::with_reporter(|r| decrypt(&thread, &dir, &r.keys.identity)).flatten() {
                 Some((v, _)) => view.set(Some(v)),
                 None => ctx.error("Your report could not be decrypted with this code."),
             }
@@ -127,9 +134,13 @@ pub fn FollowUpPage() -> impl IntoView {
                 lookup_token: B64(keys.lookup_token.to_vec()),
             };
             match api::thread(&request).await {
-                Ok(t) => match decrypt(&t, &keys.identity) {
-                    Some((v, roles)) => {
-                        vault::set_reporter(Some(vault::Reporter { keys, roles }));
+                Ok(t) => match decrypt(&t, &dir, &keys.identity) {
+                    Some((v, report)) => {
+                        vault::set_reporter(Some(vault::Reporter {
+                            keys,
+                            report_id: t.report_id.clone(),
+                            report,
+                        }));
                         if let Some(el) = code_input.get_untracked() {
                             el.set_value("");
                         }
@@ -157,23 +168,30 @@ pub fn FollowUpPage() -> impl IntoView {
         let Some(dir) = ctx.directory.get_untracked() else {
             return;
         };
+        // Readers are the roles named inside the report, never what the server says.
         let sealed = vault::with_reporter(|r| {
-            let recipients = vault::readers(&dir, &r.roles, r.keys.identity.recipient())?;
-            let envelope = vault::seal(&recipients, &vault::message(&text))?;
-            Ok::<_, SealFailure>(PostAnswer {
+            let envelope = loket_client::seal_reporter_message(
+                &mut rand::rng(),
+                &dir,
+                &r.report,
+                &r.report_id,
+                &r.keys,
+                &text,
+            )?;
+            Ok::<_, ClientError>(PostAnswer {
                 lookup_token: B64(r.keys.lookup_token.to_vec()),
                 envelope,
             })
         });
         let request = match sealed {
             Some(Ok(request)) => request,
-            Some(Err(SealFailure::NoReaders)) => {
+            Some(Err(ClientError::NoReaders)) => {
                 return ctx.error(
                     "Nobody holds the roles of this report any more; your answer was not sent.",
                 );
             }
-            Some(Err(SealFailure::Crypto)) => {
-                return ctx.error("Your answer could not be encrypted; it was not sent.");
+            Some(Err(e)) => {
+                return ctx.error(format!("Your answer was not sent: {}", sentence(e)));
             }
             None => return ctx.error("Open your report with your code first."),
         };

@@ -2,13 +2,12 @@
 //! keep the follow-up code that is shown once.
 
 use leptos::prelude::*;
+use loket_client::ClientError;
 use loket_crypto::FollowUpCode;
 use loket_wire::B64;
 use loket_wire::api::SubmitReport;
-use loket_wire::content::{CONTENT_VERSION, Content};
 
 use crate::components::{now_ms, pause, sentence};
-use crate::vault::{self, SealFailure};
 use crate::{Page, use_ctx};
 
 /// What the reporter sees once after sending: the code, and how long deriving keys took.
@@ -53,30 +52,20 @@ pub fn ReportPage() -> impl IntoView {
                 Err(e) => return ctx.error(sentence(e)),
             };
             let argon2_ms = (now_ms() - start).max(1.0) as u64;
-            let me = keys.identity.recipient();
-            let recipients = match vault::readers(&dir, &roles, me) {
-                Ok(r) => r,
-                Err(SealFailure::NoReaders) => {
+            // Signed with the code's key and sealed to the chosen roles and to the reporter.
+            let sealed = loket_client::seal_report(&mut rand::rng(), &dir, &roles, &keys, &body);
+            drop(body);
+            let envelope = match sealed {
+                Ok(e) => e,
+                Err(ClientError::NoReaders) => {
                     return ctx.error(
                         "Nobody holds the roles you chose yet, so nobody could read your report. Choose another role.",
                     );
                 }
-                Err(SealFailure::Crypto) => {
-                    return ctx.error(
-                        "The team directory holds an unusable key; the report was not sent.",
-                    );
+                Err(e) => {
+                    return ctx.error(format!("Your report was not sent: {}", sentence(e)));
                 }
             };
-            let content = Content::Report {
-                v: CONTENT_VERSION,
-                roles: roles.clone(),
-                reporter_key: B64(me.0.to_vec()),
-                text: body,
-            };
-            let Ok(envelope) = vault::seal(&recipients, &content) else {
-                return ctx.error("Your report could not be encrypted; it was not sent.");
-            };
-            drop(content);
             ctx.busy("Sending the encrypted report…");
             let request = SubmitReport {
                 lookup_token: B64(keys.lookup_token.to_vec()),

@@ -2,17 +2,17 @@
 //! proving possession of the key, read the inbox, open a report, reply.
 
 use leptos::prelude::*;
+use loket_client::OpenedReport;
 use loket_crypto::{KeyFileError, keyfile};
 use loket_wire::ErrorCode;
 use loket_wire::api::{Author, Directory, InboxItem, PostReply, SessionRequest, TeamReport};
-use loket_wire::content::Content;
 use loket_wire::keys::session_proof_message;
 use loket_wire::{B64, api::Member};
 use zeroize::Zeroizing;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{Entry, Messages, day, hour, now_unix, pause, sentence};
-use crate::vault::{self, SealFailure};
+use crate::vault;
 use crate::{Ctx, use_ctx};
 
 /// A report as a team member sees it.
@@ -22,8 +22,8 @@ struct ReportView {
     roles: Vec<String>,
     received: i64,
     entries: Vec<Entry>,
-    /// Readers named inside the report; `None` when it did not open.
-    readers: Option<(Vec<String>, [u8; 32])>,
+    /// The decrypted, verified report (its roles and reporter keys); `None` if it did not open.
+    opened: Option<OpenedReport>,
 }
 
 fn member_name(dir: &Directory, id: &str) -> String {
@@ -49,22 +49,13 @@ fn role_names(dir: &Directory, roles: &[String]) -> String {
 }
 
 fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identity) -> ReportView {
-    let opened = vault::open(identity, &report.envelope);
-    let (text, readers) = match opened {
-        Some(Content::Report {
-            roles,
-            reporter_key,
-            text,
-            ..
-        }) => (Some(text), reporter_key.array().map(|k| (roles, k))),
-        _ => (None, None),
-    };
+    let opened = loket_client::open_report(identity, &report.envelope);
     let mut entries = vec![Entry {
         key: "report".into(),
         from_team: false,
         author: "Reporter (report)".into(),
         created: report.received,
-        text,
+        text: opened.as_ref().map(|o| o.text.clone()),
     }];
     for m in &report.messages {
         let (from_team, author) = match &m.author {
@@ -76,10 +67,17 @@ fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identi
             from_team,
             author,
             created: m.created,
-            text: match vault::open(identity, &m.envelope) {
-                Some(Content::Message { text, .. }) => Some(text),
-                _ => None,
-            },
+            // Shown only if it opens and is signed by the author the server names.
+            text: opened.as_ref().and_then(|o| {
+                loket_client::open_message(
+                    identity,
+                    dir,
+                    o,
+                    &report.report_id,
+                    &m.author,
+                    &m.envelope,
+                )
+            }),
         });
     }
     ReportView {
@@ -87,7 +85,7 @@ fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identi
         roles: report.roles.clone(),
         received: report.received,
         entries,
-        readers,
+        opened,
     }
 }
 
@@ -260,21 +258,25 @@ pub fn TeamPage() -> impl IntoView {
         let (Some(view), Some(dir)) = (open.get_untracked(), ctx.directory.get_untracked()) else {
             return;
         };
-        let Some((roles, reporter)) = view.readers.clone() else {
+        let Some(opened) = view.opened.as_ref() else {
             return ctx.error("This report cannot be decrypted, so it cannot be answered.");
         };
-        // Readers come from inside the sealed report, never from the server (SPEC §9.6).
-        let recipients = match vault::readers(&dir, &roles, loket_crypto::RecipientKey(reporter)) {
-            Ok(r) => r,
-            Err(_) => {
-                return ctx.error("The team directory holds an unusable key; nothing was sent.");
-            }
-        };
-        let envelope = match vault::seal(&recipients, &vault::message(&text)) {
-            Ok(e) => e,
-            Err(SealFailure::NoReaders | SealFailure::Crypto) => {
-                return ctx.error("Your reply could not be encrypted; nothing was sent.");
-            }
+        // Readers come from inside the sealed report, never from the server (SPEC §9.6); the
+        // reply is signed with this member's key.
+        let sealed = vault::with_member(|m| {
+            loket_client::seal_team_message(
+                &mut rand::rng(),
+                &dir,
+                opened,
+                &view.report_id,
+                &m.key,
+                &text,
+            )
+        });
+        let envelope = match sealed {
+            Some(Ok(e)) => e,
+            Some(Err(e)) => return ctx.error(format!("Your reply was not sent: {}", sentence(e))),
+            None => return ctx.error("Unlock your key first."),
         };
         leptos::task::spawn_local(async move {
             let Some(token) = session_token() else { return };
@@ -298,6 +300,8 @@ pub fn TeamPage() -> impl IntoView {
     let inbox_view = move || {
         let dir = ctx.directory.get().unwrap_or_else(|| Directory {
             organisation: String::new(),
+            serial: 0,
+            issued: 0,
             deployment_salt: B64::default(),
             roles: Vec::new(),
             members: Vec::new(),

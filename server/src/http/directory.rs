@@ -1,42 +1,23 @@
-//! `GET /api/v1/directory`: the roles and members' public keys the portal seals reports to.
+//! `GET /api/v1/directory`: the team directory exactly as the organisation signed it
+//! (crypto/SPEC.md §10). The server cannot change it without breaking the signature.
 
 use axum::Json;
 use axum::extract::State;
-use loket_wire::api::{Directory, Member, Role};
+use loket_wire::api::SignedDirectory;
 use loket_wire::{B64, ErrorCode};
 
 use super::{AppState, JsonResult};
 use crate::error::ApiError;
 
-pub(super) async fn directory(State(state): State<AppState>) -> JsonResult<Directory> {
-    let org = state
+pub(super) async fn directory(State(state): State<AppState>) -> JsonResult<SignedDirectory> {
+    // No signed directory yet (an instance that was never published): not ready to take reports.
+    let row = state
         .store
-        .organisation()
+        .signed_directory()
         .await?
         .ok_or(ApiError::new(ErrorCode::Unavailable))?;
-    let roles = state.store.roles().await?;
-    let members = state.store.members().await?;
-    Ok(Json(Directory {
-        organisation: org.name,
-        deployment_salt: B64(org.deployment_salt),
-        roles: roles
-            .into_iter()
-            .map(|r| Role {
-                id: r.id,
-                name: r.name,
-                description: r.description,
-            })
-            .collect(),
-        members: members
-            .into_iter()
-            .map(|m| Member {
-                fingerprint: m.keys.fingerprint(),
-                id: m.id,
-                name: m.name,
-                roles: m.roles,
-                x25519: B64(m.keys.x25519.to_vec()),
-                ed25519: B64(m.keys.ed25519.to_vec()),
-            })
-            .collect(),
+    Ok(Json(SignedDirectory {
+        body: B64(row.body),
+        signature: B64(row.signature),
     }))
 }

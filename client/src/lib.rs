@@ -1,0 +1,448 @@
+//! loket-client: the steps of Loket's protocol that happen on a reader's or writer's own
+//! machine (crypto/SPEC.md §9, §10), written once for the portal, `loket-team` and the tests.
+//!
+//! - The team directory is accepted only with a valid signature by the organisation key the
+//!   client was built with (§10).
+//! - Every plaintext is a signed body (§9.1): the reporter signs with a key derived from the
+//!   follow-up code, team members with their Ed25519 key from the directory. Opening checks
+//!   that the signer is the author the server claims, so a server that knows every public key
+//!   still cannot forge a reply from the team or an answer from the reporter.
+//! - Readers are taken from inside the sealed report, never from the server.
+
+use loket_crypto::sign::{self, Signer};
+use loket_crypto::{Identity, RecipientKey, ReporterKeys};
+use loket_wire::B64;
+use loket_wire::api::{Author, Directory, SignedDirectory};
+use loket_wire::content::{CONTENT_VERSION, Content};
+use loket_wire::keys::{OrganisationKey, directory_signed_message};
+use zeroize::Zeroizing;
+
+/// Why a client step failed. Messages are for people; none carries a secret.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ClientError {
+    #[error("the team directory is not signed by this organisation's key")]
+    DirectoryNotSigned,
+    #[error("the team directory cannot be read")]
+    DirectoryMalformed,
+    #[error("nobody holds the chosen roles, so nobody could read the message")]
+    NoReaders,
+    #[error("a key in the team directory is not usable")]
+    BadDirectoryKey,
+    #[error("the message could not be encrypted")]
+    Seal,
+}
+
+/// Checks the directory's signature with the pinned organisation key, then parses it.
+pub fn verify_directory(
+    signed: &SignedDirectory,
+    organisation: &OrganisationKey,
+) -> Result<Directory, ClientError> {
+    let signature: [u8; 64] = signed
+        .signature
+        .array()
+        .ok_or(ClientError::DirectoryNotSigned)?;
+    if !sign::verify(
+        &organisation.ed25519,
+        &directory_signed_message(&signed.body.0),
+        &signature,
+    ) {
+        return Err(ClientError::DirectoryNotSigned);
+    }
+    serde_json::from_slice(&signed.body.0).map_err(|_| ClientError::DirectoryMalformed)
+}
+
+/// The readers of a thread: every member of `roles` in the directory, and the reporter.
+pub fn readers(
+    dir: &Directory,
+    roles: &[String],
+    reporter: RecipientKey,
+) -> Result<Vec<RecipientKey>, ClientError> {
+    let mut out = Vec::new();
+    for member in dir.members_of(roles) {
+        out.push(RecipientKey(
+            member.x25519.array().ok_or(ClientError::BadDirectoryKey)?,
+        ));
+    }
+    if out.is_empty() {
+        return Err(ClientError::NoReaders);
+    }
+    out.push(reporter);
+    Ok(out)
+}
+
+fn seal_signed<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    recipients: &[RecipientKey],
+    signer: &impl Signer,
+    context: &[u8],
+    content: &Content,
+) -> Result<B64, ClientError> {
+    let json = Zeroizing::new(serde_json::to_vec(content).map_err(|_| ClientError::Seal)?);
+    let signed = Zeroizing::new(sign::sign_body(signer, context, &json));
+    loket_crypto::seal(rng, recipients, &signed)
+        .map(B64)
+        .map_err(|_| ClientError::Seal)
+}
+
+/// SPEC §9.2: the report, signed with the reporter's code-derived key and sealed to the
+/// members of `roles` and to the reporter.
+pub fn seal_report<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    roles: &[String],
+    keys: &ReporterKeys,
+    text: &str,
+) -> Result<B64, ClientError> {
+    let me = keys.identity.recipient();
+    let recipients = readers(dir, roles, me)?;
+    let content = Content::Report {
+        v: CONTENT_VERSION,
+        roles: roles.to_vec(),
+        reporter_key: B64(me.0.to_vec()),
+        reporter_signing_key: B64(keys.signing.verifying_key().to_vec()),
+        text: text.to_owned(),
+    };
+    seal_signed(
+        rng,
+        &recipients,
+        &keys.signing,
+        sign::REPORT_CONTEXT,
+        &content,
+    )
+}
+
+/// A report that opened and whose signature matches the reporter key inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedReport {
+    pub roles: Vec<String>,
+    pub reporter_key: RecipientKey,
+    pub reporter_signing_key: [u8; 32],
+    pub text: String,
+}
+
+/// Opens a report; `None` unless it decrypts, parses and is signed by the key it names.
+pub fn open_report(identity: &Identity, envelope: &B64) -> Option<OpenedReport> {
+    let plain = loket_crypto::open(identity, &envelope.0).ok()?;
+    let verified = sign::verify_body(&plain, sign::REPORT_CONTEXT).ok()?;
+    let Content::Report {
+        roles,
+        reporter_key,
+        reporter_signing_key,
+        text,
+        ..
+    } = serde_json::from_slice(verified.body).ok()?
+    else {
+        return None;
+    };
+    let reporter_signing_key: [u8; 32] = reporter_signing_key.array()?;
+    if verified.signer != reporter_signing_key {
+        return None;
+    }
+    Some(OpenedReport {
+        roles,
+        reporter_key: RecipientKey(reporter_key.array()?),
+        reporter_signing_key,
+        text,
+    })
+}
+
+fn message_content(text: &str) -> Content {
+    Content::Message {
+        v: CONTENT_VERSION,
+        text: text.to_owned(),
+    }
+}
+
+/// SPEC §9.4: the reporter's answer, signed with the code-derived key, sealed to the readers
+/// named inside the report.
+pub fn seal_reporter_message<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    keys: &ReporterKeys,
+    text: &str,
+) -> Result<B64, ClientError> {
+    let recipients = readers(dir, &report.roles, keys.identity.recipient())?;
+    seal_signed(
+        rng,
+        &recipients,
+        &keys.signing,
+        &sign::thread_context(report_id),
+        &message_content(text),
+    )
+}
+
+/// SPEC §9.6: a team member's reply, signed with the member's key, sealed to the reporter key
+/// and roles named inside the report.
+pub fn seal_team_message<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    member: &loket_crypto::MemberSecretKey,
+    text: &str,
+) -> Result<B64, ClientError> {
+    let recipients = readers(dir, &report.roles, report.reporter_key)?;
+    seal_signed(
+        rng,
+        &recipients,
+        member,
+        &sign::thread_context(report_id),
+        &message_content(text),
+    )
+}
+
+/// Opens a thread message and checks that it was written by `author`: the reporter (the
+/// signing key inside the report) or the member with that id in the signed directory.
+/// `None` for anything else, so a forged or altered message is never shown.
+pub fn open_message(
+    identity: &Identity,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    author: &Author,
+    envelope: &B64,
+) -> Option<String> {
+    let plain = loket_crypto::open(identity, &envelope.0).ok()?;
+    let verified = sign::verify_body(&plain, &sign::thread_context(report_id)).ok()?;
+    let expected: [u8; 32] = match author {
+        Author::Reporter => report.reporter_signing_key,
+        Author::Member { member_id } => dir
+            .members
+            .iter()
+            .find(|m| &m.id == member_id)
+            .and_then(|m| m.ed25519.array())?,
+    };
+    if verified.signer != expected {
+        return None;
+    }
+    match serde_json::from_slice(verified.body).ok()? {
+        Content::Message { text, .. } => Some(text),
+        Content::Report { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use loket_crypto::sign::SigningSecret;
+    use loket_crypto::{FollowUpCode, MemberSecretKey};
+    use loket_wire::api::{Member, Role};
+    use rand::SeedableRng;
+
+    struct World {
+        rng: rand::rngs::StdRng,
+        org: SigningSecret,
+        member: MemberSecretKey,
+        other_role_member: MemberSecretKey,
+        dir: Directory,
+        signed: SignedDirectory,
+        reporter: ReporterKeys,
+    }
+
+    fn member(id: &str, roles: &[&str], key: &MemberSecretKey) -> Member {
+        let p = key.public();
+        Member {
+            id: id.into(),
+            name: id.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            x25519: B64(p.x25519.to_vec()),
+            ed25519: B64(p.ed25519.to_vec()),
+            fingerprint: String::new(),
+        }
+    }
+
+    fn world() -> World {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let org = SigningSecret::generate(&mut rng);
+        let m = MemberSecretKey::generate(&mut rng);
+        let o = MemberSecretKey::generate(&mut rng);
+        let dir = Directory {
+            organisation: "Test".into(),
+            serial: 1,
+            issued: 0,
+            deployment_salt: B64(vec![1; 16]),
+            roles: ["ccp", "ombudsperson"]
+                .iter()
+                .map(|r| Role {
+                    id: r.to_string(),
+                    name: r.to_string(),
+                    description: String::new(),
+                })
+                .collect(),
+            members: vec![
+                member("m1", &["ccp"], &m),
+                member("m2", &["ombudsperson"], &o),
+            ],
+        };
+        let body = serde_json::to_vec(&dir).unwrap();
+        let signature = org.sign(&directory_signed_message(&body));
+        let signed = SignedDirectory {
+            body: B64(body),
+            signature: B64(signature.to_vec()),
+        };
+        let code = FollowUpCode::generate(&mut rng);
+        let reporter = code.derive(&[1; 16]).unwrap();
+        World {
+            rng,
+            org,
+            member: m,
+            other_role_member: o,
+            dir,
+            signed,
+            reporter,
+        }
+    }
+
+    fn org_key(org: &SigningSecret) -> OrganisationKey {
+        OrganisationKey {
+            ed25519: org.verifying_key(),
+        }
+    }
+
+    #[test]
+    fn step_10_directory_is_accepted_only_with_the_pinned_key() {
+        let mut w = world();
+        assert_eq!(
+            verify_directory(&w.signed, &org_key(&w.org)).unwrap(),
+            w.dir
+        );
+        let stranger = SigningSecret::generate(&mut w.rng);
+        assert_eq!(
+            verify_directory(&w.signed, &org_key(&stranger)),
+            Err(ClientError::DirectoryNotSigned)
+        );
+        // A server that adds its own member to the signed body breaks the signature.
+        let mut tampered = w.signed.clone();
+        let mut dir = w.dir.clone();
+        dir.members[0].roles.push("ombudsperson".into());
+        tampered.body = B64(serde_json::to_vec(&dir).unwrap());
+        assert_eq!(
+            verify_directory(&tampered, &org_key(&w.org)),
+            Err(ClientError::DirectoryNotSigned)
+        );
+    }
+
+    #[test]
+    fn step_9_2_to_9_6_round_trip_with_signatures() {
+        let mut w = world();
+        let roles = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "what happened").unwrap();
+        let opened = open_report(w.member.identity(), &report).unwrap();
+        assert_eq!(opened.text, "what happened");
+        assert_eq!(opened.roles, roles);
+        // The other role can neither open the report nor a reply.
+        assert!(open_report(w.other_role_member.identity(), &report).is_none());
+        let mine = open_report(&w.reporter.identity, &report).unwrap();
+        assert_eq!(mine, opened);
+
+        let reply =
+            seal_team_message(&mut w.rng, &w.dir, &opened, "r1", &w.member, "we hear you").unwrap();
+        let by_m1 = Author::Member {
+            member_id: "m1".into(),
+        };
+        assert_eq!(
+            open_message(&w.reporter.identity, &w.dir, &mine, "r1", &by_m1, &reply).as_deref(),
+            Some("we hear you")
+        );
+        // The same reply claimed by another member, by the reporter, or in another thread: refused.
+        let by_m2 = Author::Member {
+            member_id: "m2".into(),
+        };
+        assert!(open_message(&w.reporter.identity, &w.dir, &mine, "r1", &by_m2, &reply).is_none());
+        assert!(
+            open_message(
+                &w.reporter.identity,
+                &w.dir,
+                &mine,
+                "r1",
+                &Author::Reporter,
+                &reply
+            )
+            .is_none()
+        );
+        assert!(open_message(&w.reporter.identity, &w.dir, &mine, "r2", &by_m1, &reply).is_none());
+
+        let answer =
+            seal_reporter_message(&mut w.rng, &w.dir, &mine, "r1", &w.reporter, "thanks").unwrap();
+        assert_eq!(
+            open_message(
+                w.member.identity(),
+                &w.dir,
+                &opened,
+                "r1",
+                &Author::Reporter,
+                &answer
+            )
+            .as_deref(),
+            Some("thanks")
+        );
+        assert!(
+            open_message(w.member.identity(), &w.dir, &opened, "r1", &by_m1, &answer).is_none()
+        );
+    }
+
+    #[test]
+    fn a_reply_forged_with_public_keys_only_is_rejected() {
+        // The server knows every public key (and here even the reporter's, which it never
+        // sees): it seals a "reply from m1" signed with a key of its own.
+        let mut w = world();
+        let roles = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "text").unwrap();
+        let mine = open_report(&w.reporter.identity, &report).unwrap();
+        let server_key = SigningSecret::generate(&mut w.rng);
+        let content = serde_json::to_vec(&Content::Message {
+            v: CONTENT_VERSION,
+            text: "Please send us your name and phone number".into(),
+        })
+        .unwrap();
+        let signed = sign::sign_body(&server_key, &sign::thread_context("r1"), &content);
+        let forged =
+            B64(
+                loket_crypto::seal(&mut w.rng, &[w.reporter.identity.recipient()], &signed)
+                    .unwrap(),
+            );
+        let by_m1 = Author::Member {
+            member_id: "m1".into(),
+        };
+        assert!(open_message(&w.reporter.identity, &w.dir, &mine, "r1", &by_m1, &forged).is_none());
+        // Without any signature at all, too.
+        let unsigned =
+            B64(
+                loket_crypto::seal(&mut w.rng, &[w.reporter.identity.recipient()], &content)
+                    .unwrap(),
+            );
+        assert!(
+            open_message(&w.reporter.identity, &w.dir, &mine, "r1", &by_m1, &unsigned).is_none()
+        );
+        // And a report sealed by the server for the reporter's key, claiming another signer.
+        let fake_report = serde_json::to_vec(&Content::Report {
+            v: CONTENT_VERSION,
+            roles,
+            reporter_key: B64(w.reporter.identity.recipient().0.to_vec()),
+            reporter_signing_key: B64(w.reporter.signing.verifying_key().to_vec()),
+            text: "fake".into(),
+        })
+        .unwrap();
+        let signed = sign::sign_body(&server_key, sign::REPORT_CONTEXT, &fake_report);
+        let sealed =
+            B64(loket_crypto::seal(&mut w.rng, &[w.member.public().recipient()], &signed).unwrap());
+        assert!(open_report(w.member.identity(), &sealed).is_none());
+    }
+
+    #[test]
+    fn sealing_to_roles_nobody_holds_is_refused() {
+        let mut w = world();
+        let r = seal_report(
+            &mut w.rng,
+            &w.dir,
+            &["nobody".to_string()],
+            &w.reporter,
+            "x",
+        );
+        assert_eq!(r, Err(ClientError::NoReaders));
+    }
+}
