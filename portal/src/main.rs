@@ -40,6 +40,8 @@ pub enum Status {
 pub struct Ctx {
     pub page: RwSignal<Page>,
     pub directory: RwSignal<Option<Directory>>,
+    /// Why the directory cannot be used, shown above everything while it lasts.
+    pub directory_error: RwSignal<Option<String>>,
     pub status: RwSignal<Status>,
 }
 
@@ -56,6 +58,14 @@ impl Ctx {
     pub fn clear(&self) {
         self.status.set(Status::None);
     }
+    /// Says why nothing can be sealed while the directory is missing.
+    pub fn no_directory(&self) {
+        if self.directory_error.get_untracked().is_some() {
+            self.error("Nothing was encrypted or sent: the team directory cannot be trusted.");
+        } else {
+            self.error("The team directory has not loaded yet; wait a moment and try again.");
+        }
+    }
     pub fn is_busy(&self) -> bool {
         matches!(self.status.get(), Status::Busy(_))
     }
@@ -67,6 +77,7 @@ pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().unwrap_or_else(|| Ctx {
         page: RwSignal::new(Page::Report),
         directory: RwSignal::new(None),
+        directory_error: RwSignal::new(None),
         status: RwSignal::new(Status::Error("the portal failed to start".into())),
     })
 }
@@ -80,21 +91,26 @@ pub fn organisation_key() -> Option<OrganisationKey> {
 }
 
 async fn load_directory(ctx: Ctx) {
+    let fail = |text: String| ctx.directory_error.set(Some(text));
     let Some(pinned) = organisation_key() else {
-        return ctx.error(
+        return fail(
             "This portal was built without its organisation's key, so it cannot check whom it \
-             encrypts to. Nothing can be sent. (Build it with LOKET_ORG_KEY set.)",
+             encrypts to. Nothing can be sent. (Build it with LOKET_ORG_KEY set.)"
+                .into(),
         );
     };
     match api::directory().await {
         Ok(signed) => match loket_client::verify_directory(&signed, &pinned) {
             Ok(dir) => ctx.directory.set(Some(dir)),
-            Err(_) => ctx.error(
+            Err(_) => fail(
                 "The team directory from the server is not signed by this organisation. \
-                 Nothing will be encrypted or sent. Please tell the team by another channel.",
+                 Nothing will be encrypted or sent. Please tell the team by another channel."
+                    .into(),
             ),
         },
-        Err(e) => ctx.error(format!("Cannot load the team directory: {e}.")),
+        Err(e) => fail(format!(
+            "Cannot load the team directory: {e}. Reload the page to try again."
+        )),
     }
 }
 
@@ -103,6 +119,7 @@ fn App() -> impl IntoView {
     let ctx = Ctx {
         page: RwSignal::new(Page::Report),
         directory: RwSignal::new(None),
+        directory_error: RwSignal::new(None),
         status: RwSignal::new(Status::None),
     };
     provide_context(ctx);
@@ -149,6 +166,11 @@ fn App() -> impl IntoView {
             </nav>
         </header>
         <main>
+            {move || {
+                ctx.directory_error
+                    .get()
+                    .map(|e| view! { <p id="directory-error" class="status error" role="alert">{e}</p> })
+            }}
             <StatusLine />
             {move || match ctx.page.get() {
                 Page::Report => view! { <ReportPage /> }.into_any(),

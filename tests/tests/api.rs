@@ -474,6 +474,120 @@ async fn responses_carry_security_headers(app: TestApp) {
     app.shutdown().await;
 }
 
+/// The server (or anyone with its database) knows the members' public keys and could seal a
+/// "reply from the team" to the reporter. It cannot sign as a member: the reporter's client
+/// refuses it, and still shows the genuine reply.
+async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
+    let (ccp_id, ccp) = app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let sent = reporter.submit(&app, &dir, "please help").await;
+    let (_, json) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    let thread: Thread = serde_json::from_value(json).unwrap();
+    let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
+
+    // The genuine reply, through the API.
+    let token = team_login(&app, &ccp_id, &ccp).await;
+    let genuine = seal_reply(&dir, &mine, &sent.report_id, &ccp, "genuine reply");
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
+            &PostReply { envelope: genuine },
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // The forgery, written straight into the database as if Casey had sent it: sealed to the
+    // reporter's key (which a server would even have to guess) and signed with a key of its own.
+    let server_key = loket_crypto::sign::SigningSecret::generate(&mut rand::rng());
+    let body = serde_json::to_vec(&loket_wire::content::Content::Message {
+        v: loket_wire::content::CONTENT_VERSION,
+        text: "Please send us your full name and phone number.".into(),
+    })
+    .unwrap();
+    let signed = loket_crypto::sign::sign_body(
+        &server_key,
+        &loket_crypto::sign::thread_context(&sent.report_id),
+        &body,
+    );
+    let forged = loket_crypto::seal(
+        &mut rand::rng(),
+        &[reporter.keys.identity.recipient()],
+        &signed,
+    )
+    .unwrap();
+    app.store
+        .insert_message(&sent.report_id, Some(&ccp_id), &forged, 0)
+        .await
+        .unwrap();
+
+    let (_, json) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    let thread: Thread = serde_json::from_value(json).unwrap();
+    assert_eq!(thread.messages.len(), 2);
+    let shown: Vec<Option<String>> = thread
+        .messages
+        .iter()
+        .map(|m| {
+            open_message(
+                &reporter.keys.identity,
+                &dir,
+                &mine,
+                &thread.report_id,
+                &m.author,
+                &m.envelope,
+            )
+        })
+        .collect();
+    assert_eq!(shown, [Some("genuine reply".to_owned()), None]);
+    app.shutdown().await;
+}
+
+/// A directory changed after signing (here: the server adds a key of its own to a role) is
+/// refused by every client.
+async fn a_directory_changed_by_the_server_is_refused(app: TestApp) {
+    app.add_member("Casey", &["ccp"]).await;
+    let row = app.store.signed_directory().await.unwrap().unwrap();
+    let mut dir: loket_wire::api::Directory = serde_json::from_slice(&row.body).unwrap();
+    let intruder = loket_crypto::MemberSecretKey::generate(&mut rand::rng()).public();
+    let mut extra = dir.members[0].clone();
+    extra.id = "intruder".into();
+    extra.x25519 = B64(intruder.x25519.to_vec());
+    extra.ed25519 = B64(intruder.ed25519.to_vec());
+    dir.members.push(extra);
+    dir.serial += 1;
+    app.store
+        .save_signed_directory(&loket_server::store::SignedDirectoryRow {
+            serial: dir.serial,
+            body: serde_json::to_vec(&dir).unwrap(),
+            signature: row.signature.clone(),
+        })
+        .await
+        .unwrap();
+    let (status, json) = app.get("/api/v1/directory", None).await;
+    assert_eq!(status, 200);
+    let signed: loket_wire::api::SignedDirectory = serde_json::from_value(json).unwrap();
+    assert_eq!(
+        loket_client::verify_directory(&signed, &test_org_key()),
+        Err(loket_client::ClientError::DirectoryNotSigned)
+    );
+    // An older signed directory cannot replace a newer one.
+    assert!(app.store.save_signed_directory(&row).await.is_err());
+    app.shutdown().await;
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -493,6 +607,8 @@ on_both_backends!(
     members_see_only_their_roles,
     tampered_ciphertext_is_refused,
     responses_carry_security_headers,
+    a_reply_forged_by_the_server_is_refused,
+    a_directory_changed_by_the_server_is_refused,
 );
 
 /// The SQLite file holds ciphertext only: no plaintext, no lookup token, no code.

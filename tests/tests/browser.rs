@@ -149,6 +149,12 @@ async fn round_trip_through_the_portal_in_chromium() {
     let c = &b.client;
     c.goto(&app.url("/")).await.unwrap();
 
+    // The portal verified the directory with the key it was built with, and shows its fingerprint.
+    wait_text(c, "#org-fingerprint", "the organisation fingerprint", |t| {
+        t.trim() == test_org_key().fingerprint()
+    })
+    .await;
+
     // 1. The reporter writes a report to the CCP coordinator and gets a code.
     type_into(c, "#report-text", report_text).await;
     click(c, "#role-ccp").await;
@@ -296,5 +302,56 @@ async fn round_trip_through_the_portal_in_chromium() {
         }
     }
     assert!(!contains(&bytes, code.trim().as_bytes()));
+    app.shutdown().await;
+}
+
+/// A directory the organisation did not sign (here: the server added a key of its own) is
+/// refused by the portal: it says so, offers no roles, and sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
+    let app = TestApp::sqlite().await;
+    let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
+    let row = app.store.signed_directory().await.unwrap().unwrap();
+    let mut dir: loket_wire::api::Directory = serde_json::from_slice(&row.body).unwrap();
+    let intruder = loket_crypto::MemberSecretKey::generate(&mut rand::rng()).public();
+    let mut extra = dir.members[0].clone();
+    extra.id = "intruder".into();
+    extra.name = "Intruder".into();
+    extra.x25519 = loket_wire::B64(intruder.x25519.to_vec());
+    extra.ed25519 = loket_wire::B64(intruder.ed25519.to_vec());
+    dir.members.push(extra);
+    dir.serial += 1;
+    app.store
+        .save_signed_directory(&loket_server::store::SignedDirectoryRow {
+            serial: dir.serial,
+            body: serde_json::to_vec(&dir).unwrap(),
+            signature: row.signature.clone(),
+        })
+        .await
+        .unwrap();
+
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&app.url("/")).await.unwrap();
+    wait_text(c, "#directory-error", "the refusal", |t| {
+        t.contains("not signed by this organisation")
+    })
+    .await;
+    assert!(
+        c.find(Locator::Css("#role-ccp")).await.is_err(),
+        "no role is offered from an unsigned directory"
+    );
+    type_into(c, "#report-text", "this must never leave the browser").await;
+    click(c, "#submit-report").await;
+    wait_text(c, "#status", "the refusal to send", |t| {
+        t.contains("Nothing was encrypted or sent")
+    })
+    .await;
+    b.client.close().await.unwrap();
+
+    let token = team_login(&app, &member_id, &member_key).await;
+    let (_, inbox) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let inbox: loket_wire::api::Inbox = serde_json::from_value(inbox).unwrap();
+    assert!(inbox.reports.is_empty(), "nothing was submitted");
     app.shutdown().await;
 }

@@ -117,8 +117,7 @@ pub fn FollowUpPage() -> impl IntoView {
             Err(e) => return ctx.error(sentence(e)),
         };
         let Some(dir) = ctx.directory.get_untracked() else {
-            return ctx
-                .error("The team directory has not loaded yet; wait a moment and try again.");
+            return ctx.no_directory();
         };
         leptos::task::spawn_local(async move {
             ctx.busy("Deriving your keys from the code in this browser…");

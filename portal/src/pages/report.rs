@@ -29,7 +29,7 @@ pub fn ReportPage() -> impl IntoView {
             return;
         }
         let Some(dir) = ctx.directory.get_untracked() else {
-            ctx.error("The team directory has not loaded yet; wait a moment and try again.");
+            ctx.no_directory();
             return;
         };
         let body = text.get_untracked();

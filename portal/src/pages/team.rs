@@ -177,8 +177,7 @@ pub fn TeamPage() -> impl IntoView {
             return;
         }
         let Some(dir) = ctx.directory.get_untracked() else {
-            return ctx
-                .error("The team directory has not loaded yet; wait a moment and try again.");
+            return ctx.no_directory();
         };
         let armored = Zeroizing::new(
             key_input
