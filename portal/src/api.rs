@@ -4,6 +4,7 @@
 use loket_wire::api::{
     Challenge, Inbox, PostAnswer, PostReply, PostedMessage, Session, SessionRequest,
     SignedDirectory, SubmitReport, SubmitReportResponse, TeamReport, Thread, ThreadRequest,
+    Withdrawn,
 };
 use loket_wire::{API_PREFIX, ErrorBody, ErrorCode};
 use serde::Serialize;
@@ -112,6 +113,10 @@ pub async fn thread(body: &ThreadRequest) -> Result<Thread, ApiFailure> {
 
 pub async fn answer(body: &PostAnswer) -> Result<PostedMessage, ApiFailure> {
     post("/thread/messages", body, None).await
+}
+
+pub async fn withdraw(body: &ThreadRequest) -> Result<Withdrawn, ApiFailure> {
+    post("/thread/withdraw", body, None).await
 }
 
 pub async fn challenge() -> Result<Challenge, ApiFailure> {

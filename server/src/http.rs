@@ -66,6 +66,7 @@ pub fn router(store: Store, config: ServeConfig) -> Router {
         .route("/reports", post(reporter::submit))
         .route("/thread", post(reporter::thread))
         .route("/thread/messages", post(reporter::answer))
+        .route("/thread/withdraw", post(reporter::withdraw))
         .route("/team/challenge", post(team::challenge))
         .route("/team/session", post(team::session))
         .route("/team/inbox", get(team::inbox))

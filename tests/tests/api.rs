@@ -588,6 +588,95 @@ async fn a_directory_changed_by_the_server_is_refused(app: TestApp) {
     app.shutdown().await;
 }
 
+/// The reporter withdraws the report with the code: it and its messages are gone at once, and
+/// the code then gets the same answer as any wrong code.
+async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
+    let (ccp_id, ccp) = app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let sent = reporter
+        .submit(&app, &dir, "I want to take this back")
+        .await;
+    let other = Reporter::new(&dir, &["ccp"]);
+    other.submit(&app, &dir, "this one stays").await;
+    let token = team_login(&app, &ccp_id, &ccp).await;
+    let (_, json) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    let thread: Thread = serde_json::from_value(json).unwrap();
+    let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
+    let reply = seal_reply(&dir, &mine, &sent.report_id, &ccp, "we read it");
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
+            &PostReply { envelope: reply },
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // A wrong code withdraws nothing.
+    let stranger = Reporter::new(&dir, &["ccp"]);
+    let (status, json) = app
+        .post(
+            "/api/v1/thread/withdraw",
+            &serde_json::json!({"lookup_token": stranger.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (404, ErrorCode::ReportNotFound)
+    );
+
+    let (status, json) = app
+        .post(
+            "/api/v1/thread/withdraw",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["report_id"], sent.report_id.as_str());
+
+    let (status, json) = app
+        .post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (404, ErrorCode::ReportNotFound)
+    );
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", sent.report_id),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let inbox: Inbox = serde_json::from_value(json).unwrap();
+    assert_eq!(inbox.reports.len(), 1, "the other report stays");
+    assert_ne!(inbox.reports[0].report_id, sent.report_id);
+    // A second withdrawal finds nothing.
+    let (status, _) = app
+        .post(
+            "/api/v1/thread/withdraw",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    app.shutdown().await;
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -609,7 +698,68 @@ on_both_backends!(
     responses_carry_security_headers,
     a_reply_forged_by_the_server_is_refused,
     a_directory_changed_by_the_server_is_refused,
+    withdrawal_deletes_the_report_at_once,
 );
+
+/// Withdrawal deletes for real: the ciphertext's bytes are in the SQLite files before, and in
+/// none of them (database, write-ahead log) after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawn_ciphertext_is_gone_from_the_sqlite_files() {
+    let app = TestApp::sqlite().await;
+    app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let envelope = reporter.seal_report(&dir, "a report to withdraw");
+    let (status, _) = app
+        .post(
+            "/api/v1/reports",
+            &SubmitReport {
+                lookup_token: reporter.token(),
+                roles: reporter.roles.clone(),
+                envelope: envelope.clone(),
+            },
+            None,
+        )
+        .await;
+    assert_eq!(status, 201);
+    let read_all = || {
+        let mut bytes = Vec::new();
+        for f in app.sqlite_files() {
+            bytes.extend(std::fs::read(&f).unwrap_or_default());
+        }
+        bytes
+    };
+    // Pieces from the stanzas, the MAC and the payload.
+    let pieces: Vec<&[u8]> = [10usize, 200, 1000, envelope.0.len() - 40]
+        .iter()
+        .map(|&at| &envelope.0[at..at + 32])
+        .collect();
+    let before = read_all();
+    for piece in &pieces {
+        assert!(contains(&before, piece), "the ciphertext is stored");
+    }
+    let (status, _) = app
+        .post(
+            "/api/v1/thread/withdraw",
+            &serde_json::json!({"lookup_token": reporter.token()}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let after = read_all();
+    assert!(after.len() > 4096, "the database files were read");
+    for piece in &pieces {
+        assert!(
+            !contains(&after, piece),
+            "ciphertext left in the database files"
+        );
+    }
+    assert!(!contains(
+        &after,
+        &sha2_check::digest(reporter.keys.lookup_token.as_slice())
+    ));
+    app.shutdown().await;
+}
 
 /// The SQLite file holds ciphertext only: no plaintext, no lookup token, no code.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -236,7 +236,6 @@ async fn round_trip_through_the_portal_in_chromium() {
     type_into(c, "#answer-text", answer_text).await;
     click(c, "#send-answer").await;
     wait_text(c, "#thread", "the answer", |t| t.contains(answer_text)).await;
-    b.client.close().await.unwrap();
 
     // 4. What the server stored is ciphertext the member can open natively...
     let token = team_login(&app, &member_id, &member_key).await;
@@ -302,6 +301,27 @@ async fn round_trip_through_the_portal_in_chromium() {
         }
     }
     assert!(!contains(&bytes, code.trim().as_bytes()));
+
+    // 6. The reporter withdraws the report: it is gone at once, and the code opens nothing.
+    c.goto(&app.url("/")).await.unwrap();
+    click(c, "#nav-followup").await;
+    type_into(c, "#code-input", code.trim()).await;
+    click(c, "#open-thread").await;
+    wait_text(c, "#thread", "the thread again", |t| {
+        t.contains(answer_text)
+    })
+    .await;
+    click(c, "#withdraw").await;
+    click(c, "#confirm-withdraw").await;
+    wait_text(c, "#status", "the deletion", |t| t.contains("were deleted")).await;
+    b.client.close().await.unwrap();
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", report.report_id),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 404, "the withdrawn report is gone for the team too");
     app.shutdown().await;
 }
 

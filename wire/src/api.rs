@@ -113,6 +113,12 @@ pub struct PostedMessage {
     pub created: i64,
 }
 
+/// `POST /api/v1/thread/withdraw` answers with the id of the report it deleted.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub report_id: String,
+}
+
 /// `POST /api/v1/team/challenge`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Challenge {

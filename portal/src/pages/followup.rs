@@ -216,6 +216,40 @@ pub fn FollowUpPage() -> impl IntoView {
         ctx.clear();
     };
 
+    // Withdrawal deletes the report and every message on the server at once (DESIGN); it
+    // asks once more before doing so.
+    let confirming = RwSignal::new(false);
+    let withdraw = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        let Some(token) = vault::with_reporter(|r| B64(r.keys.lookup_token.to_vec())) else {
+            return ctx.error("Open your report with your code first.");
+        };
+        leptos::task::spawn_local(async move {
+            ctx.busy("Deleting your report…");
+            match api::withdraw(&ThreadRequest {
+                lookup_token: token,
+            })
+            .await
+            {
+                Ok(_) => {
+                    vault::set_reporter(None);
+                    confirming.set(false);
+                    thread.set(None);
+                    ctx.info(
+                        "Your report and every message in it were deleted from the server. \
+                         Your code no longer opens anything.",
+                    );
+                }
+                Err(ApiFailure::Api(body)) if body.code == ErrorCode::ReportNotFound => {
+                    not_found(ctx)
+                }
+                Err(e) => ctx.error(format!("Your report was not deleted: {}", sentence(e))),
+            }
+        });
+    };
+
     view! {
         {move || match thread.get() {
             None => view! {
@@ -272,7 +306,31 @@ pub fn FollowUpPage() -> impl IntoView {
                         <button id="close-thread" on:click=close>
                             "Close"
                         </button>
+                        <button id="withdraw" class="danger-link" on:click=move |_| confirming.set(true)>
+                            "Withdraw my report…"
+                        </button>
                     </div>
+                    <Show when=move || confirming.get()>
+                        <div class="warning" id="withdraw-box">
+                            <p>
+                                "Withdrawing deletes your report and every message in this thread from "
+                                "the server, at once and for good. The team can no longer read or answer it."
+                            </p>
+                            <div class="actions">
+                                <button
+                                    id="confirm-withdraw"
+                                    class="danger"
+                                    on:click=withdraw
+                                    disabled=move || ctx.is_busy()
+                                >
+                                    "Delete my report"
+                                </button>
+                                <button id="cancel-withdraw" on:click=move |_| confirming.set(false)>
+                                    "Keep it"
+                                </button>
+                            </div>
+                        </div>
+                    </Show>
                 </section>
             }
             .into_any(),

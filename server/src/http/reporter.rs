@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use loket_wire::api::{
     Author, PostAnswer, PostedMessage, SubmitReport, SubmitReportResponse, Thread, ThreadMessage,
-    ThreadRequest,
+    ThreadRequest, Withdrawn,
 };
 use loket_wire::{B64, ErrorCode, to_hour};
 
@@ -112,4 +112,19 @@ pub(super) async fn answer(
         .insert_message(&report.id, None, &req.envelope.0, created)
         .await?;
     Ok((StatusCode::CREATED, Json(PostedMessage { id, created })))
+}
+
+/// The reporter withdraws the report: it is deleted at once, with every message (DESIGN).
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ThreadRequest>,
+) -> JsonResult<Withdrawn> {
+    let hash = lookup_hash(&req.lookup_token)?;
+    let report_id = state
+        .store
+        .withdraw_report(&hash)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?;
+    tracing::info!("a report was withdrawn by its reporter");
+    Ok(Json(Withdrawn { report_id }))
 }
