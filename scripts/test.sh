@@ -33,6 +33,11 @@ LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) \
   cargo clippy -p loket-portal -p loket-client -p loket-crypto -p loket-wire \
   --target wasm32-unknown-unknown -- -D warnings
 
+log "loket-crypto on wasm32 in headless Chromium (wasm-bindgen-test: vectors, round trips)"
+(cd crypto && CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=300 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p loket-crypto --target wasm32-unknown-unknown --test wasm)
+
 log "building the portal (pinned to the test organisation key, tests/fixtures)"
 LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) ./scripts/build-portal.sh
 

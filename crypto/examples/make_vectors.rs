@@ -8,6 +8,7 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use loket_crypto::keyfile::{self, KdfParams};
+use loket_crypto::sign::Signer;
 use loket_crypto::{FollowUpCode, Identity, MemberSecretKey, seal};
 use rand::{Rng, RngExt, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -265,22 +266,43 @@ fn main() {
     // Follow-up code derivation (SPEC.md §7).
     let salt: [u8; 16] = rng.random();
     let mut codes = String::from(
-        "# code, deployment salt (hex) -> lookup token (hex), reporter X25519 public key (hex)\n",
+        "# code, deployment salt (hex) -> lookup token (hex), reporter X25519 public key (hex), \
+         reporter Ed25519 public key (hex)\n",
     );
     for _ in 0..3 {
         let code = FollowUpCode::generate(&mut rng);
         let keys = code.derive(&salt).unwrap();
         writeln!(
             codes,
-            "{} {} {} {}",
+            "{} {} {} {} {}",
             code.display().as_str(),
             hex(&salt),
             hex(keys.lookup_token.as_slice()),
-            hex(&keys.identity.recipient().0)
+            hex(&keys.identity.recipient().0),
+            hex(&keys.signing.verifying_key())
         )
         .unwrap();
     }
     std::fs::write(dir.join("codes.txt"), codes).unwrap();
+
+    // A signed body (SPEC.md, signed body): Ed25519 is deterministic, so the bytes are fixed.
+    let seed: [u8; 32] = rng.random();
+    let signer = loket_crypto::sign::SigningSecret::from_seed(seed);
+    let context = loket_crypto::sign::thread_context("0123456789abcdef0123456789abcdef");
+    let body = br#"{"type":"message","v":1,"text":"We have read your report."}"#;
+    let signed = loket_crypto::sign::sign_body(&signer, &context, body);
+    std::fs::write(
+        dir.join("signed_body.txt"),
+        format!(
+            "signer_seed: {}\nsigner: {}\ncontext: {}\nbody: {}\nsigned: {}\n",
+            hex(&seed),
+            hex(&signer.verifying_key()),
+            String::from_utf8_lossy(&context),
+            hex(body),
+            hex(&signed)
+        ),
+    )
+    .unwrap();
 
     // A member key file (fast parameters), its passphrase and public keys (SPEC.md §8).
     let member = MemberSecretKey::generate(&mut rng);
