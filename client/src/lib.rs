@@ -9,6 +9,8 @@
 //!   still cannot forge a reply from the team or an answer from the reporter.
 //! - Readers are taken from inside the sealed report, never from the server.
 
+pub mod bench;
+
 use loket_crypto::sign::{self, Signer};
 use loket_crypto::{Identity, RecipientKey, ReporterKeys};
 use loket_wire::B64;

@@ -15,7 +15,7 @@ use loket_wire::api::Directory;
 use loket_wire::keys::OrganisationKey;
 
 use crate::components::StatusLine;
-use crate::pages::{FollowUpPage, ReportPage, TeamPage};
+use crate::pages::{BenchPage, FollowUpPage, ReportPage, TeamPage};
 
 /// The three parts of the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,5 +203,12 @@ fn main() {
     {
         boot.remove();
     }
-    leptos::mount::mount_to_body(App);
+    let bench = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|h| h == "#bench");
+    if bench {
+        leptos::mount::mount_to_body(BenchPage);
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
 }

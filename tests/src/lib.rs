@@ -3,6 +3,8 @@
 //! loket-crypto and loket-wire code the portal uses.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod browser;
+
 use std::path::PathBuf;
 
 use loket_client::OpenedReport;

@@ -1,0 +1,114 @@
+//! Headless Chromium through chromedriver (Debian's packages, installed by scripts/test.sh),
+//! driven with fantoccini, and small helpers that wait for the portal (it renders after the
+//! WebAssembly module has loaded).
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub struct Browser {
+    pub client: Client,
+    _driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+async fn free_port() -> u16 {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn browser() -> Browser {
+    let chromium = std::env::var("LOKET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let driver_bin = std::env::var("LOKET_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port().await;
+    let driver = tokio::process::Command::new(&driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {driver_bin} (scripts/test.sh installs it): {e}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1200,1000",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+/// Polls until the element matching `css` has text satisfying `ok`; returns that text.
+pub async fn wait_text(c: &Client, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && let Ok(t) = el.text().await
+        {
+            if ok(&t) {
+                return t;
+            }
+            last = t;
+        }
+        if Instant::now() > deadline {
+            let status = match c.find(Locator::Css("#status")).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("timed out waiting for {what} in {css}; last text {last:?}; status {status:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
