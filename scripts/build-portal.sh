@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# The portal is pinned to one organisation key (crypto/SPEC.md §10): it refuses a team
+# The portal is pinned to one organisation key (crypto/SPEC.md §12): it refuses a team
 # directory that key did not sign. `loket org-key` prints an instance's key.
 if [ -z "${LOKET_ORG_KEY:-}" ]; then
   echo "build-portal: set LOKET_ORG_KEY to the organisation's public key (lko1:…, see \`loket org-key\`)" >&2

@@ -4,7 +4,7 @@
 # organisation (with its signing key, organisation.key) and a demo member whose key is made
 # with `loket-team keygen` and added with `loket member add`; it prints the key file's path
 # and passphrase so you can try both sides. The portal is built pinned to this instance's
-# organisation key (init, then build, then serve: crypto/SPEC.md §10).
+# organisation key (init, then build, then serve: crypto/SPEC.md §12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+log() { printf '\033[1m==> [%4ds] %s\033[0m\n' "$SECONDS" "$*" >&2; }
 
 ./scripts/setup.sh --browser
 
@@ -49,5 +49,5 @@ status=${PIPESTATUS[0]}
 set -e -o pipefail
 passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed (in ${SECONDS}s)"
 exit "$status"

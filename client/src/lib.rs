@@ -1,9 +1,9 @@
 //! loket-client: the steps of Loket's protocol that happen on a reader's or writer's own
-//! machine (crypto/SPEC.md §9, §10), written once for the portal, `loket-team` and the tests.
+//! machine (crypto/SPEC.md §9, §11, §12), written once for the portal, `loket-team` and the tests.
 //!
 //! - The team directory is accepted only with a valid signature by the organisation key the
-//!   client was built with (§10).
-//! - Every plaintext is a signed body (§9.1): the reporter signs with a key derived from the
+//!   client was built with (§12).
+//! - Every plaintext is a signed body (§11): the reporter signs with a key derived from the
 //!   follow-up code, team members with their Ed25519 key from the directory. Opening checks
 //!   that the signer is the author the server claims, so a server that knows every public key
 //!   still cannot forge a reply from the team or an answer from the reporter.
@@ -306,7 +306,7 @@ mod tests {
     }
 
     #[test]
-    fn step_10_directory_is_accepted_only_with_the_pinned_key() {
+    fn step_9_1_directory_is_accepted_only_with_the_pinned_key() {
         let mut w = world();
         assert_eq!(
             verify_directory(&w.signed, &org_key(&w.org)).unwrap(),

@@ -1,4 +1,4 @@
-//! Writes the test vectors in `crypto/tests/vectors/` (SPEC.md §11). Deterministic: the same
+//! Writes the test vectors in `crypto/tests/vectors/` (SPEC.md §13). Deterministic: the same
 //! seed gives the same files. Run: `cargo run -p loket-crypto --example make_vectors`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -285,7 +285,7 @@ fn main() {
     }
     std::fs::write(dir.join("codes.txt"), codes).unwrap();
 
-    // A signed body (SPEC.md, signed body): Ed25519 is deterministic, so the bytes are fixed.
+    // A signed body (SPEC.md §11): Ed25519 is deterministic, so the bytes are fixed.
     let seed: [u8; 32] = rng.random();
     let signer = loket_crypto::sign::SigningSecret::from_seed(seed);
     let context = loket_crypto::sign::thread_context("0123456789abcdef0123456789abcdef");

@@ -1,6 +1,7 @@
 //! The follow-up code (SPEC.md §7): 19 random symbols of Crockford's base-32 alphabet
 //! (95 bits) and one check symbol, shown as five groups of four. Argon2id turns the code into
-//! a master secret; HKDF derives the lookup token and the reporter's X25519 key from it.
+//! a master secret; HKDF derives the lookup token and the reporter's X25519 and Ed25519 keys
+//! from it.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
@@ -29,7 +30,7 @@ pub struct FollowUpCode(Zeroizing<Vec<u8>>);
 pub struct ReporterKeys {
     pub lookup_token: Zeroizing<[u8; 32]>,
     pub identity: Identity,
-    /// Signs the reporter's report and answers (SPEC.md §9.1).
+    /// Signs the reporter's report and answers (SPEC.md §11).
     pub signing: SigningSecret,
 }
 

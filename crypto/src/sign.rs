@@ -1,4 +1,4 @@
-//! Signatures (SPEC.md §9): signed bodies inside envelopes, so that a reader knows who wrote a
+//! Signatures (SPEC.md §11, §12): signed bodies inside envelopes, so that a reader knows who wrote a
 //! message, and plain Ed25519 verification for the signed team directory. Signing keys zeroize
 //! on drop (ed25519-dalek's `zeroize` feature) and never print.
 
@@ -9,7 +9,7 @@ use crate::keys::MemberSecretKey;
 use crate::random32;
 use crate::reader::Reader;
 
-/// Magic of a signed body (SPEC.md §9.1).
+/// Magic of a signed body (SPEC.md §11).
 pub const MAGIC: &[u8; 4] = b"LKSG";
 pub const VERSION: u8 = 1;
 /// Bytes before the body: magic, version, signer key, signature.
@@ -95,7 +95,7 @@ fn signed_message(context: &[u8], body: &[u8]) -> Vec<u8> {
     m
 }
 
-/// Wraps `body` with `signer`'s key and signature over (label, context, body) (SPEC.md §9.1).
+/// Wraps `body` with `signer`'s key and signature over (label, context, body) (SPEC.md §11).
 pub fn sign_body(signer: &impl Signer, context: &[u8], body: &[u8]) -> Vec<u8> {
     let signature = signer.sign(&signed_message(context, body));
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());

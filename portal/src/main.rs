@@ -82,7 +82,7 @@ pub fn use_ctx() -> Ctx {
     })
 }
 
-/// The organisation key this portal was built with (crypto/SPEC.md §10): a directory it did
+/// The organisation key this portal was built with (crypto/SPEC.md §12): a directory it did
 /// not sign is refused, so the server cannot add a key of its own to the readers.
 const ORGANISATION_KEY: Option<&str> = option_env!("LOKET_ORG_KEY");
 

@@ -1,4 +1,4 @@
-//! The signed team directory (crypto/SPEC.md §10). The organisation's Ed25519 key signs the
+//! The signed team directory (crypto/SPEC.md §12). The organisation's Ed25519 key signs the
 //! list of roles, members and their public keys; portals are built with its public half and
 //! refuse any directory it did not sign. Only the admin commands use the secret key, read from
 //! a file outside the database; `loket serve` serves the stored signed copy and never needs it.

@@ -12,6 +12,20 @@ pub use directory::{DirectoryError, OrganisationSigner, publish};
 pub use http::{ServeConfig, router};
 pub use store::{Backend, Store, StoreError};
 
+/// The log filter for `spec` (`LOKET_LOG`, a tracing filter such as `info` or `trace`), with
+/// the targets that would log a client's address switched off whatever `spec` says: at TRACE,
+/// `axum::serve` names every accepted connection's peer address.
+pub fn log_filter(spec: &str) -> tracing_subscriber::EnvFilter {
+    let mut filter = tracing_subscriber::EnvFilter::try_new(spec)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for never in ["axum::serve=off"] {
+        if let Ok(directive) = never.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
+}
+
 /// The SQLite URL for the database file in `data_dir`, creating the directory if needed.
 pub fn sqlite_url(data_dir: &Path) -> std::io::Result<String> {
     std::fs::create_dir_all(data_dir)?;

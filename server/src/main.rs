@@ -275,10 +275,9 @@ async fn run(cli: Cli) -> Result<(), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(loket_server::log_filter(
+            &std::env::var("LOKET_LOG").unwrap_or_else(|_| "info".into()),
+        ))
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()).await {

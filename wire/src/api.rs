@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::B64;
 
 /// `GET /api/v1/directory`: the team directory as signed by the organisation key
-/// (crypto/SPEC.md §10). Clients verify `signature` over `body` with the organisation key they
+/// (crypto/SPEC.md §12). Clients verify `signature` over `body` with the organisation key they
 /// were built with, and only then parse `body` as a [`Directory`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SignedDirectory {

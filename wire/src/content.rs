@@ -21,7 +21,7 @@ pub enum Content {
         /// The reporter's X25519 public key (derived from the follow-up code).
         reporter_key: B64,
         /// The reporter's Ed25519 public key (derived from the code): the reporter's later
-        /// messages must be signed by it (crypto/SPEC.md §9.1).
+        /// messages must be signed by it (crypto/SPEC.md §11).
         reporter_signing_key: B64,
         text: String,
     },

@@ -14,7 +14,7 @@ pub const ORGANISATION_KEY_PREFIX: &str = "lko1:";
 pub const DIRECTORY_LABEL: &[u8] = b"loket/v1/directory";
 
 /// The organisation's Ed25519 public key, which signs the team directory. Clients are built
-/// with it (crypto/SPEC.md §10).
+/// with it (crypto/SPEC.md §12).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OrganisationKey {
     pub ed25519: [u8; 32],

@@ -1,5 +1,5 @@
 //! `GET /api/v1/directory`: the team directory exactly as the organisation signed it
-//! (crypto/SPEC.md §10). The server cannot change it without breaking the signature.
+//! (crypto/SPEC.md §12). The server cannot change it without breaking the signature.
 
 use axum::Json;
 use axum::extract::State;
