@@ -107,7 +107,7 @@ pub fn run<R: rand_core::CryptoRng + ?Sized>(
         out.push(time(
             now_ms,
             &format!("seal_4KiB_to_{n}"),
-            4096,
+            0,
             11,
             &mut || {
                 failed |= loket_crypto::seal(&mut *rng, &recipients, &text).is_err();
@@ -121,7 +121,7 @@ pub fn run<R: rand_core::CryptoRng + ?Sized>(
         out.push(time(
             now_ms,
             &format!("open_4KiB_from_{n}"),
-            4096,
+            0,
             11,
             &mut || {
                 failed |= loket_crypto::open(last, &sealed).is_err();

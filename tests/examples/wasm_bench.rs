@@ -36,12 +36,9 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     let wasm: Vec<Measure> = serde_json::from_str(&json).unwrap();
-    let version = b.client.get_ua().await.ok().flatten().unwrap_or_default();
     b.client.close().await.unwrap();
     app.shutdown().await;
 
-    println!("browser: {version}");
-    println!();
     println!("| case | native median | WASM median | WASM/native | native MB/s | WASM MB/s |");
     println!("|---|---:|---:|---:|---:|---:|");
     for n in &native {
