@@ -43,7 +43,7 @@ fn throughput(c: &mut Criterion) {
             g.sample_size(10);
         }
         g.bench_function(BenchmarkId::new("loket_seal_stream", label), |b| {
-            let mut out = Vec::with_capacity(size + size / 1000 + 8192);
+            let mut out = Vec::with_capacity(size + size / 8 + (1 << 16));
             b.iter(|| {
                 out.clear();
                 seal_stream(

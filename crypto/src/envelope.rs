@@ -2,7 +2,7 @@
 //! key wrapped to each recipient in an X25519 stanza, every header byte authenticated by an
 //! HMAC, and the padded payload encrypted in 64 KiB STREAM chunks with a last-chunk flag.
 
-use chacha20poly1305::aead::Aead;
+use chacha20poly1305::aead::{Aead, AeadInOut};
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
@@ -203,11 +203,18 @@ impl PayloadCipher {
         }
     }
 
-    pub(crate) fn seal_chunk(&mut self, chunk: &[u8], last: bool) -> Result<Vec<u8>, SealError> {
+    /// Encrypts `chunk` in place and returns its tag: no allocation, no copy (the streaming
+    /// sealer writes the chunk, then the tag: ciphertext ‖ tag, SPEC.md §5).
+    pub(crate) fn seal_chunk_in_place(
+        &mut self,
+        chunk: &mut [u8],
+        last: bool,
+    ) -> Result<[u8; TAG_SIZE], SealError> {
         let nonce = chunk_nonce(self.counter, last);
         self.counter = self.counter.checked_add(1).ok_or(SealError::TooLarge)?;
         self.cipher
-            .encrypt(&nonce, chunk)
+            .encrypt_inout_detached(&nonce, b"", chunk.into())
+            .map(Into::into)
             .map_err(|_| SealError::TooLarge)
     }
 
@@ -233,12 +240,14 @@ pub fn seal<R: rand_core::CryptoRng + ?Sized>(
     plaintext: &[u8],
 ) -> Result<Vec<u8>, SealError> {
     let (mut out, payload_key) = seal_header(rng, recipients)?;
-    let padded = Zeroizing::new(pad::pad(plaintext));
+    let mut padded = Zeroizing::new(pad::pad(plaintext));
     let chunks = padded.len().div_ceil(CHUNK_SIZE);
     out.reserve(padded.len() + chunks * TAG_SIZE);
     let mut cipher = PayloadCipher::new(&payload_key);
-    for (i, chunk) in padded.chunks(CHUNK_SIZE).enumerate() {
-        out.extend_from_slice(&cipher.seal_chunk(chunk, i + 1 == chunks)?);
+    for (i, chunk) in padded.chunks_mut(CHUNK_SIZE).enumerate() {
+        let tag = cipher.seal_chunk_in_place(chunk, i + 1 == chunks)?;
+        out.extend_from_slice(chunk);
+        out.extend_from_slice(&tag);
     }
     Ok(out)
 }

@@ -88,9 +88,11 @@ pub fn encrypt<R: rand_core::CryptoRng + ?Sized>(
     bytes.extend_from_slice(&public.x25519);
     bytes.extend_from_slice(&public.ed25519);
     let (x, ed) = key.seeds();
+    let (x, ed) = (Zeroizing::new(x), Zeroizing::new(ed));
     let mut seeds = Zeroizing::new([0u8; 64]);
-    seeds[..32].copy_from_slice(&x);
-    seeds[32..].copy_from_slice(&ed);
+    let (first, second) = seeds.split_at_mut(32);
+    first.copy_from_slice(x.as_slice());
+    second.copy_from_slice(ed.as_slice());
     let kek = kek(passphrase, &salt, params)?;
     let sealed = XChaCha20Poly1305::new(&(*kek).into())
         .encrypt(

@@ -4,6 +4,8 @@
 //! spec's sections. Randomness is always passed in by the caller (`rng` arguments), so that no
 //! function draws hidden randomness and tests are deterministic.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 pub mod code;
 pub mod envelope;
 pub mod error;

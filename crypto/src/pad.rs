@@ -64,6 +64,15 @@ mod tests {
     }
 
     #[test]
+    fn few_distinct_sizes_below_one_mib() {
+        let sizes: std::collections::BTreeSet<usize> =
+            (0..(1usize << 20)).map(padded_len).collect();
+        // A million possible lengths, 131 possible sizes: 3 buckets up to 64 KiB, then Padmé's
+        // 8 to 16 sizes per doubling.
+        assert_eq!(sizes.len(), 131);
+    }
+
+    #[test]
     fn unpad_rejects_missing_marker() {
         assert_eq!(unpad(vec![1, 2, 0, 0]), None);
         assert_eq!(unpad(vec![0, 0]), None);
@@ -76,6 +85,15 @@ mod tests {
             let padded = pad(&data);
             prop_assert_eq!(padded.len(), padded_len(data.len()));
             prop_assert_eq!(unpad(padded), Some(data));
+        }
+
+        /// Every padded length is one of the small set: 4, 16 or 64 KiB, or a Padmé value
+        /// (a fixed point of Padmé: its low bits are zero).
+        #[test]
+        fn every_length_is_in_the_bucket_set(len in 0usize..(1usize << 34)) {
+            let p = padded_len(len);
+            prop_assert!(p > len);
+            prop_assert!([4096, 16384, 65536].contains(&p) || (p > 65536 && padme(p) == p));
         }
 
         #[test]

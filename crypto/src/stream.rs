@@ -78,9 +78,10 @@ pub fn seal_stream<R: rand_core::CryptoRng + ?Sized>(
             *marker = 0x80;
         }
         offset += size as u64;
-        let sealed = cipher.seal_chunk(buf, offset == padded_len)?;
-        output.write_all(&sealed)?;
-        written += sealed.len() as u64;
+        let tag = cipher.seal_chunk_in_place(buf, offset == padded_len)?;
+        output.write_all(buf)?;
+        output.write_all(&tag)?;
+        written += (buf.len() + tag.len()) as u64;
     }
     output.flush()?;
     Ok(written)
