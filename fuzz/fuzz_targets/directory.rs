@@ -1,4 +1,4 @@
-//! The signed team directory (client side, SPEC §10): `verify_directory` with a pinned
+//! The signed team directory (client side, SPEC §12): `verify_directory` with a pinned
 //! organisation key on (signature = first 64 bytes, body = rest); the same body signed by the
 //! real organisation key, so that the `Directory` JSON parser behind the signature is reached;
 //! and `serde_json` of the whole input as a `SignedDirectory`.
