@@ -149,6 +149,31 @@ impl TestApp {
         loket_client::verify_directory(&signed, &test_org_key()).unwrap()
     }
 
+    /// What a server that wants to read along would do: add a member key of its own to the
+    /// signed directory under a new serial, keeping the organisation's old signature. Returns
+    /// the genuine row it replaced.
+    pub async fn add_intruder_to_directory(&self) -> loket_server::store::SignedDirectoryRow {
+        let row = self.store.signed_directory().await.unwrap().unwrap();
+        let mut dir: Directory = serde_json::from_slice(&row.body).unwrap();
+        let intruder = MemberSecretKey::generate(&mut rand::rng()).public();
+        let mut extra = dir.members[0].clone();
+        extra.id = "intruder".into();
+        extra.name = "Intruder".into();
+        extra.x25519 = B64(intruder.x25519.to_vec());
+        extra.ed25519 = B64(intruder.ed25519.to_vec());
+        dir.members.push(extra);
+        dir.serial += 1;
+        self.store
+            .save_signed_directory(&loket_server::store::SignedDirectoryRow {
+                serial: dir.serial,
+                body: serde_json::to_vec(&dir).unwrap(),
+                signature: row.signature.clone(),
+            })
+            .await
+            .unwrap();
+        row
+    }
+
     /// Re-signs the directory after a change, as the admin commands do.
     pub async fn publish(&self) {
         loket_server::publish(&self.store, &test_org(), 0)
@@ -240,6 +265,16 @@ impl Reporter {
         let (status, json) = app.post("/api/v1/reports", &body, None).await;
         assert_eq!(status, 201, "{json}");
         serde_json::from_value(json).unwrap()
+    }
+
+    /// `POST /api/v1/thread` with this reporter's lookup token: status and body.
+    pub async fn read_thread(&self, app: &TestApp) -> (u16, serde_json::Value) {
+        app.post(
+            "/api/v1/thread",
+            &serde_json::json!({"lookup_token": self.token()}),
+            None,
+        )
+        .await
     }
 
     /// The reporter's signed answer in the thread of `report_id`.

@@ -52,13 +52,7 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
     let reply_text = "Anonymity probe 9320: we will call you.";
     let answer_text = "Anonymity probe 7765: thank you.";
     let sent = reporter.submit(&app, &dir, report_text).await;
-    let (_, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (_, json) = reporter.read_thread(&app).await;
     let thread: Thread = serde_json::from_value(json).unwrap();
     let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
     let token = team_login(&app, &ccp_id, &ccp).await;
@@ -85,13 +79,7 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
     assert_eq!(status, 201);
     // A wrong code and a malformed request, so error paths are logged too.
     let stranger = Reporter::new(&dir, &["ccp"]);
-    let (status, _) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": stranger.token()}),
-            None,
-        )
-        .await;
+    let (status, _) = stranger.read_thread(&app).await;
     assert_eq!(status, 404);
     let (status, _) = app
         .post(

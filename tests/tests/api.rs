@@ -39,13 +39,7 @@ async fn step_2_to_4_full_thread(app: TestApp) {
     );
 
     // The reporter can reread the report with the code alone.
-    let (status, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, json) = reporter.read_thread(&app).await;
     assert_eq!(status, 200, "{json}");
     let thread: Thread = serde_json::from_value(json).unwrap();
     assert_eq!(thread.report_id, submitted.report_id);
@@ -105,13 +99,7 @@ async fn step_2_to_4_full_thread(app: TestApp) {
     assert_eq!(inbox.reports[0].messages, 1);
 
     // Step 4: the reporter reads the reply and answers.
-    let (_, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (_, json) = reporter.read_thread(&app).await;
     let thread: Thread = serde_json::from_value(json).unwrap();
     assert_eq!(thread.messages.len(), 1);
     assert_eq!(
@@ -176,13 +164,7 @@ async fn wrong_codes_all_get_the_same_answer(app: TestApp) {
     let mut answers = Vec::new();
     for _ in 0..3 {
         let stranger = Reporter::new(&dir, &["ccp"]);
-        let (status, json) = app
-            .post(
-                "/api/v1/thread",
-                &serde_json::json!({"lookup_token": stranger.token()}),
-                None,
-            )
-            .await;
+        let (status, json) = stranger.read_thread(&app).await;
         answers.push((status, json));
     }
     for (status, json) in &answers {
@@ -295,13 +277,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     };
     let (status, json) = app.post("/api/v1/reports", &unknown, None).await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
-    let (status, _) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, _) = reporter.read_thread(&app).await;
     assert_eq!(
         status, 404,
         "a refused report leaves nothing behind (one transaction)"
@@ -482,13 +458,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
     let dir = app.directory().await;
     let reporter = Reporter::new(&dir, &["ccp"]);
     let sent = reporter.submit(&app, &dir, "please help").await;
-    let (_, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (_, json) = reporter.read_thread(&app).await;
     let thread: Thread = serde_json::from_value(json).unwrap();
     let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
 
@@ -528,13 +498,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
         .await
         .unwrap();
 
-    let (_, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (_, json) = reporter.read_thread(&app).await;
     let thread: Thread = serde_json::from_value(json).unwrap();
     assert_eq!(thread.messages.len(), 2);
     let shown: Vec<Option<String>> = thread
@@ -559,23 +523,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
 /// refused by every client.
 async fn a_directory_changed_by_the_server_is_refused(app: TestApp) {
     app.add_member("Casey", &["ccp"]).await;
-    let row = app.store.signed_directory().await.unwrap().unwrap();
-    let mut dir: loket_wire::api::Directory = serde_json::from_slice(&row.body).unwrap();
-    let intruder = loket_crypto::MemberSecretKey::generate(&mut rand::rng()).public();
-    let mut extra = dir.members[0].clone();
-    extra.id = "intruder".into();
-    extra.x25519 = B64(intruder.x25519.to_vec());
-    extra.ed25519 = B64(intruder.ed25519.to_vec());
-    dir.members.push(extra);
-    dir.serial += 1;
-    app.store
-        .save_signed_directory(&loket_server::store::SignedDirectoryRow {
-            serial: dir.serial,
-            body: serde_json::to_vec(&dir).unwrap(),
-            signature: row.signature.clone(),
-        })
-        .await
-        .unwrap();
+    let row = app.add_intruder_to_directory().await;
     let (status, json) = app.get("/api/v1/directory", None).await;
     assert_eq!(status, 200);
     let signed: loket_wire::api::SignedDirectory = serde_json::from_value(json).unwrap();
@@ -600,13 +548,7 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     let other = Reporter::new(&dir, &["ccp"]);
     other.submit(&app, &dir, "this one stays").await;
     let token = team_login(&app, &ccp_id, &ccp).await;
-    let (_, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (_, json) = reporter.read_thread(&app).await;
     let thread: Thread = serde_json::from_value(json).unwrap();
     let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
     let reply = seal_reply(&dir, &mine, &sent.report_id, &ccp, "we read it");
@@ -643,13 +585,7 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["report_id"], sent.report_id.as_str());
 
-    let (status, json) = app
-        .post(
-            "/api/v1/thread",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, json) = reporter.read_thread(&app).await;
     assert_eq!(
         (status, error_code(&json)),
         (404, ErrorCode::ReportNotFound)

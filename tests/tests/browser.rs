@@ -223,24 +223,7 @@ async fn round_trip_through_the_portal_in_chromium() {
 async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     let app = TestApp::sqlite().await;
     let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
-    let row = app.store.signed_directory().await.unwrap().unwrap();
-    let mut dir: loket_wire::api::Directory = serde_json::from_slice(&row.body).unwrap();
-    let intruder = loket_crypto::MemberSecretKey::generate(&mut rand::rng()).public();
-    let mut extra = dir.members[0].clone();
-    extra.id = "intruder".into();
-    extra.name = "Intruder".into();
-    extra.x25519 = loket_wire::B64(intruder.x25519.to_vec());
-    extra.ed25519 = loket_wire::B64(intruder.ed25519.to_vec());
-    dir.members.push(extra);
-    dir.serial += 1;
-    app.store
-        .save_signed_directory(&loket_server::store::SignedDirectoryRow {
-            serial: dir.serial,
-            body: serde_json::to_vec(&dir).unwrap(),
-            signature: row.signature.clone(),
-        })
-        .await
-        .unwrap();
+    app.add_intruder_to_directory().await;
 
     let b = browser().await;
     let c = &b.client;
