@@ -7,11 +7,11 @@ pub mod browser;
 
 use std::path::PathBuf;
 
-use loket_client::OpenedReport;
+pub use loket_client::{OpenedReport, open_message, open_report};
 use loket_crypto::keyfile::{self, KdfParams};
 use loket_crypto::{FollowUpCode, MemberSecretKey, ReporterKeys};
 use loket_server::{OrganisationSigner, ServeConfig, Store, router};
-use loket_wire::api::{Author, Directory, SignedDirectory, SubmitReport, SubmitReportResponse};
+use loket_wire::api::{Directory, SignedDirectory, SubmitReport, SubmitReportResponse};
 use loket_wire::keys::{MemberKeys, OrganisationKey};
 use loket_wire::{B64, ErrorBody};
 use sqlx::Connection;
@@ -306,23 +306,6 @@ pub fn seal_reply(
     text: &str,
 ) -> B64 {
     loket_client::seal_team_message(&mut rand::rng(), dir, report, report_id, member, text).unwrap()
-}
-
-/// Opens a report and checks its signature (`None` if either fails).
-pub fn open_report(identity: &loket_crypto::Identity, envelope: &B64) -> Option<OpenedReport> {
-    loket_client::open_report(identity, envelope)
-}
-
-/// Opens a thread message and checks that `author` wrote it.
-pub fn open_message(
-    identity: &loket_crypto::Identity,
-    dir: &Directory,
-    report: &OpenedReport,
-    report_id: &str,
-    author: &Author,
-    envelope: &B64,
-) -> Option<String> {
-    loket_client::open_message(identity, dir, report, report_id, author, envelope)
 }
 
 /// Parses an error body and checks its code.
