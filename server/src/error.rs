@@ -13,18 +13,31 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// For the server log only (5xx). Never contains request data.
     detail: Option<String>,
+    /// Seconds, sent as `Retry-After` (429, 503).
+    retry_after: Option<i64>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, detail: None }
+        Self {
+            code,
+            detail: None,
+            retry_after: None,
+        }
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self {
             code: ErrorCode::Internal,
             detail: Some(detail.to_string()),
+            retry_after: None,
         }
+    }
+
+    /// Asks the client to wait `seconds` before trying again.
+    pub fn retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 }
 
@@ -41,9 +54,16 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::new(ErrorCode::NotFound),
             StoreError::UnknownRole(_) => Self::new(ErrorCode::UnknownRole),
             StoreError::NotInitialised => Self::new(ErrorCode::Unavailable),
+            StoreError::PowSpent => Self::new(ErrorCode::ProofOfWorkInvalid),
+            StoreError::WriterStopped => Self {
+                code: ErrorCode::Unavailable,
+                detail: Some("the writer task has stopped".into()),
+                retry_after: Some(5),
+            },
             StoreError::Db(sqlx::Error::PoolTimedOut) => Self {
                 code: ErrorCode::Unavailable,
                 detail: Some("database pool timed out".into()),
+                retry_after: Some(1),
             },
             other => Self::internal(other),
         }
@@ -57,7 +77,14 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(code = ?self.code, detail = self.detail.as_deref().unwrap_or(""), "request failed");
         }
-        (status, Json(ErrorBody::from(self.code))).into_response()
+        let mut res = (status, Json(ErrorBody::from(self.code))).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        res
     }
 }
 

@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, ApiResult};
 use crate::store::Store;
 
+pub mod abuse;
 mod assets;
+mod attachments;
 mod directory;
 mod reporter;
 mod team;
@@ -30,10 +32,38 @@ pub struct ServeConfig {
     pub session_ttl: i64,
     /// Login challenge lifetime, seconds.
     pub challenge_ttl: i64,
+    /// Due times after arrival, seconds (DESIGN: 24 hours, 7 days, 3 months).
     pub first_response_due: i64,
     pub acknowledgement_due: i64,
     pub feedback_due: i64,
+    /// Base proof-of-work difficulty in bits; 0 switches proof of work off.
+    pub pow_bits: u8,
+    /// The global requests per minute (of one purpose) above which the difficulty rises by
+    /// one bit per doubling; 0: never raise.
+    pub pow_raise_per_minute: i64,
+    pub pow_max_extra_bits: u8,
+    /// Seconds a challenge stays valid.
+    pub pow_ttl: i64,
+    /// Global limits per minute, across all instances (0: none).
+    pub submit_per_minute: i64,
+    pub check_per_minute: i64,
+    pub login_per_minute: i64,
+    /// Retention after closing, seconds: without a formal complaint, and after the decision on
+    /// a formal complaint.
+    pub keep_no_complaint: i64,
+    pub keep_formal_complaint: i64,
+    /// Seconds between purge runs (0: only `loket purge`).
+    pub purge_interval: i64,
+    /// Attachments: largest size, size of one uploaded piece, most per report, and how long an
+    /// unfinished upload is kept.
+    pub attachment_max: u64,
+    pub piece_size: u64,
+    pub attachments_per_report: i64,
+    pub upload_ttl: i64,
 }
+
+/// A day in seconds.
+pub const DAY: i64 = 24 * 3600;
 
 impl Default for ServeConfig {
     fn default() -> Self {
@@ -44,6 +74,20 @@ impl Default for ServeConfig {
             first_response_due: 24 * 3600,
             acknowledgement_due: 7 * 24 * 3600,
             feedback_due: 91 * 24 * 3600,
+            pow_bits: 18,
+            pow_raise_per_minute: 60,
+            pow_max_extra_bits: 6,
+            pow_ttl: 300,
+            submit_per_minute: 600,
+            check_per_minute: 6000,
+            login_per_minute: 600,
+            keep_no_complaint: 2 * 365 * DAY,
+            keep_formal_complaint: 5 * 365 * DAY,
+            purge_interval: 3600,
+            attachment_max: 100 * 1024 * 1024,
+            piece_size: 256 * 1024,
+            attachments_per_report: 20,
+            upload_ttl: DAY,
         }
     }
 }
@@ -52,17 +96,47 @@ impl Default for ServeConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<ServeConfig>,
+    pub abuse: Arc<abuse::Abuse>,
 }
 
-/// Builds the whole application.
-pub fn router(store: Store, config: ServeConfig) -> Router {
+/// Builds the whole application and starts its background work (rate-count exchange, purge
+/// job) on the current Tokio runtime.
+pub async fn router(store: Store, config: ServeConfig) -> Result<Router, crate::StoreError> {
     let max_body = config.max_body;
+    let secret = store.server_secret().await?;
+    let abuse = abuse::Abuse::new(&secret)
+        .map_err(|_| crate::StoreError::Db(sqlx::Error::Protocol("no randomness".into())))?;
     let state = AppState {
         store,
         config: Arc::new(config),
+        abuse: Arc::new(abuse),
     };
+    tokio::spawn(abuse::background(
+        Arc::clone(&state.abuse),
+        state.store.clone(),
+        Arc::clone(&state.config),
+    ));
+    // Pieces of attachments are raw bytes, not JSON: their own body limit.
+    let piece_limit = usize::try_from(state.config.piece_size)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024);
+    let uploads = Router::new()
+        .route(
+            "/uploads/{key}/{index}",
+            axum::routing::put(attachments::put_piece),
+        )
+        .layer(DefaultBodyLimit::max(piece_limit));
     let api = Router::new()
         .route("/directory", get(directory::directory))
+        .route("/pow", post(reporter::pow))
+        .route("/thread/attachments", post(attachments::create))
+        .route("/uploads/{key}", get(attachments::status))
+        .route("/team/logout", post(team::logout))
+        .route("/team/reports/{id}/close", post(team::close))
+        .route(
+            "/team/attachments/{id}/{index}",
+            get(attachments::team_piece),
+        )
         .route("/reports", post(reporter::submit))
         .route("/thread", post(reporter::thread))
         .route("/thread/messages", post(reporter::answer))
@@ -72,14 +146,15 @@ pub fn router(store: Store, config: ServeConfig) -> Router {
         .route("/team/inbox", get(team::inbox))
         .route("/team/reports/{id}", get(team::report))
         .route("/team/reports/{id}/messages", post(team::reply))
+        .layer(DefaultBodyLimit::max(max_body))
+        .merge(uploads)
         .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
         .layer(middleware::from_fn(no_store));
-    Router::new()
+    Ok(Router::new()
         .nest("/api/v1", api)
         .fallback(assets::serve)
-        .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn(log_and_secure))
-        .with_state(state)
+        .with_state(state))
 }
 
 /// `Content-Security-Policy` of every response: our own origin only, plus WebAssembly.

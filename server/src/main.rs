@@ -40,7 +40,12 @@ enum Command {
         /// Largest accepted request body in bytes.
         #[arg(long, env = "LOKET_MAX_BODY", default_value_t = 2 * 1024 * 1024)]
         max_body: usize,
+        #[command(flatten)]
+        limits: Limits,
     },
+    /// Delete now what is due: closed cases past their retention, stale uploads, expired
+    /// records. `serve` also does this every `--purge-interval` seconds.
+    Purge,
     /// Initialise an instance: organisation, deployment salt, default roles.
     Init {
         #[arg(long, default_value = "Demo University")]
@@ -60,6 +65,65 @@ enum Command {
     /// The signed team directory.
     #[command(subcommand)]
     Directory(DirectoryCommand),
+}
+
+/// Abuse limits, deadlines and retention of `serve` (docs/operations.md).
+#[derive(clap::Args, Clone, Debug)]
+struct Limits {
+    /// Proof-of-work difficulty in bits for submissions and code checks (0: off).
+    #[arg(long, env = "LOKET_POW_BITS", default_value_t = 18)]
+    pow_bits: u8,
+    /// Global requests per minute of one kind above which the difficulty rises one bit per
+    /// doubling (0: never).
+    #[arg(long, env = "LOKET_POW_RAISE_PER_MINUTE", default_value_t = 60)]
+    pow_raise_per_minute: i64,
+    /// Global submissions per minute across all instances; code checks may be 10 times as
+    /// many, team logins as many (0: no limit).
+    #[arg(long, env = "LOKET_RATE_LIMIT", default_value_t = 600)]
+    rate_limit: i64,
+    /// First response due after arrival, hours.
+    #[arg(long, env = "LOKET_FIRST_RESPONSE_HOURS", default_value_t = 24)]
+    first_response_hours: i64,
+    /// Acknowledgement due after arrival, days.
+    #[arg(long, env = "LOKET_ACKNOWLEDGEMENT_DAYS", default_value_t = 7)]
+    acknowledgement_days: i64,
+    /// Feedback due after arrival, days.
+    #[arg(long, env = "LOKET_FEEDBACK_DAYS", default_value_t = 91)]
+    feedback_days: i64,
+    /// Days a case closed without a formal complaint is kept after closing.
+    #[arg(long, env = "LOKET_KEEP_NO_COMPLAINT_DAYS", default_value_t = 730)]
+    keep_no_complaint_days: i64,
+    /// Days a case with a formal complaint is kept after the decision.
+    #[arg(long, env = "LOKET_KEEP_FORMAL_COMPLAINT_DAYS", default_value_t = 1826)]
+    keep_formal_complaint_days: i64,
+    /// Seconds between purge runs (0: only `loket purge`).
+    #[arg(long, env = "LOKET_PURGE_INTERVAL", default_value_t = 3600)]
+    purge_interval: i64,
+    /// Largest attachment in MiB.
+    #[arg(long, env = "LOKET_ATTACHMENT_MAX_MIB", default_value_t = 100)]
+    attachment_max_mib: u64,
+}
+
+impl Limits {
+    fn apply(&self, config: ServeConfig) -> ServeConfig {
+        const HOUR: i64 = 3600;
+        const DAY: i64 = 24 * HOUR;
+        ServeConfig {
+            pow_bits: self.pow_bits,
+            pow_raise_per_minute: self.pow_raise_per_minute,
+            submit_per_minute: self.rate_limit,
+            check_per_minute: self.rate_limit.saturating_mul(10),
+            login_per_minute: self.rate_limit,
+            first_response_due: self.first_response_hours.saturating_mul(HOUR),
+            acknowledgement_due: self.acknowledgement_days.saturating_mul(DAY),
+            feedback_due: self.feedback_days.saturating_mul(DAY),
+            keep_no_complaint: self.keep_no_complaint_days.saturating_mul(DAY),
+            keep_formal_complaint: self.keep_formal_complaint_days.saturating_mul(DAY),
+            purge_interval: self.purge_interval,
+            attachment_max: self.attachment_max_mib.saturating_mul(1024 * 1024),
+            ..config
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -142,7 +206,11 @@ async fn republish(cli: &Cli, store: &Store) -> Result<(), String> {
 async fn run(cli: Cli) -> Result<(), String> {
     let store = open_store(&cli).await?;
     match &cli.command {
-        Command::Serve { listen, max_body } => {
+        Command::Serve {
+            listen,
+            max_body,
+            limits,
+        } => {
             if store
                 .organisation()
                 .await
@@ -151,16 +219,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             {
                 return Err("this instance is not initialised: run `loket init` first".into());
             }
-            let config = ServeConfig {
+            if limits.pow_bits > loket_wire::pow::MAX_BITS {
+                return Err(format!(
+                    "--pow-bits must be at most {}",
+                    loket_wire::pow::MAX_BITS
+                ));
+            }
+            let config = limits.apply(ServeConfig {
                 max_body: *max_body,
                 ..ServeConfig::default()
-            };
+            });
+            let app = router(store.clone(), config)
+                .await
+                .map_err(|e| format!("cannot start: {e}"))?;
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             tracing::info!(address = %listen, backend = ?store.backend(), "serving Loket");
             println!("Loket is running at http://{listen}/");
-            serve(listener, router(store.clone(), config), shutdown_signal())
+            serve(listener, app, shutdown_signal())
                 .await
                 .map_err(|e| e.to_string())?;
             store.close().await;
@@ -202,6 +279,17 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "Organisation key: {}\nFingerprint: {}",
                 signer.public().encode(),
                 signer.public().fingerprint()
+            );
+        }
+        Command::Purge => {
+            let now = now();
+            let purged = store
+                .purge(now, now - ServeConfig::default().upload_ttl)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Purged {} report(s) past their retention and {} unfinished upload(s).",
+                purged.reports, purged.stale_uploads
             );
         }
         Command::OrgKey => {

@@ -10,6 +10,17 @@ use sqlx::{AnyPool, Executor, Row};
 
 use loket_wire::keys::MemberKeys;
 
+mod abuse;
+mod attachments;
+mod retention;
+mod writer;
+
+pub use abuse::RateCount;
+pub use attachments::{AttachmentRow, UploadRow};
+pub use retention::{ClosedRow, Purged};
+pub use writer::PowSpend;
+use writer::{WriteOp, Writer, Written};
+
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -33,6 +44,12 @@ pub enum StoreError {
     UnknownRole(String),
     #[error("the instance is not initialised (run `loket init`)")]
     NotInitialised,
+    #[error("this proof of work was used before")]
+    PowSpent,
+    #[error("the write batch failed and was rolled back")]
+    BatchFailed,
+    #[error("the writer task has stopped")]
+    WriterStopped,
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +91,7 @@ pub struct ReportRow {
     pub first_response_at: Option<i64>,
     pub last_activity_at: i64,
     pub roles: Vec<String>,
+    pub closed: Option<ClosedRow>,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +131,7 @@ pub const DEFAULT_ROLES: &[(&str, &str, &str)] = &[
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    writer: Writer,
 }
 
 fn random_hex(bytes: usize) -> Result<String, StoreError> {
@@ -152,7 +171,15 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let store = Self { pool, backend };
+        // SQLite has one writer at a time: one group-commit task. PostgreSQL commits batches
+        // in parallel.
+        let writers = if backend == Backend::Sqlite { 1 } else { 4 };
+        let writer = Writer::start(pool.clone(), writers);
+        let store = Self {
+            pool,
+            backend,
+            writer,
+        };
         match backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&store.pool).await?,
             Backend::Postgres => {
@@ -419,48 +446,37 @@ impl Store {
 
     // ----- reports and threads -----
 
-    /// Stores a report and its roles in one transaction. `lookup_hash` is SHA-256 of the token.
+    /// Stores a report and its roles — in one transaction, usually shared with other writes
+    /// (group commit, see `writer`). Returns once the transaction is durable. `lookup_hash` is
+    /// SHA-256 of the token; `spend` records the proof of work that paid for it.
     pub async fn insert_report(
         &self,
         lookup_hash: &[u8; 32],
         roles: &[String],
-        envelope: &[u8],
+        envelope: Vec<u8>,
         hour: i64,
+        spend: Option<PowSpend>,
     ) -> Result<String, StoreError> {
-        let id = random_hex(16)?;
-        let mut tx = self.pool.begin().await?;
-        for role in roles {
-            let known = sqlx::query("SELECT 1 FROM roles WHERE id = $1")
-                .bind(role)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if known.is_none() {
-                return Err(StoreError::UnknownRole(role.clone()));
-            }
+        let op = WriteOp::Report {
+            id: random_hex(16)?,
+            lookup_hash: *lookup_hash,
+            roles: roles.to_vec(),
+            envelope,
+            hour,
+            spend,
+        };
+        match self.writer.write(op).await? {
+            Written::Report(id) => Ok(id),
+            _ => Err(StoreError::BatchFailed),
         }
-        let res = sqlx::query(
-            "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(lookup_hash.to_vec())
-        .bind(envelope)
-        .bind(hour)
-        .bind(hour)
-        .execute(&mut *tx)
-        .await?;
-        if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
+    }
+
+    /// Records a spent proof-of-work challenge (group commit); `PowSpent` if it was used.
+    pub async fn spend_pow(&self, spend: PowSpend) -> Result<(), StoreError> {
+        match self.writer.write(WriteOp::Spend(spend)).await? {
+            Written::Spent => Ok(()),
+            _ => Err(StoreError::BatchFailed),
         }
-        for role in roles {
-            sqlx::query("INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)")
-                .bind(&id)
-                .bind(role)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(id)
     }
 
     async fn report_roles(&self, report_id: &str) -> Result<Vec<String>, StoreError> {
@@ -474,6 +490,7 @@ impl Store {
 
     fn report_from_row(r: &sqlx::any::AnyRow, roles: Vec<String>) -> Result<ReportRow, StoreError> {
         Ok(ReportRow {
+            closed: ClosedRow::from_row(r)?,
             id: r.try_get("id")?,
             envelope: r.try_get("envelope")?,
             received_at: r.try_get("received_at")?,
@@ -488,7 +505,7 @@ impl Store {
         lookup_hash: &[u8; 32],
     ) -> Result<Option<ReportRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, envelope, received_at, first_response_at, last_activity_at FROM reports WHERE lookup_hash = $1",
+            "SELECT id, envelope, received_at, first_response_at, last_activity_at, closed_at, outcome, delete_after FROM reports WHERE lookup_hash = $1",
         )
         .bind(lookup_hash.to_vec())
         .fetch_optional(&self.pool)
@@ -520,13 +537,7 @@ impl Store {
             return Ok(None);
         };
         let id: String = row.try_get("id")?;
-        for statement in [
-            "DELETE FROM messages WHERE report_id = $1",
-            "DELETE FROM report_roles WHERE report_id = $1",
-            "DELETE FROM reports WHERE id = $1",
-        ] {
-            sqlx::query(statement).bind(&id).execute(&mut *tx).await?;
-        }
+        delete_report_rows(&mut tx, &id).await?;
         tx.commit().await?;
         self.scrub().await;
         Ok(Some(id))
@@ -564,41 +575,37 @@ impl Store {
             .collect()
     }
 
-    /// Appends a message; `author` is `None` for the reporter. A team message also records the
-    /// first response time (the server knows *when* the team answered, never what).
+    /// Appends a message (group commit); `author` is `None` for the reporter. A team message
+    /// also records the first response time (the server knows *when* the team answered, never
+    /// what).
     pub async fn insert_message(
         &self,
         report_id: &str,
         author: Option<&str>,
-        envelope: &[u8],
+        envelope: Vec<u8>,
         hour: i64,
+        spend: Option<PowSpend>,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let update = if author.is_some() {
-            "UPDATE reports SET last_activity_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
-        } else {
-            "UPDATE reports SET last_activity_at = $1 WHERE id = $2"
+        let op = WriteOp::Message {
+            report_id: report_id.to_owned(),
+            author: author.map(str::to_owned),
+            envelope,
+            hour,
+            spend,
         };
-        let res = sqlx::query(update)
-            .bind(hour)
-            .bind(report_id)
-            .execute(&mut *tx)
-            .await?;
-        if res.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        match self.writer.write(op).await? {
+            Written::Message(id) => Ok(id),
+            _ => Err(StoreError::BatchFailed),
         }
-        let row = sqlx::query(
-            "INSERT INTO messages (report_id, author_member_id, envelope, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(report_id)
-        .bind(author)
-        .bind(envelope)
-        .bind(hour)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get("id")?;
-        tx.commit().await?;
-        Ok(id)
+    }
+
+    /// The id the next message will probably get (for the decoy answer to an unknown code).
+    pub async fn next_message_id(&self) -> Result<i64, StoreError> {
+        let row =
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS next FROM messages")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.try_get("next")?)
     }
 
     /// Reports readable by `member_id`: those addressed to a role the member holds.
@@ -607,7 +614,7 @@ impl Store {
                        WHERE rr.report_id = r.id AND mr.member_id = $1)";
         let rows = sqlx::query(&format!(
             "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at, \
-             (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
+             r.closed_at, r.outcome, r.delete_after, (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
              FROM reports r WHERE {visible} ORDER BY r.received_at DESC, r.id"
         ))
         .bind(member_id)
@@ -646,7 +653,8 @@ impl Store {
         report_id: &str,
     ) -> Result<Option<ReportRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at FROM reports r \
+            "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at, \
+             r.closed_at, r.outcome, r.delete_after FROM reports r \
              WHERE r.id = $1 AND EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
              WHERE rr.report_id = r.id AND mr.member_id = $2)",
         )
@@ -729,4 +737,26 @@ impl Store {
             None => None,
         })
     }
+}
+
+/// Every row of a report, inside the caller's transaction: attachment pieces, attachments,
+/// messages, role routing, the report.
+pub(crate) async fn delete_report_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: &str,
+) -> Result<(), sqlx::Error> {
+    for statement in [
+        "DELETE FROM attachment_pieces WHERE attachment_id IN \
+         (SELECT id FROM attachments WHERE report_id = $1)",
+        "DELETE FROM attachments WHERE report_id = $1",
+        "DELETE FROM messages WHERE report_id = $1",
+        "DELETE FROM report_roles WHERE report_id = $1",
+        "DELETE FROM reports WHERE id = $1",
+    ] {
+        sqlx::query(statement)
+            .bind(report_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

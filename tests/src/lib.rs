@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod browser;
+pub mod load;
 
 use std::path::PathBuf;
 
@@ -13,6 +14,7 @@ use loket_crypto::{FollowUpCode, MemberSecretKey, ReporterKeys};
 use loket_server::{OrganisationSigner, ServeConfig, Store, router};
 use loket_wire::api::{Directory, SignedDirectory, SubmitReport, SubmitReportResponse};
 use loket_wire::keys::{MemberKeys, OrganisationKey};
+use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest, PowSolution};
 use loket_wire::{B64, ErrorBody};
 use sqlx::Connection;
 
@@ -59,12 +61,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = loket_server::sqlite_url(dir.path()).unwrap();
-        Self::start(&url, Db::Sqlite { dir }).await
+        Self::sqlite_with(Self::test_config()).await
     }
 
     pub async fn postgres() -> Self {
+        Self::postgres_with(Self::test_config()).await
+    }
+
+    pub async fn postgres_with(config: ServeConfig) -> Self {
         let admin = pg_admin_url();
         let name = format!("loket_test_{}", random_hex(6));
         let mut conn = sqlx::PgConnection::connect(&admin)
@@ -76,17 +80,38 @@ impl TestApp {
             .unwrap();
         conn.close().await.unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-        Self::start(&format!("{base}/{name}"), Db::Postgres { name }).await
+        Self::start_with(&format!("{base}/{name}"), Db::Postgres { name }, config).await
     }
 
-    async fn start(url: &str, db: Db) -> Self {
+    /// The settings of test servers: real proof of work at a low difficulty (8 bits, solved in
+    /// about a millisecond), no automatic raise and no rate limits (tests that need them set
+    /// their own), no background purge (tests call it).
+    pub fn test_config() -> ServeConfig {
+        ServeConfig {
+            pow_bits: 8,
+            pow_raise_per_minute: 0,
+            submit_per_minute: 0,
+            check_per_minute: 0,
+            login_per_minute: 0,
+            purge_interval: 0,
+            ..ServeConfig::default()
+        }
+    }
+
+    pub async fn sqlite_with(config: ServeConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = loket_server::sqlite_url(dir.path()).unwrap();
+        Self::start_with(&url, Db::Sqlite { dir }, config).await
+    }
+
+    async fn start_with(url: &str, db: Db, config: ServeConfig) -> Self {
         let store = Store::connect(url).await.unwrap();
         store.init_organisation("Test University", 0).await.unwrap();
         loket_server::publish(&store, &test_org(), 0).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = router(store.clone(), ServeConfig::default());
+        let app = router(store.clone(), config).await.unwrap();
         let server = tokio::spawn(async move {
             loket_server::serve(listener, app, async {
                 let _ = stopped.await;
@@ -203,8 +228,44 @@ impl TestApp {
         (id, key)
     }
 
-    /// POSTs JSON and returns the status and the parsed body.
+    /// A solved proof-of-work challenge for `purpose`, as the portal gets one.
+    pub async fn pow(&self, purpose: PowPurpose) -> PowSolution {
+        let (status, json) = self
+            .post_raw("/api/v1/pow", &PowRequest { purpose }, None)
+            .await;
+        assert_eq!(status, 200, "{json}");
+        let challenge: PowChallenge = serde_json::from_value(json).unwrap();
+        loket_wire::pow::solve(&challenge).unwrap()
+    }
+
+    /// POSTs JSON and returns the status and the parsed body. Like the portal, it pays the
+    /// proof of work of the reporter's endpoints first (unless the body carries one).
     pub async fn post<T: serde::Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &T,
+        bearer: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let purpose = match path {
+            "/api/v1/reports" => Some(PowPurpose::Submit),
+            "/api/v1/thread"
+            | "/api/v1/thread/messages"
+            | "/api/v1/thread/withdraw"
+            | "/api/v1/thread/attachments" => Some(PowPurpose::Check),
+            _ => None,
+        };
+        let mut json = serde_json::to_value(body).unwrap();
+        if let (Some(purpose), Some(obj)) = (purpose, json.as_object_mut())
+            && !obj.contains_key("pow")
+        {
+            let solution = self.pow(purpose).await;
+            obj.insert("pow".into(), serde_json::to_value(solution).unwrap());
+        }
+        self.post_raw(path, &json, bearer).await
+    }
+
+    /// POSTs JSON as it is (no proof of work added).
+    pub async fn post_raw<T: serde::Serialize + ?Sized>(
         &self,
         path: &str,
         body: &T,
@@ -261,6 +322,7 @@ impl Reporter {
             lookup_token: self.token(),
             roles: self.roles.clone(),
             envelope: self.seal_report(dir, text),
+            pow: None,
         };
         let (status, json) = app.post("/api/v1/reports", &body, None).await;
         assert_eq!(status, 201, "{json}");

@@ -72,6 +72,7 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
             &PostAnswer {
                 lookup_token: reporter.token(),
                 envelope: answer,
+                pow: None,
             },
             None,
         )

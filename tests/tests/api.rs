@@ -126,6 +126,7 @@ async fn step_2_to_4_full_thread(app: TestApp) {
             &PostAnswer {
                 lookup_token: reporter.token(),
                 envelope: answer,
+                pow: None,
             },
             None,
         )
@@ -155,25 +156,44 @@ async fn step_2_to_4_full_thread(app: TestApp) {
     app.shutdown().await;
 }
 
-async fn wrong_codes_all_get_the_same_answer(app: TestApp) {
+/// A wrong code gets an answer of the same status and shape as a right one — a decoy thread
+/// that is the same every time, sized like a real report, and that cannot be opened — so
+/// nobody watching can tell known codes from unknown ones. The client says "no report found"
+/// after failing to open it.
+async fn wrong_codes_get_decoys_like_real_threads(app: TestApp) {
     app.add_member("Casey", &["ccp"]).await;
     let dir = app.directory().await;
-    Reporter::new(&dir, &["ccp"])
-        .submit(&app, &dir, "a real report")
-        .await;
-    let mut answers = Vec::new();
+    let real = Reporter::new(&dir, &["ccp"]);
+    let sent = real.submit(&app, &dir, "a real report").await;
+    let (status, json) = real.read_thread(&app).await;
+    assert_eq!(status, 200);
+    let real_thread: Thread = serde_json::from_value(json.clone()).unwrap();
+    assert!(open_report(&real.keys.identity, &real_thread.envelope).is_some());
+    let real_keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+
+    let mut ids = std::collections::HashSet::new();
     for _ in 0..3 {
         let stranger = Reporter::new(&dir, &["ccp"]);
         let (status, json) = stranger.read_thread(&app).await;
-        answers.push((status, json));
+        assert_eq!(status, 200, "{json}");
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys, real_keys, "same shape");
+        let decoy: Thread = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(
+            decoy.envelope.0.len(),
+            real_thread.envelope.0.len(),
+            "same size"
+        );
+        assert_eq!(decoy.report_id.len(), sent.report_id.len());
+        assert!(decoy.received <= sent.received);
+        assert!(open_report(&stranger.keys.identity, &decoy.envelope).is_none());
+        // The same code gets the same decoy every time.
+        let (_, again) = stranger.read_thread(&app).await;
+        assert_eq!(again, json);
+        ids.insert(decoy.report_id);
     }
-    for (status, json) in &answers {
-        assert_eq!(*status, 404);
-        assert_eq!(error_code(json), ErrorCode::ReportNotFound);
-        assert_eq!(json["message"], "no report found for this code");
-        assert_eq!(json, &answers[0].1, "every wrong code gets the same body");
-    }
-    // Answering with a wrong code is refused the same way, and stores nothing.
+    assert_eq!(ids.len(), 3, "each code its own decoy");
+    // Answering with a wrong code looks accepted, and stores nothing.
     let stranger = Reporter::new(&dir, &["ccp"]);
     let answer = stranger.seal_report(&dir, "hello?");
     let (status, json) = app
@@ -182,14 +202,15 @@ async fn wrong_codes_all_get_the_same_answer(app: TestApp) {
             &PostAnswer {
                 lookup_token: stranger.token(),
                 envelope: answer,
+                pow: None,
             },
             None,
         )
         .await;
-    assert_eq!(
-        (status, error_code(&json)),
-        (404, ErrorCode::ReportNotFound)
-    );
+    assert_eq!(status, 201, "{json}");
+    assert_eq!(app.store.messages(&sent.report_id).await.unwrap().len(), 0);
+    let (_, json) = stranger.read_thread(&app).await;
+    assert_eq!(json["messages"], serde_json::json!([]));
     app.shutdown().await;
 }
 
@@ -250,16 +271,19 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
             lookup_token: B64(vec![1; 31]),
             roles: vec!["ccp".into()],
             envelope: envelope.clone(),
+            pow: None,
         },
         SubmitReport {
             lookup_token: reporter.token(),
             roles: vec!["ccp".into()],
             envelope: B64(vec![7; 5000]),
+            pow: None,
         },
         SubmitReport {
             lookup_token: reporter.token(),
             roles: vec![],
             envelope: envelope.clone(),
+            pow: None,
         },
     ];
     for body in &bad {
@@ -274,12 +298,16 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         lookup_token: reporter.token(),
         roles: vec!["ccp".into(), "dean".into()],
         envelope: envelope.clone(),
+        pow: None,
     };
     let (status, json) = app.post("/api/v1/reports", &unknown, None).await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
-    let (status, _) = reporter.read_thread(&app).await;
-    assert_eq!(
-        status, 404,
+    assert!(
+        app.store
+            .report_by_lookup(&sha2_check::digest(reporter.keys.lookup_token.as_slice()))
+            .await
+            .unwrap()
+            .is_none(),
         "a refused report leaves nothing behind (one transaction)"
     );
 
@@ -289,6 +317,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         lookup_token: reporter.token(),
         roles: vec!["ccp".into()],
         envelope,
+        pow: None,
     };
     let (status, json) = app.post("/api/v1/reports", &again, None).await;
     assert_eq!((status, error_code(&json)), (409, ErrorCode::Conflict));
@@ -494,7 +523,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
     )
     .unwrap();
     app.store
-        .insert_message(&sent.report_id, Some(&ccp_id), &forged, 0)
+        .insert_message(&sent.report_id, Some(&ccp_id), forged.clone(), 0, None)
         .await
         .unwrap();
 
@@ -561,7 +590,7 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
         .await;
     assert_eq!(status, 201);
 
-    // A wrong code withdraws nothing.
+    // A wrong code withdraws nothing, though the answer looks the same.
     let stranger = Reporter::new(&dir, &["ccp"]);
     let (status, json) = app
         .post(
@@ -570,10 +599,9 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
             None,
         )
         .await;
-    assert_eq!(
-        (status, error_code(&json)),
-        (404, ErrorCode::ReportNotFound)
-    );
+    assert_eq!(status, 200, "{json}");
+    assert_ne!(json["report_id"], sent.report_id.as_str());
+    assert_eq!(app.store.inbox(&ccp_id).await.unwrap().len(), 2);
 
     let (status, json) = app
         .post(
@@ -585,11 +613,12 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["report_id"], sent.report_id.as_str());
 
+    // The code now gets a decoy, like any wrong code: it cannot be opened.
     let (status, json) = reporter.read_thread(&app).await;
-    assert_eq!(
-        (status, error_code(&json)),
-        (404, ErrorCode::ReportNotFound)
-    );
+    assert_eq!(status, 200);
+    let decoy: Thread = serde_json::from_value(json).unwrap();
+    assert_ne!(decoy.report_id, sent.report_id);
+    assert!(open_report(&reporter.keys.identity, &decoy.envelope).is_none());
     let (status, _) = app
         .get(
             &format!("/api/v1/team/reports/{}", sent.report_id),
@@ -601,15 +630,16 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     let inbox: Inbox = serde_json::from_value(json).unwrap();
     assert_eq!(inbox.reports.len(), 1, "the other report stays");
     assert_ne!(inbox.reports[0].report_id, sent.report_id);
-    // A second withdrawal finds nothing.
-    let (status, _) = app
+    // A second withdrawal finds nothing, and says what it says for any wrong code.
+    let (status, json) = app
         .post(
             "/api/v1/thread/withdraw",
             &serde_json::json!({"lookup_token": reporter.token()}),
             None,
         )
         .await;
-    assert_eq!(status, 404);
+    assert_eq!(status, 200);
+    assert_eq!(json["report_id"], decoy.report_id.as_str());
     app.shutdown().await;
 }
 
@@ -627,7 +657,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     step_1_directory_lists_roles_and_members,
     step_2_to_4_full_thread,
-    wrong_codes_all_get_the_same_answer,
+    wrong_codes_get_decoys_like_real_threads,
     bad_input_gets_clear_errors,
     members_see_only_their_roles,
     tampered_ciphertext_is_refused,
@@ -653,6 +683,7 @@ async fn withdrawn_ciphertext_is_gone_from_the_sqlite_files() {
                 lookup_token: reporter.token(),
                 roles: reporter.roles.clone(),
                 envelope: envelope.clone(),
+                pow: None,
             },
             None,
         )
@@ -728,9 +759,9 @@ async fn sqlite_file_holds_no_plaintext_or_token() {
 }
 
 mod sha2_check {
-    pub fn digest(bytes: &[u8]) -> Vec<u8> {
+    pub fn digest(bytes: &[u8]) -> [u8; 32] {
         use sha2::Digest;
-        sha2::Sha256::digest(bytes).to_vec()
+        sha2::Sha256::digest(bytes).into()
     }
 }
 

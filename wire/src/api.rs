@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::B64;
+use crate::pow::PowSolution;
 
 /// `GET /api/v1/directory`: the team directory as signed by the organisation key
 /// (crypto/SPEC.md §12). Clients verify `signature` over `body` with the organisation key they
@@ -61,6 +62,9 @@ pub struct SubmitReport {
     /// Role ids whose members' inboxes list the report.
     pub roles: Vec<String>,
     pub envelope: B64,
+    /// A solved `submit` challenge, when the server asks for work (docs/api.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pow: Option<PowSolution>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -74,6 +78,9 @@ pub struct SubmitReportResponse {
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct ThreadRequest {
     pub lookup_token: B64,
+    /// A solved `check` challenge, when the server asks for work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pow: Option<PowSolution>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -105,6 +112,9 @@ pub struct ThreadMessage {
 pub struct PostAnswer {
     pub lookup_token: B64,
     pub envelope: B64,
+    /// A solved `check` challenge, when the server asks for work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pow: Option<PowSolution>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -158,6 +168,9 @@ pub struct InboxItem {
     pub messages: i64,
     pub last_activity: i64,
     pub deadlines: Deadlines,
+    /// Set once the case is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closed>,
 }
 
 /// Due times derived from arrival (DESIGN: first response 24 h, acknowledgement 7 days,
@@ -177,6 +190,80 @@ pub struct TeamReport {
     pub received: i64,
     pub envelope: B64,
     pub messages: Vec<ThreadMessage>,
+    /// Encrypted attachments the reporter uploaded (complete ones only).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closed>,
+}
+
+/// How a case ended; it decides how long the report is kept (docs/api.md, "Retention").
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Closed without a formal complaint (default: deleted 2 years after closing).
+    NoComplaint,
+    /// A formal complaint was decided (default: deleted 5 years after the decision).
+    FormalComplaint,
+}
+
+/// `POST /api/v1/team/reports/{id}/close`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CloseReport {
+    pub outcome: Outcome,
+}
+
+/// A closed case: when, how, and when the purge job deletes it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Closed {
+    /// To the hour.
+    pub at: i64,
+    pub outcome: Outcome,
+    pub delete_after: i64,
+}
+
+/// `POST /api/v1/thread/attachments`: start uploading an encrypted attachment to a report.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct NewAttachment {
+    pub lookup_token: B64,
+    /// Total ciphertext size in bytes.
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pow: Option<PowSolution>,
+}
+
+/// The answer to [`NewAttachment`]: upload piece `n` (0-based, `piece_size` bytes except the
+/// last) with `PUT /api/v1/uploads/{upload_key}/{n}` as `application/octet-stream`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentUpload {
+    pub attachment_id: String,
+    /// A capability for this upload only; the server keeps its SHA-256.
+    pub upload_key: String,
+    pub piece_size: u64,
+    pub pieces: u64,
+}
+
+/// Progress of an upload (`GET /api/v1/uploads/{upload_key}` or the answer to a piece):
+/// resume at the first missing piece.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct UploadStatus {
+    pub attachment_id: String,
+    pub size: u64,
+    pub pieces: u64,
+    /// Pieces stored so far (always a prefix: 0 .. received).
+    pub received: u64,
+    pub complete: bool,
+}
+
+/// An attachment as the team sees it; its pieces are at
+/// `GET /api/v1/team/attachments/{attachment_id}/{n}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub attachment_id: String,
+    pub size: u64,
+    pub pieces: u64,
+    pub piece_size: u64,
+    pub created: i64,
 }
 
 /// `POST /api/v1/team/reports/{id}/messages`.

@@ -20,6 +20,10 @@ pub enum ErrorCode {
     Unauthorized,
     /// 401: the challenge or signature of a team login is not valid.
     InvalidProof,
+    /// 403: this endpoint needs a solved proof-of-work challenge (`POST /api/v1/pow`).
+    ProofOfWorkRequired,
+    /// 403: the proof of work is wrong, expired, for another purpose or already used.
+    ProofOfWorkInvalid,
     /// 404: no report matches this follow-up code (same answer for every wrong code).
     ReportNotFound,
     /// 404: no such resource (team side).
@@ -39,6 +43,7 @@ impl ErrorCode {
         match self {
             Self::MalformedRequest => 400,
             Self::Unauthorized | Self::InvalidProof => 401,
+            Self::ProofOfWorkRequired | Self::ProofOfWorkInvalid => 403,
             Self::ReportNotFound | Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -60,6 +65,10 @@ impl ErrorCode {
             Self::PayloadTooLarge => "the request body is too large",
             Self::Unauthorized => "a valid team session is required",
             Self::InvalidProof => "the login proof is not valid",
+            Self::ProofOfWorkRequired => "solve a proof-of-work challenge first (POST /api/v1/pow)",
+            Self::ProofOfWorkInvalid => {
+                "the proof of work is wrong, expired or already used; ask for a new challenge"
+            }
             Self::ReportNotFound => "no report found for this code",
             Self::NotFound => "not found",
             Self::Conflict => "the request conflicts with stored data",

@@ -6,6 +6,7 @@ pub mod b64;
 pub mod content;
 pub mod error;
 pub mod keys;
+pub mod pow;
 
 pub use b64::B64;
 pub use error::{ErrorBody, ErrorCode};

@@ -1,6 +1,7 @@
 //! The reporter's endpoints. A reporter has no account: the lookup token (derived in the
 //! browser from the follow-up code) is the only credential, and the server keeps only its
-//! SHA-256. Every wrong token gets the same answer.
+//! SHA-256. A wrong token gets an answer of the same status and shape as a right one (a decoy
+//! that cannot be opened), and every request with a token pays a proof of work.
 
 use axum::Json;
 use axum::extract::State;
@@ -9,11 +10,13 @@ use loket_wire::api::{
     Author, PostAnswer, PostedMessage, SubmitReport, SubmitReportResponse, Thread, ThreadMessage,
     ThreadRequest, Withdrawn,
 };
-use loket_wire::{B64, ErrorCode, to_hour};
+use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest, PowSolution};
+use loket_wire::{B64, ErrorCode, HOUR, to_hour};
 
-use super::{ApiJson, AppState, JsonResult, now, sha256};
+use super::abuse::Kind;
+use super::{ApiJson, AppState, DAY, JsonResult, now, sha256};
 use crate::error::{ApiError, ApiResult};
-use crate::store::MessageRow;
+use crate::store::{MessageRow, PowSpend};
 
 /// Magic and version of an envelope (crypto/SPEC.md §4): the server checks the frame, not the
 /// content, so obvious garbage is refused before it is stored.
@@ -50,6 +53,28 @@ pub(crate) fn thread_messages(rows: Vec<MessageRow>) -> Vec<ThreadMessage> {
         .collect()
 }
 
+/// `POST /pow`: a challenge for the next submission or code check.
+pub(super) async fn pow(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<PowRequest>,
+) -> JsonResult<PowChallenge> {
+    Ok(Json(state.abuse.challenge(&state.config, req.purpose)?))
+}
+
+/// Counts a request of `kind` against the global limit and checks its proof of work.
+fn admit(
+    state: &AppState,
+    kind: Kind,
+    solution: Option<&PowSolution>,
+) -> ApiResult<Option<PowSpend>> {
+    let (limit, purpose) = match kind {
+        Kind::Submit => (state.config.submit_per_minute, PowPurpose::Submit),
+        _ => (state.config.check_per_minute, PowPurpose::Check),
+    };
+    state.abuse.count(kind, limit)?;
+    state.abuse.verify(&state.config, purpose, solution)
+}
+
 pub(super) async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SubmitReport>,
@@ -62,10 +87,11 @@ pub(super) async fn submit(
     if roles.is_empty() || roles.len() > MAX_ROLES || roles.iter().any(|r| r.len() > 64) {
         return Err(ErrorCode::InvalidField.into());
     }
+    let spend = admit(&state, Kind::Submit, req.pow.as_ref())?;
     let received = to_hour(now());
     let report_id = state
         .store
-        .insert_report(&hash, &roles, &req.envelope.0, received)
+        .insert_report(&hash, &roles, req.envelope.0, received, spend)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -76,16 +102,64 @@ pub(super) async fn submit(
     ))
 }
 
+/// The thread for an unknown lookup token: same status and shape as a real one, the same every
+/// time for the same token, sized like a fresh report to one of the roles, and impossible to
+/// open — so the client says "no report found for this code" only after trying, and nobody
+/// watching the answers can tell a known code from an unknown one.
+async fn decoy_thread(state: &AppState, hash: &[u8; 32]) -> ApiResult<Thread> {
+    let seed = state.abuse.decoy_bytes(hash, b"thread", 32)?;
+    let members = state.store.members().await?;
+    let roles = state.store.roles().await?;
+    let pick = seed.first().copied().map_or(0, usize::from);
+    let readers = match roles.get(pick % roles.len().max(1)) {
+        Some(role) => members
+            .iter()
+            .filter(|m| m.roles.contains(&role.id))
+            .count(),
+        None => 1,
+    };
+    // A report envelope: header, a stanza per reader plus the reporter's own, nonce and MAC,
+    // one padded 4 KiB chunk with its tag (crypto/SPEC.md §4–6).
+    let stanzas = readers.clamp(1, 1023) + 1;
+    let len = 7 + 80 * stanzas + 16 + 32 + 4096 + 16;
+    let mut envelope = Vec::with_capacity(len);
+    envelope.extend_from_slice(b"LOKT\x01");
+    envelope.extend_from_slice(&u16::try_from(stanzas).unwrap_or(1).to_be_bytes());
+    envelope.extend_from_slice(&state.abuse.decoy_bytes(hash, b"envelope", len - 7)?);
+    let id: String = seed
+        .get(1..17)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // Arrival: an hour in the 30 days before the start of the current 30-day period, so it is
+    // in the past and stays the same for a month (docs/api.md notes this limit of decoys).
+    let age_hours = seed
+        .get(17..21)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, |b| i64::from(u32::from_be_bytes(b) % (30 * 24)));
+    let now = now();
+    let period = now - now.rem_euclid(30 * DAY);
+    let received = period - (age_hours + 1) * HOUR;
+    Ok(Thread {
+        report_id: id,
+        received,
+        envelope: B64(envelope),
+        messages: Vec::new(),
+    })
+}
+
 pub(super) async fn thread(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ThreadRequest>,
 ) -> JsonResult<Thread> {
     let hash = lookup_hash(&req.lookup_token)?;
-    let report = state
-        .store
-        .report_by_lookup(&hash)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?;
+    if let Some(spend) = admit(&state, Kind::Check, req.pow.as_ref())? {
+        state.store.spend_pow(spend).await?;
+    }
+    let Some(report) = state.store.report_by_lookup(&hash).await? else {
+        return Ok(Json(decoy_thread(&state, &hash).await?));
+    };
     let messages = state.store.messages(&report.id).await?;
     Ok(Json(Thread {
         report_id: report.id,
@@ -101,30 +175,57 @@ pub(super) async fn answer(
 ) -> ApiResult<(StatusCode, Json<PostedMessage>)> {
     let hash = lookup_hash(&req.lookup_token)?;
     check_envelope(&req.envelope)?;
-    let report = state
-        .store
-        .report_by_lookup(&hash)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?;
+    let spend = admit(&state, Kind::Check, req.pow.as_ref())?;
     let created = to_hour(now());
+    let Some(report) = state.store.report_by_lookup(&hash).await? else {
+        // As for a known code: the proof of work is spent, and the answer looks stored.
+        if let Some(spend) = spend {
+            state.store.spend_pow(spend).await?;
+        }
+        let id = state.store.next_message_id().await?;
+        return Ok((StatusCode::CREATED, Json(PostedMessage { id, created })));
+    };
     let id = state
         .store
-        .insert_message(&report.id, None, &req.envelope.0, created)
+        .insert_message(&report.id, None, req.envelope.0, created, spend)
         .await?;
     Ok((StatusCode::CREATED, Json(PostedMessage { id, created })))
 }
 
-/// The reporter withdraws the report: it is deleted at once, with every message (DESIGN).
+/// The reporter withdraws the report: it is deleted at once, with every message and
+/// attachment (DESIGN). An unknown code gets the answer a known one would.
 pub(super) async fn withdraw(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ThreadRequest>,
 ) -> JsonResult<Withdrawn> {
     let hash = lookup_hash(&req.lookup_token)?;
-    let report_id = state
-        .store
-        .withdraw_report(&hash)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?;
-    tracing::info!("a report was withdrawn by its reporter");
+    if let Some(spend) = admit(&state, Kind::Check, req.pow.as_ref())? {
+        state.store.spend_pow(spend).await?;
+    }
+    let report_id = match state.store.withdraw_report(&hash).await? {
+        Some(id) => {
+            tracing::info!("a report was withdrawn by its reporter");
+            id
+        }
+        None => decoy_thread(&state, &hash).await?.report_id,
+    };
     Ok(Json(Withdrawn { report_id }))
+}
+
+/// The report behind a lookup token, for the attachment endpoints.
+pub(crate) async fn report_for(
+    state: &AppState,
+    token: &B64,
+    solution: Option<&PowSolution>,
+) -> ApiResult<String> {
+    let hash = lookup_hash(token)?;
+    if let Some(spend) = admit(state, Kind::Check, solution)? {
+        state.store.spend_pow(spend).await?;
+    }
+    Ok(state
+        .store
+        .report_by_lookup(&hash)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?
+        .id)
 }

@@ -9,15 +9,17 @@ use axum::http::{StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::api::{
-    Challenge, Deadlines, Inbox, InboxItem, PostReply, PostedMessage, Session, SessionRequest,
-    TeamReport,
+    AttachmentInfo, Challenge, CloseReport, Closed, Deadlines, Inbox, InboxItem, Outcome,
+    PostReply, PostedMessage, Session, SessionRequest, TeamReport,
 };
 use loket_wire::keys::session_proof_message;
 use loket_wire::{B64, ErrorCode, to_hour};
 
+use super::abuse::Kind;
 use super::reporter::{check_envelope, thread_messages};
 use super::{ApiJson, AppState, JsonResult, now, random_bytes, sha256};
 use crate::error::{ApiError, ApiResult};
+use crate::store::ClosedRow;
 
 /// The member behind a valid `Authorization: Bearer` session token.
 pub struct TeamMember(pub String);
@@ -29,22 +31,43 @@ impl FromRequestParts<AppState> for TeamMember {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::new(ErrorCode::Unauthorized))?;
+        let token = bearer(&parts.headers).ok_or(ApiError::new(ErrorCode::Unauthorized))?;
         let member = state
             .store
-            .session_member(&sha256(token.trim().as_bytes()), now())
+            .session_member(&token, now())
             .await?
             .ok_or(ApiError::new(ErrorCode::Unauthorized))?;
         Ok(Self(member))
     }
 }
 
+/// SHA-256 of the `Authorization: Bearer` token, if there is one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<[u8; 32]> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| sha256(t.trim().as_bytes()))
+}
+
+/// `POST /team/logout`: ends the session at once (it is also gone when it expires, and when the
+/// member is removed).
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<StatusCode> {
+    let token = bearer(&headers).ok_or(ApiError::new(ErrorCode::Unauthorized))?;
+    if state.store.delete_session(&token).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ErrorCode::Unauthorized.into())
+    }
+}
+
 pub(super) async fn challenge(State(state): State<AppState>) -> JsonResult<Challenge> {
+    state
+        .abuse
+        .count(Kind::Login, state.config.login_per_minute)?;
     let challenge: [u8; 32] = random_bytes()?;
     let now = now();
     let expires = now + state.config.challenge_ttl;
@@ -127,13 +150,14 @@ pub(super) async fn inbox(
                     first_response: r.first_response_at,
                     messages: row.messages,
                     last_activity: r.last_activity_at,
+                    closed: r.closed.map(closed),
                 }
             })
             .collect(),
     }))
 }
 
-fn valid_id(id: &str) -> bool {
+pub(super) fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -151,13 +175,62 @@ pub(super) async fn report(
         .await?
         .ok_or(ApiError::new(ErrorCode::NotFound))?;
     let messages = state.store.messages(&report.id).await?;
+    let piece_size = state.config.piece_size;
+    let attachments = state
+        .store
+        .attachments(&report.id)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentInfo {
+            attachment_id: a.id,
+            size: u64::try_from(a.size).unwrap_or(0),
+            pieces: u64::try_from(a.pieces).unwrap_or(0),
+            piece_size,
+            created: a.created_at,
+        })
+        .collect();
     Ok(Json(TeamReport {
         report_id: report.id,
         roles: report.roles,
         received: report.received_at,
         envelope: B64(report.envelope),
         messages: thread_messages(messages),
+        attachments,
+        closed: report.closed.map(closed),
     }))
+}
+
+fn closed(row: ClosedRow) -> Closed {
+    Closed {
+        at: row.at,
+        outcome: row.outcome,
+        delete_after: row.delete_after,
+    }
+}
+
+/// `POST /team/reports/{id}/close`: closes the case with its outcome, which sets the date the
+/// purge job deletes it: `keep_no_complaint` after closing, or `keep_formal_complaint` after
+/// the decision on a formal complaint (closing records the decision).
+pub(super) async fn close(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CloseReport>,
+) -> JsonResult<Closed> {
+    if !valid_id(&id) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let at = to_hour(now());
+    let keep = match req.outcome {
+        Outcome::NoComplaint => state.config.keep_no_complaint,
+        Outcome::FormalComplaint => state.config.keep_formal_complaint,
+    };
+    let row = state
+        .store
+        .close_report(&member, &id, req.outcome, at, at + keep)
+        .await?;
+    tracing::info!("a case was closed");
+    Ok(Json(closed(row)))
 }
 
 pub(super) async fn reply(
@@ -178,7 +251,7 @@ pub(super) async fn reply(
     let created = to_hour(now());
     let msg = state
         .store
-        .insert_message(&report.id, Some(&member), &req.envelope.0, created)
+        .insert_message(&report.id, Some(&member), req.envelope.0, created, None)
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -1,0 +1,165 @@
+//! Encrypted attachments. The reporter's browser encrypts a file (loket-crypto STREAM, 64 KiB
+//! chunks) and uploads the ciphertext in pieces of `piece_size` bytes; each piece is one
+//! request and one transaction, so neither the server nor the database ever holds more than a
+//! piece of it in memory, and an interrupted upload resumes at `received`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use loket_wire::ErrorCode;
+use loket_wire::api::{AttachmentUpload, NewAttachment, UploadStatus};
+
+use super::reporter::report_for;
+use super::team::{TeamMember, valid_id};
+use super::{ApiJson, AppState, JsonResult, now, random_bytes, sha256};
+use crate::error::{ApiError, ApiResult};
+use crate::store::UploadRow;
+
+/// The upload key from the path: 32 bytes, base64url. Only its SHA-256 is looked up.
+fn upload_hash(key: &str) -> ApiResult<[u8; 32]> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(key)
+        .map_err(|_| ApiError::new(ErrorCode::NotFound))?;
+    if bytes.len() != 32 {
+        return Err(ErrorCode::NotFound.into());
+    }
+    Ok(sha256(&bytes))
+}
+
+fn status_of(row: UploadRow) -> UploadStatus {
+    UploadStatus {
+        attachment_id: row.attachment_id,
+        size: u64::try_from(row.size).unwrap_or(0),
+        pieces: u64::try_from(row.pieces).unwrap_or(0),
+        received: u64::try_from(row.received).unwrap_or(0),
+        complete: row.received == row.pieces,
+    }
+}
+
+/// `POST /thread/attachments`: starts an upload for the report of a lookup token.
+pub(super) async fn create(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<NewAttachment>,
+) -> ApiResult<(StatusCode, Json<AttachmentUpload>)> {
+    let c = &state.config;
+    if req.size == 0 {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    if req.size > c.attachment_max {
+        return Err(ErrorCode::PayloadTooLarge.into());
+    }
+    let report_id = report_for(&state, &req.lookup_token, req.pow.as_ref()).await?;
+    let pieces = req.size.div_ceil(c.piece_size);
+    let key: [u8; 32] = random_bytes()?;
+    let attachment_id = state
+        .store
+        .create_attachment(
+            &report_id,
+            &sha256(&key),
+            i64::try_from(req.size).map_err(|_| ApiError::new(ErrorCode::InvalidField))?,
+            i64::try_from(pieces).map_err(|_| ApiError::new(ErrorCode::InvalidField))?,
+            c.attachments_per_report,
+            loket_wire::to_hour(now()),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentUpload {
+            attachment_id,
+            upload_key: URL_SAFE_NO_PAD.encode(key),
+            piece_size: c.piece_size,
+            pieces,
+        }),
+    ))
+}
+
+/// `GET /uploads/{key}`: how far an upload got.
+pub(super) async fn status(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> JsonResult<UploadStatus> {
+    let row = state
+        .store
+        .upload(&upload_hash(&key)?)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    Ok(Json(status_of(row)))
+}
+
+/// `PUT /uploads/{key}/{index}`: stores one piece (`application/octet-stream`). Every piece but
+/// the last is exactly `piece_size` bytes; the last makes up the declared size.
+pub(super) async fn put_piece(
+    State(state): State<AppState>,
+    Path((key, index)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> JsonResult<UploadStatus> {
+    let is_octets = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/octet-stream"));
+    if !is_octets {
+        return Err(ErrorCode::UnsupportedMediaType.into());
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(ErrorCode::PayloadTooLarge)
+        } else {
+            ApiError::new(ErrorCode::MalformedRequest)
+        }
+    })?;
+    let hash = upload_hash(&key)?;
+    let index: u64 = index
+        .parse()
+        .map_err(|_| ApiError::new(ErrorCode::NotFound))?;
+    let upload = state
+        .store
+        .upload(&hash)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let piece_size = state.config.piece_size;
+    let size = u64::try_from(upload.size).unwrap_or(0);
+    let pieces = u64::try_from(upload.pieces).unwrap_or(0);
+    if index >= pieces {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    let expected = if index + 1 == pieces {
+        size - piece_size * (pieces - 1)
+    } else {
+        piece_size
+    };
+    if body.len() as u64 > expected {
+        return Err(ErrorCode::PayloadTooLarge.into());
+    }
+    if body.len() as u64 != expected {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    let index = i64::try_from(index).map_err(|_| ApiError::new(ErrorCode::InvalidField))?;
+    let row = state.store.put_piece(&hash, index, &body).await?;
+    Ok(Json(status_of(row)))
+}
+
+/// `GET /team/attachments/{id}/{index}`: one piece of a complete attachment, for a member who
+/// may read its report.
+pub(super) async fn team_piece(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    Path((id, index)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let index: i64 = index
+        .parse()
+        .map_err(|_| ApiError::new(ErrorCode::NotFound))?;
+    if !valid_id(&id) || index < 0 {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let data = state
+        .store
+        .team_piece(&member, &id, index)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data).into_response())
+}

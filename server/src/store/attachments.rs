@@ -1,0 +1,174 @@
+//! Encrypted attachments, stored in pieces. An upload appends one piece per transaction, in
+//! order, so what is stored is always a prefix and an interrupted upload resumes at
+//! `received`. No piece is ever held beyond its own request.
+
+use sqlx::Row;
+
+use super::{Store, StoreError, random_hex};
+
+/// An upload in progress (or finished), as the reporter sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRow {
+    pub attachment_id: String,
+    pub size: i64,
+    pub pieces: i64,
+    pub received: i64,
+}
+
+/// A complete attachment, as the team sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub size: i64,
+    pub pieces: i64,
+    pub created_at: i64,
+}
+
+fn upload_from_row(r: &sqlx::any::AnyRow) -> Result<UploadRow, StoreError> {
+    Ok(UploadRow {
+        attachment_id: r.try_get("id")?,
+        size: r.try_get("size")?,
+        pieces: r.try_get("pieces")?,
+        received: r.try_get("received")?,
+    })
+}
+
+impl Store {
+    /// Starts an attachment of `size` bytes in `pieces` pieces for `report_id`, unless the
+    /// report has `max_per_report` attachments already (`Conflict`).
+    pub async fn create_attachment(
+        &self,
+        report_id: &str,
+        upload_hash: &[u8; 32],
+        size: i64,
+        pieces: i64,
+        max_per_report: i64,
+        hour: i64,
+    ) -> Result<String, StoreError> {
+        let id = random_hex(16)?;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM attachments WHERE report_id = $1")
+            .bind(report_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let n: i64 = row.try_get("n")?;
+        if n >= max_per_report {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query(
+            "INSERT INTO attachments (id, report_id, upload_hash, size, pieces, received, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 0, $6)",
+        )
+        .bind(&id)
+        .bind(report_id)
+        .bind(upload_hash.to_vec())
+        .bind(size)
+        .bind(pieces)
+        .bind(hour)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn upload(&self, upload_hash: &[u8; 32]) -> Result<Option<UploadRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, size, pieces, received FROM attachments WHERE upload_hash = $1",
+        )
+        .bind(upload_hash.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(upload_from_row).transpose()
+    }
+
+    /// Stores piece `index` of the upload. Pieces go in order: the next one (`received`) is
+    /// appended; one that is already stored is accepted again without change (a retried
+    /// request); one further ahead is a `Conflict`.
+    pub async fn put_piece(
+        &self,
+        upload_hash: &[u8; 32],
+        index: i64,
+        data: &[u8],
+    ) -> Result<UploadRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "SELECT id, size, pieces, received FROM attachments WHERE upload_hash = $1",
+        )
+        .bind(upload_hash.to_vec())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut upload = upload_from_row(&row)?;
+        if index < upload.received {
+            return Ok(upload);
+        }
+        if index != upload.received || index >= upload.pieces {
+            return Err(StoreError::Conflict);
+        }
+        let res = sqlx::query(
+            "UPDATE attachments SET received = received + 1 WHERE id = $1 AND received = $2",
+        )
+        .bind(&upload.attachment_id)
+        .bind(index)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            // Another request stored this piece meanwhile.
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("INSERT INTO attachment_pieces (attachment_id, idx, data) VALUES ($1, $2, $3)")
+            .bind(&upload.attachment_id)
+            .bind(index)
+            .bind(data)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        upload.received += 1;
+        Ok(upload)
+    }
+
+    /// The complete attachments of a report.
+    pub async fn attachments(&self, report_id: &str) -> Result<Vec<AttachmentRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, size, pieces, created_at FROM attachments \
+             WHERE report_id = $1 AND received = pieces ORDER BY created_at, id",
+        )
+        .bind(report_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttachmentRow {
+                    id: r.try_get("id")?,
+                    size: r.try_get("size")?,
+                    pieces: r.try_get("pieces")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Piece `index` of a complete attachment, if `member_id` may read its report.
+    pub async fn team_piece(
+        &self,
+        member_id: &str,
+        attachment_id: &str,
+        index: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query(
+            "SELECT p.data FROM attachment_pieces p JOIN attachments a ON a.id = p.attachment_id \
+             WHERE p.attachment_id = $1 AND p.idx = $2 AND a.received = a.pieces AND EXISTS \
+             (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
+              WHERE rr.report_id = a.report_id AND mr.member_id = $3)",
+        )
+        .bind(attachment_id)
+        .bind(index)
+        .bind(member_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get("data")?),
+            None => None,
+        })
+    }
+}

@@ -1,0 +1,143 @@
+//! Retention: closing a case records its outcome and the date after which the purge job
+//! deletes it — for real, like a withdrawal.
+
+use loket_wire::api::Outcome;
+use sqlx::Row;
+
+use super::{Store, StoreError, delete_report_rows};
+
+/// A closed case as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosedRow {
+    pub at: i64,
+    pub outcome: Outcome,
+    pub delete_after: i64,
+}
+
+impl ClosedRow {
+    pub(super) fn from_row(r: &sqlx::any::AnyRow) -> Result<Option<Self>, StoreError> {
+        let at: Option<i64> = r.try_get("closed_at")?;
+        let outcome: Option<String> = r.try_get("outcome")?;
+        let delete_after: Option<i64> = r.try_get("delete_after")?;
+        Ok(match (at, outcome.as_deref(), delete_after) {
+            (Some(at), Some(outcome), Some(delete_after)) => Some(Self {
+                at,
+                outcome: outcome_from_str(outcome)?,
+                delete_after,
+            }),
+            _ => None,
+        })
+    }
+}
+
+fn outcome_str(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::NoComplaint => "no_complaint",
+        Outcome::FormalComplaint => "formal_complaint",
+    }
+}
+
+fn outcome_from_str(s: &str) -> Result<Outcome, StoreError> {
+    match s {
+        "no_complaint" => Ok(Outcome::NoComplaint),
+        "formal_complaint" => Ok(Outcome::FormalComplaint),
+        _ => Err(StoreError::Db(sqlx::Error::Protocol(
+            "stored outcome is unknown".into(),
+        ))),
+    }
+}
+
+/// What one purge run deleted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub reports: u64,
+    pub stale_uploads: u64,
+}
+
+impl Store {
+    /// Closes `report_id` with `outcome`, if `member_id` may read it and it is still open.
+    /// `NotFound` if the member cannot see it, `Conflict` if it was closed already.
+    pub async fn close_report(
+        &self,
+        member_id: &str,
+        report_id: &str,
+        outcome: Outcome,
+        at: i64,
+        delete_after: i64,
+    ) -> Result<ClosedRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "SELECT r.closed_at FROM reports r WHERE r.id = $1 AND EXISTS (SELECT 1 FROM report_roles rr \
+             JOIN member_roles mr ON mr.role_id = rr.role_id WHERE rr.report_id = r.id AND mr.member_id = $2)",
+        )
+        .bind(report_id)
+        .bind(member_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let closed: Option<i64> = row.try_get("closed_at")?;
+        if closed.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query(
+            "UPDATE reports SET closed_at = $1, outcome = $2, delete_after = $3, last_activity_at = $4 \
+             WHERE id = $5",
+        )
+        .bind(at)
+        .bind(outcome_str(outcome))
+        .bind(delete_after)
+        .bind(at)
+        .bind(report_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ClosedRow {
+            at,
+            outcome,
+            delete_after,
+        })
+    }
+
+    /// Deletes every report whose deletion date has passed, with all its rows, and uploads
+    /// left incomplete since before `stale_before`; then scrubs the SQLite files.
+    pub async fn purge(&self, now: i64, stale_before: i64) -> Result<Purged, StoreError> {
+        let mut purged = Purged::default();
+        let due = sqlx::query(
+            "SELECT id FROM reports WHERE delete_after IS NOT NULL AND delete_after <= $1",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in due {
+            let id: String = row.try_get("id")?;
+            let mut tx = self.pool.begin().await?;
+            delete_report_rows(&mut tx, &id).await?;
+            tx.commit().await?;
+            purged.reports += 1;
+        }
+        let stale =
+            sqlx::query("SELECT id FROM attachments WHERE received < pieces AND created_at < $1")
+                .bind(stale_before)
+                .fetch_all(&self.pool)
+                .await?;
+        for row in stale {
+            let id: String = row.try_get("id")?;
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("DELETE FROM attachment_pieces WHERE attachment_id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM attachments WHERE id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            purged.stale_uploads += 1;
+        }
+        self.delete_expired(now).await?;
+        if purged.reports + purged.stale_uploads > 0 {
+            self.scrub().await;
+        }
+        Ok(purged)
+    }
+}

@@ -1,0 +1,302 @@
+//! Group commit. Reports and messages are not written one transaction each: a writer task
+//! takes every write waiting in its queue (up to a batch limit), applies them in ONE
+//! transaction, commits — with SQLite's `synchronous = FULL` that is one fsync of the WAL —
+//! and only then answers each request. So a `201 Created` always means "on disk", and the
+//! cost of the sync is shared by everyone who arrived while the last batch was syncing.
+//!
+//! Each write either happens completely or leaves nothing behind: a rejected item (unknown
+//! role, duplicate lookup hash, spent proof of work, vanished report) is checked before any
+//! of its rows are written, or its rows are removed again, inside the same transaction. A
+//! database failure rolls back the whole batch and every request in it gets an error: none of
+//! them was acknowledged.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use sqlx::{AnyPool, Row};
+use tokio::sync::{Mutex, mpsc, oneshot};
+
+use super::StoreError;
+
+/// Most writes in one transaction.
+const MAX_BATCH: usize = 256;
+/// Most envelope bytes in one transaction (bounds the memory of a batch).
+const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
+/// Writes waiting beyond this many make new requests wait for room (backpressure).
+const QUEUE: usize = 4096;
+
+/// A spent proof-of-work challenge: its id and when the record may be forgotten.
+#[derive(Clone, Debug)]
+pub struct PowSpend {
+    pub id: [u8; 32],
+    pub expires_at: i64,
+}
+
+#[derive(Debug)]
+pub(crate) enum WriteOp {
+    Report {
+        id: String,
+        lookup_hash: [u8; 32],
+        roles: Vec<String>,
+        envelope: Vec<u8>,
+        hour: i64,
+        spend: Option<PowSpend>,
+    },
+    Message {
+        report_id: String,
+        author: Option<String>,
+        envelope: Vec<u8>,
+        hour: i64,
+        spend: Option<PowSpend>,
+    },
+    Spend(PowSpend),
+}
+
+impl WriteOp {
+    fn bytes(&self) -> usize {
+        match self {
+            Self::Report { envelope, .. } | Self::Message { envelope, .. } => envelope.len(),
+            Self::Spend(_) => 64,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Written {
+    Report(String),
+    Message(i64),
+    Spent,
+}
+
+struct Job {
+    op: WriteOp,
+    done: oneshot::Sender<Result<Written, StoreError>>,
+}
+
+/// The queue into the writer tasks.
+#[derive(Clone, Debug)]
+pub(crate) struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").finish_non_exhaustive()
+    }
+}
+
+impl Writer {
+    /// Starts `tasks` writer tasks on the current Tokio runtime. SQLite has one writer at a
+    /// time anyway (one task); PostgreSQL commits several batches in parallel.
+    pub(crate) fn start(pool: AnyPool, tasks: usize) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let rx = Arc::new(Mutex::new(rx));
+        for _ in 0..tasks.max(1) {
+            tokio::spawn(run(pool.clone(), Arc::clone(&rx)));
+        }
+        Self { tx }
+    }
+
+    /// Queues `op` and waits until its batch is committed (or failed).
+    pub(crate) async fn write(&self, op: WriteOp) -> Result<Written, StoreError> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Job { op, done })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        wait.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
+
+async fn run(pool: AnyPool, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let batch = {
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else {
+                return;
+            };
+            let mut bytes = first.op.bytes();
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        bytes += job.op.bytes();
+                        batch.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        commit(&pool, batch).await;
+    }
+}
+
+async fn commit(pool: &AnyPool, batch: Vec<Job>) {
+    let (ops, dones): (Vec<WriteOp>, Vec<_>) = batch.into_iter().map(|j| (j.op, j.done)).unzip();
+    match apply_all(pool, ops).await {
+        Ok(results) => {
+            for (done, result) in dones.into_iter().zip(results) {
+                // The requester may have gone away; the write stands either way.
+                let _ = done.send(result);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, writes = dones.len(), "a write batch failed and was rolled back");
+            let retry = matches!(e, StoreError::Db(sqlx::Error::PoolTimedOut));
+            for done in dones {
+                let _ = done.send(Err(if retry {
+                    StoreError::Db(sqlx::Error::PoolTimedOut)
+                } else {
+                    StoreError::BatchFailed
+                }));
+            }
+        }
+    }
+}
+
+/// Applies every op in one transaction. The outer error is a database failure (the whole
+/// batch is rolled back); the inner results are each op's own outcome.
+async fn apply_all(
+    pool: &AnyPool,
+    ops: Vec<WriteOp>,
+) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let needs_roles = ops.iter().any(|op| matches!(op, WriteOp::Report { .. }));
+    let roles: HashSet<String> = if needs_roles {
+        sqlx::query("SELECT id FROM roles")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?
+    } else {
+        HashSet::new()
+    };
+    let mut results = Vec::with_capacity(ops.len());
+    for op in ops {
+        let result = match op {
+            WriteOp::Report {
+                id,
+                lookup_hash,
+                roles: wanted,
+                envelope,
+                hour,
+                spend,
+            } => {
+                if let Some(unknown) = wanted.iter().find(|r| !roles.contains(*r)) {
+                    Err(StoreError::UnknownRole(unknown.clone()))
+                } else if spend.is_some() && !spend_pow(&mut tx, spend.as_ref()).await? {
+                    Err(StoreError::PowSpent)
+                } else {
+                    let res = sqlx::query(
+                        "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING",
+                    )
+                    .bind(&id)
+                    .bind(lookup_hash.to_vec())
+                    .bind(envelope)
+                    .bind(hour)
+                    .bind(hour)
+                    .execute(&mut *tx)
+                    .await?;
+                    if res.rows_affected() == 0 {
+                        unspend_pow(&mut tx, spend.as_ref()).await?;
+                        Err(StoreError::Conflict)
+                    } else {
+                        for role in &wanted {
+                            sqlx::query(
+                                "INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)",
+                            )
+                            .bind(&id)
+                            .bind(role)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        Ok(Written::Report(id))
+                    }
+                }
+            }
+            WriteOp::Message {
+                report_id,
+                author,
+                envelope,
+                hour,
+                spend,
+            } => {
+                if spend.is_some() && !spend_pow(&mut tx, spend.as_ref()).await? {
+                    Err(StoreError::PowSpent)
+                } else {
+                    let update = if author.is_some() {
+                        "UPDATE reports SET last_activity_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
+                    } else {
+                        "UPDATE reports SET last_activity_at = $1 WHERE id = $2"
+                    };
+                    let res = sqlx::query(update)
+                        .bind(hour)
+                        .bind(&report_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if res.rows_affected() == 0 {
+                        unspend_pow(&mut tx, spend.as_ref()).await?;
+                        Err(StoreError::NotFound)
+                    } else {
+                        let row = sqlx::query(
+                            "INSERT INTO messages (report_id, author_member_id, envelope, created_at) \
+                             VALUES ($1, $2, $3, $4) RETURNING id",
+                        )
+                        .bind(&report_id)
+                        .bind(author)
+                        .bind(envelope)
+                        .bind(hour)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        Ok(Written::Message(row.try_get("id")?))
+                    }
+                }
+            }
+            WriteOp::Spend(spend) => {
+                if spend_pow(&mut tx, Some(&spend)).await? {
+                    Ok(Written::Spent)
+                } else {
+                    Err(StoreError::PowSpent)
+                }
+            }
+        };
+        results.push(result);
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// Records a spent challenge; `false` if it was spent before.
+async fn spend_pow(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    spend: Option<&PowSpend>,
+) -> Result<bool, sqlx::Error> {
+    let Some(spend) = spend else {
+        return Ok(true);
+    };
+    let res = sqlx::query(
+        "INSERT INTO pow_spent (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(spend.id.to_vec())
+    .bind(spend.expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Gives a challenge back when the write it paid for was refused.
+async fn unspend_pow(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    spend: Option<&PowSpend>,
+) -> Result<(), sqlx::Error> {
+    if let Some(spend) = spend {
+        sqlx::query("DELETE FROM pow_spent WHERE id = $1")
+            .bind(spend.id.to_vec())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
