@@ -6,6 +6,7 @@ use loket_wire::api::{
     SignedDirectory, SubmitReport, SubmitReportResponse, TeamReport, Thread, ThreadRequest,
     Withdrawn,
 };
+use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
 use loket_wire::{API_PREFIX, ErrorBody, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -101,6 +102,10 @@ async fn post<B: Serialize, T: DeserializeOwned>(
 
 pub async fn directory() -> Result<SignedDirectory, ApiFailure> {
     call("GET", "/directory", None, None).await
+}
+
+pub async fn pow_challenge(purpose: PowPurpose) -> Result<PowChallenge, ApiFailure> {
+    post("/pow", &PowRequest { purpose }, None).await
 }
 
 pub async fn submit_report(body: &SubmitReport) -> Result<SubmitReportResponse, ApiFailure> {

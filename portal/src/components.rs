@@ -101,6 +101,45 @@ pub async fn pause(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Asks the server for a proof-of-work challenge and solves it here, in slices, so the page
+/// stays responsive and shows how far it got (`what` names the step). `None` when the server
+/// asks for no work.
+pub async fn proof_of_work(
+    ctx: crate::Ctx,
+    purpose: loket_wire::pow::PowPurpose,
+    what: &str,
+) -> Result<Option<loket_wire::pow::PowSolution>, crate::api::ApiFailure> {
+    use loket_wire::pow;
+    let challenge = crate::api::pow_challenge(purpose).await?;
+    if challenge.bits == 0 {
+        return Ok(None);
+    }
+    if challenge.bits > pow::MAX_BITS {
+        return Err(crate::api::ApiFailure::Api(loket_wire::ErrorBody::from(
+            loket_wire::ErrorCode::Unavailable,
+        )));
+    }
+    // About 20 ms of hashing per slice on a laptop; progress is the share of the expected work.
+    const SLICE: u64 = 1 << 14;
+    let expected = pow::expected_tries(challenge.bits);
+    let mut start = 0u64;
+    loop {
+        if let Some(nonce) = pow::solve_range(&challenge.challenge.0, challenge.bits, start, SLICE)
+        {
+            return Ok(Some(pow::PowSolution {
+                challenge: challenge.challenge,
+                nonce: loket_wire::B64(nonce.to_be_bytes().to_vec()),
+            }));
+        }
+        start = start.saturating_add(SLICE);
+        let done = (start as f64 / expected * 100.0).min(99.0);
+        ctx.busy(format!(
+            "{what} Solving a small puzzle that protects Loket from floods: {done:.0} %"
+        ));
+        pause(0).await;
+    }
+}
+
 /// First letter upper-case, for error texts that read as sentences.
 pub fn sentence(text: impl std::fmt::Display) -> String {
     let text = text.to_string();

@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 use loket_client::{ClientError, OpenedReport};
 use loket_crypto::{CodeError, FollowUpCode};
+use loket_wire::B64;
 use loket_wire::api::{Author, Directory, PostAnswer, Thread, ThreadRequest};
-use loket_wire::{B64, ErrorCode};
+use loket_wire::pow::{PowPurpose, PowSolution};
 use zeroize::Zeroizing;
 
 use crate::api::{self, ApiFailure};
-use crate::components::{Entry, Messages, hour, pause, sentence};
+use crate::components::{Entry, Messages, hour, pause, proof_of_work, sentence};
 use crate::vault;
 use crate::{Ctx, use_ctx};
 
@@ -61,8 +62,15 @@ fn decrypt(
     ))
 }
 
+/// A wrong code gets a decoy from the server that cannot be opened (docs/api.md): that, and
+/// only that, is how the portal learns there is no report for the code.
 fn not_found(ctx: Ctx) {
     ctx.error("No report found for this code. Check the code and try again.");
+}
+
+/// The proof of work for a request with the code.
+async fn check_pow(ctx: Ctx, what: &str) -> Result<Option<PowSolution>, ApiFailure> {
+    proof_of_work(ctx, PowPurpose::Check, what).await
 }
 
 /// Fetches and decrypts the thread of the reporter in the vault.
@@ -70,8 +78,13 @@ async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
     let Some(token) = vault::with_reporter(|r| B64(r.keys.lookup_token.to_vec())) else {
         return;
     };
+    let pow = match check_pow(ctx, "Fetching your report.").await {
+        Ok(pow) => pow,
+        Err(e) => return ctx.error(sentence(e)),
+    };
     match api::thread(&ThreadRequest {
         lookup_token: token,
+        pow,
     })
     .await
     {
@@ -81,7 +94,7 @@ async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
             };
             match vault::with_reporter(|r| decrypt(&thread, &dir, &r.keys.identity)).flatten() {
                 Some((v, _)) => view.set(Some(v)),
-                None => ctx.error("Your report could not be decrypted with this code."),
+                None => not_found(ctx),
             }
         }
         Err(e) => ctx.error(sentence(e)),
@@ -128,9 +141,14 @@ pub fn FollowUpPage() -> impl IntoView {
                 Ok(keys) => keys,
                 Err(e) => return ctx.error(sentence(e)),
             };
+            let pow = match check_pow(ctx, "Fetching your report.").await {
+                Ok(pow) => pow,
+                Err(e) => return ctx.error(sentence(e)),
+            };
             ctx.busy("Fetching your report…");
             let request = ThreadRequest {
                 lookup_token: B64(keys.lookup_token.to_vec()),
+                pow,
             };
             match api::thread(&request).await {
                 Ok(t) => match decrypt(&t, &dir, &keys.identity) {
@@ -146,11 +164,8 @@ pub fn FollowUpPage() -> impl IntoView {
                         thread.set(Some(v));
                         ctx.clear();
                     }
-                    None => ctx.error("Your report could not be decrypted with this code."),
+                    None => not_found(ctx),
                 },
-                Err(ApiFailure::Api(body)) if body.code == ErrorCode::ReportNotFound => {
-                    not_found(ctx)
-                }
                 Err(e) => ctx.error(sentence(e)),
             }
         });
@@ -180,9 +195,10 @@ pub fn FollowUpPage() -> impl IntoView {
             Ok::<_, ClientError>(PostAnswer {
                 lookup_token: B64(r.keys.lookup_token.to_vec()),
                 envelope,
+                pow: None,
             })
         });
-        let request = match sealed {
+        let mut request = match sealed {
             Some(Ok(request)) => request,
             Some(Err(ClientError::NoReaders)) => {
                 return ctx.error(
@@ -195,15 +211,18 @@ pub fn FollowUpPage() -> impl IntoView {
             None => return ctx.error("Open your report with your code first."),
         };
         leptos::task::spawn_local(async move {
+            request.pow = match check_pow(ctx, "Sending your answer.").await {
+                Ok(pow) => pow,
+                Err(e) => {
+                    return ctx.error(format!("Your answer was not sent: {}", sentence(e)));
+                }
+            };
             ctx.busy("Sending your encrypted answer…");
             match api::answer(&request).await {
                 Ok(_) => {
                     answer.set(String::new());
                     ctx.info("Your answer was sent.");
                     reload(ctx, thread).await;
-                }
-                Err(ApiFailure::Api(body)) if body.code == ErrorCode::ReportNotFound => {
-                    not_found(ctx)
                 }
                 Err(e) => ctx.error(format!("Your answer was not sent: {}", sentence(e))),
             }
@@ -227,9 +246,16 @@ pub fn FollowUpPage() -> impl IntoView {
             return ctx.error("Open your report with your code first.");
         };
         leptos::task::spawn_local(async move {
+            let pow = match check_pow(ctx, "Deleting your report.").await {
+                Ok(pow) => pow,
+                Err(e) => {
+                    return ctx.error(format!("Your report was not deleted: {}", sentence(e)));
+                }
+            };
             ctx.busy("Deleting your report…");
             match api::withdraw(&ThreadRequest {
                 lookup_token: token,
+                pow,
             })
             .await
             {
@@ -241,9 +267,6 @@ pub fn FollowUpPage() -> impl IntoView {
                         "Your report and every message in it were deleted from the server. \
                          Your code no longer opens anything.",
                     );
-                }
-                Err(ApiFailure::Api(body)) if body.code == ErrorCode::ReportNotFound => {
-                    not_found(ctx)
                 }
                 Err(e) => ctx.error(format!("Your report was not deleted: {}", sentence(e))),
             }

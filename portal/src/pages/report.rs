@@ -6,8 +6,9 @@ use loket_client::ClientError;
 use loket_crypto::FollowUpCode;
 use loket_wire::B64;
 use loket_wire::api::SubmitReport;
+use loket_wire::pow::PowPurpose;
 
-use crate::components::{now_ms, pause, sentence};
+use crate::components::{now_ms, pause, proof_of_work, sentence};
 use crate::{Page, use_ctx};
 
 /// What the reporter sees once after sending: the code, and how long deriving keys took.
@@ -66,11 +67,18 @@ pub fn ReportPage() -> impl IntoView {
                     return ctx.error(format!("Your report was not sent: {}", sentence(e)));
                 }
             };
+            let pow = match proof_of_work(ctx, PowPurpose::Submit, "Sending the report.").await {
+                Ok(pow) => pow,
+                Err(e) => {
+                    return ctx.error(format!("Your report was not sent: {}", sentence(e)));
+                }
+            };
             ctx.busy("Sending the encrypted report…");
             let request = SubmitReport {
                 lookup_token: B64(keys.lookup_token.to_vec()),
                 roles,
                 envelope,
+                pow,
             };
             match crate::api::submit_report(&request).await {
                 Ok(_) => {
