@@ -2,9 +2,9 @@
 //! never carry cookies, and are never cached.
 
 use loket_wire::api::{
-    Challenge, Inbox, PostAnswer, PostReply, PostedMessage, Session, SessionRequest,
-    SignedDirectory, SubmitReport, SubmitReportResponse, TeamReport, Thread, ThreadRequest,
-    Withdrawn,
+    Challenge, CloseReport, Closed, Inbox, PostAnswer, PostReply, PostedMessage, Session,
+    SessionRequest, SignedDirectory, SubmitReport, SubmitReportResponse, TeamReport, Thread,
+    ThreadRequest, Withdrawn,
 };
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
 use loket_wire::{API_PREFIX, ErrorBody, ErrorCode};
@@ -82,7 +82,9 @@ async fn call<T: DeserializeOwned>(
         .as_string()
         .ok_or(ApiFailure::Network)?;
     if response.ok() {
-        serde_json::from_str(&text).map_err(|_| ApiFailure::Network)
+        // 204 No Content reads as JSON `null` (for `()`).
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text).map_err(|_| ApiFailure::Network)
     } else {
         match serde_json::from_str::<ErrorBody>(&text) {
             Ok(body) => Err(ApiFailure::Api(body)),
@@ -130,6 +132,20 @@ pub async fn challenge() -> Result<Challenge, ApiFailure> {
 
 pub async fn session(body: &SessionRequest) -> Result<Session, ApiFailure> {
     post("/team/session", body, None).await
+}
+
+/// Ends the session on the server (204).
+pub async fn logout(token: &str) -> Result<(), ApiFailure> {
+    post("/team/logout", &serde_json::json!({}), Some(token)).await
+}
+
+pub async fn close(token: &str, report_id: &str, body: &CloseReport) -> Result<Closed, ApiFailure> {
+    post(
+        &format!("/team/reports/{report_id}/close"),
+        body,
+        Some(token),
+    )
+    .await
 }
 
 pub async fn inbox(token: &str) -> Result<Inbox, ApiFailure> {

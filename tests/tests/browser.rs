@@ -96,6 +96,13 @@ async fn round_trip_through_the_portal_in_chromium() {
         .await
         .unwrap();
     assert!(from_team.contains(reply_text));
+    // The member closes the case (no formal complaint): the deletion date is set and shown.
+    click(c, "#close-no-complaint").await;
+    click(c, "#confirm-close").await;
+    wait_text(c, "#case-closed", "the closed case", |t| {
+        t.contains("Closed without a formal complaint") && t.contains("Deleted on")
+    })
+    .await;
 
     // 3. The reporter comes back: a typo is caught before any request, a wrong code is refused.
     click(c, "#nav-followup").await;

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use loket_client::OpenedReport;
 use loket_crypto::{KeyFileError, keyfile};
 use loket_wire::ErrorCode;
-use loket_wire::api::{Author, Directory, InboxItem, PostReply, SessionRequest, TeamReport};
+use loket_wire::api::{
+    Author, CloseReport, Closed, Directory, InboxItem, Outcome, PostReply, SessionRequest,
+    TeamReport,
+};
 use loket_wire::keys::session_proof_message;
 use loket_wire::{B64, api::Member};
 use zeroize::Zeroizing;
@@ -24,6 +27,7 @@ struct ReportView {
     entries: Vec<Entry>,
     /// The decrypted, verified report (its roles and reporter keys); `None` if it did not open.
     opened: Option<OpenedReport>,
+    closed: Option<Closed>,
 }
 
 fn member_name(dir: &Directory, id: &str) -> String {
@@ -86,6 +90,7 @@ fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identi
         received: report.received,
         entries,
         opened,
+        closed: report.closed.clone(),
     }
 }
 
@@ -239,11 +244,46 @@ pub fn TeamPage() -> impl IntoView {
     };
 
     let lock = move |_| {
+        // End the session on the server too; locking does not wait for it.
+        if let Some(token) = session_token() {
+            leptos::task::spawn_local(async move {
+                let _ = api::logout(&token).await;
+            });
+        }
         vault::set_member(None);
         unlocked.set(false);
         open.set(None);
         inbox.set(Vec::new());
-        ctx.info("Locked. Your key is no longer in this browser's memory.");
+        ctx.info("Locked and signed out. Your key is no longer in this browser's memory.");
+    };
+
+    // Closing a case records its outcome; the server then deletes it after the retention
+    // period of that outcome. It asks once more first.
+    let closing = RwSignal::new(None::<Outcome>);
+    let close_case = move |_| {
+        let (Some(outcome), Some(view)) = (closing.get_untracked(), open.get_untracked()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let Some(token) = session_token() else { return };
+            ctx.busy("Closing the case…");
+            match api::close(&token, &view.report_id, &CloseReport { outcome }).await {
+                Ok(closed) => {
+                    closing.set(None);
+                    ctx.info(format!(
+                        "The case is closed. It will be deleted on {}.",
+                        day(closed.delete_after)
+                    ));
+                    load_report(ctx, unlocked, view.report_id.clone(), open).await;
+                    load_inbox(ctx, unlocked, inbox).await;
+                }
+                Err(e) => {
+                    if !session_failed(ctx, unlocked, &e) {
+                        ctx.error(format!("The case was not closed: {}", sentence(e)));
+                    }
+                }
+            }
+        });
     };
 
     let send_reply = move |_| {
@@ -318,18 +358,20 @@ pub fn TeamPage() -> impl IntoView {
                     let id = id.clone();
                     move || open.get().is_some_and(|o| o.report_id == id)
                 };
-                let due = match item.first_response {
-                    Some(_) => format!("feedback due {}", day(item.deadlines.feedback_due)),
-                    None if item.deadlines.first_response_due < now => {
+                let due = match (&item.closed, item.first_response) {
+                    (Some(c), _) => format!("closed; deleted on {}", day(c.delete_after)),
+                    (None, Some(_)) => format!("feedback due {}", day(item.deadlines.feedback_due)),
+                    (None, None) if item.deadlines.first_response_due < now => {
                         "first response overdue".to_owned()
                     }
-                    None => format!(
+                    (None, None) => format!(
                         "first response due {}",
                         hour(item.deadlines.first_response_due)
                     ),
                 };
-                let overdue =
-                    item.first_response.is_none() && item.deadlines.first_response_due < now;
+                let overdue = item.closed.is_none()
+                    && item.first_response.is_none()
+                    && item.deadlines.first_response_due < now;
                 view! {
                     <li>
                         <button
@@ -381,6 +423,47 @@ pub fn TeamPage() -> impl IntoView {
                     >
                         "Encrypt and send"
                     </button>
+                    {match v.closed.clone() {
+                        Some(c) => view! {
+                            <p id="case-closed" class="muted">
+                                {match c.outcome {
+                                    Outcome::NoComplaint => "Closed without a formal complaint",
+                                    Outcome::FormalComplaint => "Closed: formal complaint decided",
+                                }}
+                                " on " {day(c.at)} ". Deleted on " {day(c.delete_after)} "."
+                            </p>
+                        }
+                        .into_any(),
+                        None => view! {
+                            <div class="row close-case">
+                                <span class="muted">"Close the case:"</span>
+                                <button
+                                    id="close-no-complaint"
+                                    on:click=move |_| closing.set(Some(Outcome::NoComplaint))
+                                >
+                                    "No formal complaint"
+                                </button>
+                                <button
+                                    id="close-formal"
+                                    on:click=move |_| closing.set(Some(Outcome::FormalComplaint))
+                                >
+                                    "Formal complaint decided"
+                                </button>
+                            </div>
+                            <Show when=move || closing.get().is_some()>
+                                <p class="warning">
+                                    "Closing sets the date on which the report and all its messages "
+                                    "are deleted for good (2 years after closing without a formal "
+                                    "complaint, 5 years after the decision on one)."
+                                </p>
+                                <button id="confirm-close" class="danger" on:click=close_case>
+                                    "Close the case"
+                                </button>
+                                <button on:click=move |_| closing.set(None)>"Cancel"</button>
+                            </Show>
+                        }
+                        .into_any(),
+                    }}
                 </section>
             }
         })
