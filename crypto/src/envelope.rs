@@ -2,8 +2,9 @@
 //! key wrapped to each recipient in an X25519 stanza, every header byte authenticated by an
 //! HMAC, and the padded payload encrypted in 64 KiB STREAM chunks with a last-chunk flag.
 
+use chacha20poly1305::aead::inout::InOutBuf;
 use chacha20poly1305::aead::{Aead, AeadInOut};
-use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
+use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce, Tag};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -203,56 +204,262 @@ impl PayloadCipher {
         }
     }
 
-    /// Encrypts `chunk` in place and returns its tag: no allocation, no copy (the streaming
-    /// sealer writes the chunk, then the tag: ciphertext ‖ tag, SPEC.md §5).
-    pub(crate) fn seal_chunk_in_place(
+    /// The nonce of the next chunk; `None` once the counter is exhausted (never in practice).
+    fn next_nonce(&mut self, last: bool) -> Option<Nonce> {
+        let nonce = chunk_nonce(self.counter, last);
+        self.counter = self.counter.checked_add(1)?;
+        Some(nonce)
+    }
+
+    /// Encrypts one chunk and returns its tag (ciphertext ‖ tag, SPEC.md §5). `buf` is either
+    /// one buffer encrypted in place or a plaintext and an output slice of the same length:
+    /// the cipher reads the plaintext and writes the ciphertext in the same pass, so neither
+    /// way costs a copy or an allocation.
+    pub(crate) fn seal_chunk(
         &mut self,
-        chunk: &mut [u8],
+        buf: InOutBuf<'_, '_, u8>,
         last: bool,
     ) -> Result<[u8; TAG_SIZE], SealError> {
-        let nonce = chunk_nonce(self.counter, last);
-        self.counter = self.counter.checked_add(1).ok_or(SealError::TooLarge)?;
+        let nonce = self.next_nonce(last).ok_or(SealError::TooLarge)?;
         self.cipher
-            .encrypt_inout_detached(&nonce, b"", chunk.into())
+            .encrypt_inout_detached(&nonce, b"", buf)
             .map(Into::into)
             .map_err(|_| SealError::TooLarge)
     }
 
-    pub(crate) fn open_chunk(
+    /// As [`Self::seal_chunk`] for chunk number `counter`, whatever the order: for sealers
+    /// that fill a buffer from its end ([`seal_in_place`]).
+    fn seal_chunk_at(
+        &self,
+        counter: u64,
+        buf: InOutBuf<'_, '_, u8>,
+        last: bool,
+    ) -> Result<[u8; TAG_SIZE], SealError> {
+        self.cipher
+            .encrypt_inout_detached(&chunk_nonce(counter, last), b"", buf)
+            .map(Into::into)
+            .map_err(|_| SealError::TooLarge)
+    }
+
+    /// Authenticates one chunk (ciphertext ‖ tag) and decrypts its ciphertext into `out`,
+    /// which must be exactly `TAG_SIZE` bytes shorter. Nothing is decrypted unless the tag
+    /// verifies.
+    pub(crate) fn open_chunk_into(
         &mut self,
         chunk: &[u8],
+        out: &mut [u8],
         last: bool,
-    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let nonce = chunk_nonce(self.counter, last);
-        self.counter = self.counter.checked_add(1).ok_or(OpenError::Malformed)?;
+    ) -> Result<(), OpenError> {
+        let nonce = self.next_nonce(last).ok_or(OpenError::Malformed)?;
+        let (ciphertext, tag) = chunk
+            .split_at_checked(chunk.len().wrapping_sub(TAG_SIZE))
+            .ok_or(OpenError::Malformed)?;
+        let tag: [u8; TAG_SIZE] = tag.try_into().map_err(|_| OpenError::Malformed)?;
+        let buf = InOutBuf::new(ciphertext, out).map_err(|_| OpenError::Malformed)?;
         self.cipher
-            .decrypt(&nonce, chunk)
-            .map(Zeroizing::new)
+            .decrypt_inout_detached(&nonce, b"", buf, &Tag::from(tag))
             .map_err(|_| OpenError::CannotDecrypt)
+    }
+
+    /// As [`Self::open_chunk_into`], in place: `chunk` is ciphertext ‖ tag; on success its
+    /// first `len - TAG_SIZE` bytes hold the plaintext, which is returned.
+    pub(crate) fn open_chunk_in_place<'a>(
+        &mut self,
+        chunk: &'a mut [u8],
+        last: bool,
+    ) -> Result<&'a [u8], OpenError> {
+        let nonce = self.next_nonce(last).ok_or(OpenError::Malformed)?;
+        let (ciphertext, tag) = chunk
+            .split_at_mut_checked(chunk.len().wrapping_sub(TAG_SIZE))
+            .ok_or(OpenError::Malformed)?;
+        let tag: [u8; TAG_SIZE] = (&*tag).try_into().map_err(|_| OpenError::Malformed)?;
+        self.cipher
+            .decrypt_inout_detached(&nonce, b"", ciphertext.into(), &Tag::from(tag))
+            .map_err(|_| OpenError::CannotDecrypt)?;
+        Ok(ciphertext)
     }
 }
 
+/// Length of the payload (§5) of a padded plaintext of `padded_len` bytes: the bytes plus one
+/// tag per chunk.
+fn payload_len(padded_len: usize) -> Option<usize> {
+    padded_len.checked_add(padded_len.div_ceil(CHUNK_SIZE).checked_mul(TAG_SIZE)?)
+}
+
+/// Length of the envelope that seals a plaintext of `plaintext_len` bytes to `recipients`
+/// recipients (SPEC.md §4–§6); `None` if it does not fit in memory.
+pub fn sealed_len(recipients: usize, plaintext_len: usize) -> Option<usize> {
+    payload_len(pad::padded_len(plaintext_len))?.checked_add(header_len(recipients))
+}
+
 /// Seals `plaintext` to `recipients` (SPEC.md §4.3), in memory. For large payloads use
-/// [`crate::stream::seal_stream`], which produces the same bytes in constant memory.
+/// [`crate::stream::seal_stream`], which produces the same bytes in constant memory, or
+/// [`seal_into`] to reuse an output buffer.
 pub fn seal<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
     recipients: &[RecipientKey],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, SealError> {
-    let (mut out, payload_key) = seal_header(rng, recipients)?;
-    let mut padded = Zeroizing::new(pad::pad(plaintext));
-    let chunks = padded.len().div_ceil(CHUNK_SIZE);
-    out.reserve(padded.len() + chunks * TAG_SIZE);
-    let mut cipher = PayloadCipher::new(&payload_key);
-    for (i, chunk) in padded.chunks_mut(CHUNK_SIZE).enumerate() {
-        let tag = cipher.seal_chunk_in_place(chunk, i + 1 == chunks)?;
-        out.extend_from_slice(chunk);
-        out.extend_from_slice(&tag);
-    }
+    let mut out = Vec::new();
+    seal_into(rng, recipients, plaintext, &mut out)?;
     Ok(out)
 }
 
+/// Seals `plaintext` to `recipients` (SPEC.md §4.3) and appends the envelope to `out`; the
+/// same bytes as [`seal`]. Returns the envelope's length.
+///
+/// This is the fast path for payloads held in memory: every chunk is encrypted straight from
+/// `plaintext` into `out` (one pass over the bytes, as the raw AEAD in place), with no padded
+/// copy of the plaintext and no allocation beyond growing `out` once. Only the chunk holding
+/// the padding (§6) is assembled in `out` and encrypted there. A caller that seals many
+/// payloads can reuse `out` (clear it between calls) and so never allocate.
+///
+/// On error nothing is appended (`out` keeps its length) and no plaintext is left in it.
+pub fn seal_into<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    recipients: &[RecipientKey],
+    plaintext: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<usize, SealError> {
+    let (header, payload_key) = seal_header(rng, recipients)?;
+    let padded_len = pad::padded_len(plaintext.len());
+    let total = payload_len(padded_len)
+        .and_then(|n| n.checked_add(header.len()))
+        .ok_or(SealError::TooLarge)?;
+    let start = out.len();
+    out.reserve(total);
+    out.extend_from_slice(&header);
+    let result = seal_payload(&payload_key, plaintext, padded_len, out);
+    if result.is_err() {
+        // Only the padding chunk is ever plaintext inside `out`; wipe whatever was appended.
+        if let Some(appended) = out.get_mut(start..) {
+            appended.zeroize();
+        }
+        out.truncate(start);
+    }
+    result.map(|()| total)
+}
+
+/// The payload (§5) of [`seal_into`]: the chunks of `plaintext ‖ 0x80 ‖ 0x00…` (§6), each
+/// followed by its tag, appended to `out`.
+fn seal_payload(
+    payload_key: &[u8; 32],
+    plaintext: &[u8],
+    padded_len: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), SealError> {
+    let mut cipher = PayloadCipher::new(payload_key);
+    let mut rest = plaintext;
+    let mut offset = 0; // position in the padded plaintext
+    while offset < padded_len {
+        let size = (padded_len - offset).min(CHUNK_SIZE);
+        let last = offset + size == padded_len;
+        let at = out.len();
+        let tag = match rest.split_at_checked(size) {
+            // A chunk of plaintext only: encrypt it from the caller's bytes into `out`.
+            Some((plain, tail)) => {
+                rest = tail;
+                out.resize(at + size, 0);
+                let dst = out.get_mut(at..).ok_or(SealError::TooLarge)?;
+                let buf = InOutBuf::new(plain, dst).map_err(|_| SealError::TooLarge)?;
+                cipher.seal_chunk(buf, last)?
+            }
+            // The chunk that holds the end of the plaintext, or only padding after it:
+            // plaintext ‖ 0x80 (if the end falls here) ‖ zeros, sealed in place.
+            None => {
+                out.extend_from_slice(rest);
+                // `rest` is shorter than the chunk, so the end of the plaintext falls in this
+                // chunk unless an earlier chunk already held it.
+                if offset <= plaintext.len() {
+                    out.push(0x80);
+                }
+                rest = &[];
+                out.resize(at + size, 0);
+                let chunk = out.get_mut(at..).ok_or(SealError::TooLarge)?;
+                cipher.seal_chunk(chunk.into(), last)?
+            }
+        };
+        out.extend_from_slice(&tag);
+        offset += size;
+    }
+    Ok(())
+}
+
+/// Seals the plaintext in `buf` to `recipients` (SPEC.md §4.3) in place: on success `buf`
+/// holds the envelope, the same bytes as [`seal`] of the same plaintext.
+///
+/// The fastest way to seal a payload held in memory, and the one that needs no second
+/// buffer: the payload is padded in `buf`, then each chunk, from the last to the first, is
+/// moved to its place in the envelope (a few bytes further on: the header and the tags of the
+/// chunks before it) and encrypted there, so every byte goes from and to memory once, as with
+/// the raw AEAD in place. If `buf` lacks the capacity for the envelope ([`sealed_len`]), the
+/// plaintext is first moved to a new allocation and the old one wiped (reserve it to avoid
+/// that copy).
+///
+/// If the recipients are refused, `buf` is left as it was. On any later error (there is none
+/// in practice: the payload would have to exceed 2⁶⁴ chunks) `buf` is wiped and emptied.
+pub fn seal_in_place<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    recipients: &[RecipientKey],
+    buf: &mut Vec<u8>,
+) -> Result<(), SealError> {
+    let (header, payload_key) = seal_header(rng, recipients)?;
+    let result = seal_payload_in_place(&header, &payload_key, buf);
+    if result.is_err() {
+        buf.zeroize();
+    }
+    result
+}
+
+fn seal_payload_in_place(
+    header: &[u8],
+    payload_key: &[u8; 32],
+    buf: &mut Vec<u8>,
+) -> Result<(), SealError> {
+    let plain_len = buf.len();
+    let padded_len = pad::padded_len(plain_len);
+    let total = payload_len(padded_len)
+        .and_then(|n| n.checked_add(header.len()))
+        .ok_or(SealError::TooLarge)?;
+    if buf.capacity() < total {
+        // Growing `buf` would free its allocation with the plaintext still in it.
+        let mut grown = Vec::with_capacity(total);
+        grown.extend_from_slice(buf);
+        buf.zeroize();
+        *buf = grown;
+    }
+    // §6: plaintext ‖ 0x80 ‖ 0x00…; `resize` wrote the zeros.
+    buf.resize(total, 0);
+    *buf.get_mut(plain_len).ok_or(SealError::TooLarge)? = 0x80;
+    let cipher = PayloadCipher::new(payload_key);
+    let chunks = padded_len.div_ceil(CHUNK_SIZE);
+    // Back to front: chunk i moves from i·CHUNK_SIZE to header ‖ i × (chunk ‖ tag), which lies
+    // after it, over bytes whose chunks have already moved.
+    for i in (0..chunks).rev() {
+        let from = i * CHUNK_SIZE;
+        let size = (padded_len - from).min(CHUNK_SIZE);
+        let to = header.len() + i * (CHUNK_SIZE + TAG_SIZE);
+        if to + size + TAG_SIZE > buf.len() {
+            return Err(SealError::TooLarge);
+        }
+        buf.copy_within(from..from + size, to);
+        let (chunk, tag) = buf
+            .get_mut(to..to + size + TAG_SIZE)
+            .ok_or(SealError::TooLarge)?
+            .split_at_mut(size);
+        let counter = u64::try_from(i).map_err(|_| SealError::TooLarge)?;
+        tag.copy_from_slice(&cipher.seal_chunk_at(counter, chunk.into(), i + 1 == chunks)?);
+    }
+    buf.get_mut(..header.len())
+        .ok_or(SealError::TooLarge)?
+        .copy_from_slice(header);
+    Ok(())
+}
+
 /// Opens an envelope with `identity` (SPEC.md §4.4), in memory. Returns the unpadded plaintext.
+///
+/// Every chunk is authenticated and decrypted straight into the returned buffer (no
+/// allocation or copy per chunk); nothing is returned unless all chunks open.
 pub fn open(identity: &Identity, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     let count = parse_fixed(envelope.get(..FIXED_SIZE).ok_or(OpenError::Malformed)?)?;
     let (header, payload) = envelope
@@ -268,9 +475,13 @@ pub fn open(identity: &Identity, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>, 
     let payload_key = open_header(identity, header)?;
     let mut cipher = PayloadCipher::new(&payload_key);
     let chunks = payload.len().div_ceil(CHUNK_SIZE + TAG_SIZE);
-    let mut padded = Zeroizing::new(Vec::with_capacity(payload.len()));
-    for (i, chunk) in payload.chunks(CHUNK_SIZE + TAG_SIZE).enumerate() {
-        padded.extend_from_slice(&cipher.open_chunk(chunk, i + 1 == chunks)?);
+    let padded_len = payload.len() - chunks * TAG_SIZE;
+    let mut padded = Zeroizing::new(vec![0u8; padded_len]);
+    let pieces = payload
+        .chunks(CHUNK_SIZE + TAG_SIZE)
+        .zip(padded.chunks_mut(CHUNK_SIZE));
+    for (i, (chunk, out)) in pieces.enumerate() {
+        cipher.open_chunk_into(chunk, out, i + 1 == chunks)?;
     }
     let plain = pad::unpad(std::mem::take(&mut *padded)).ok_or(OpenError::CannotDecrypt)?;
     Ok(Zeroizing::new(plain))
@@ -354,6 +565,25 @@ mod tests {
                 let opened = open(id, &sealed).unwrap();
                 prop_assert_eq!(opened.as_slice(), data.as_slice());
             }
+        }
+
+        /// `seal`, `seal_into` and `seal_in_place` are one encoder: the same RNG gives the
+        /// same bytes, at every length around the padding buckets and chunk boundaries.
+        #[test]
+        fn the_in_memory_sealers_agree(len in prop_oneof![0usize..5000, 65_530usize..65_545, 131_060usize..131_080, 200_000usize..300_000], seed in any::<u64>()) {
+            let data: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+            let a = Identity::generate(&mut rand::rngs::StdRng::seed_from_u64(seed));
+            let sealed = seal(&mut rand::rngs::StdRng::seed_from_u64(seed), &[a.recipient()], &data).unwrap();
+            let mut into = vec![9u8; 3];
+            let n = seal_into(&mut rand::rngs::StdRng::seed_from_u64(seed), &[a.recipient()], &data, &mut into).unwrap();
+            prop_assert_eq!(n, sealed.len());
+            prop_assert_eq!(&into[3..], sealed.as_slice());
+            let mut in_place = data.clone();
+            seal_in_place(&mut rand::rngs::StdRng::seed_from_u64(seed), &[a.recipient()], &mut in_place).unwrap();
+            prop_assert_eq!(&in_place, &sealed);
+            prop_assert_eq!(sealed.len(), sealed_len(1, len).unwrap());
+            let opened = open(&a, &in_place).unwrap();
+            prop_assert_eq!(opened.as_slice(), data.as_slice());
         }
 
         #[test]

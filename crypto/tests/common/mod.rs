@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use loket_crypto::sign::Signer;
 use loket_crypto::{FollowUpCode, Identity, OpenError, keyfile};
+use rand::SeedableRng;
 use sha2::{Digest, Sha256};
 
 pub fn unhex(s: &str) -> Vec<u8> {
@@ -131,3 +132,63 @@ pub fn check_signed_body(text: &str) {
         assert!(loket_crypto::sign::verify_body(&bent, context.as_bytes()).is_err());
     }
 }
+
+/// Plaintext lengths: empty, the small buckets' edges, one chunk and its neighbours, a
+/// zero-only padding chunk after a full one (Padmé), several chunks.
+pub const LENGTHS: [usize; 14] = [
+    0,
+    1,
+    45,
+    4095,
+    4096,
+    16_383,
+    65_535,
+    65_536,
+    65_537,
+    131_071,
+    131_072,
+    150_000,
+    300_001,
+    (1 << 20) + 5,
+];
+
+pub fn plaintext(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+/// The SHA-256 of the envelope `f` seals for each of [`LENGTHS`], with a seeded RNG and one or
+/// two recipients.
+pub fn digests(
+    mut f: impl FnMut(&mut rand::rngs::StdRng, &[loket_crypto::RecipientKey], &[u8]) -> Vec<u8>,
+) -> Vec<String> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5a4d_4542);
+    let a = Identity::generate(&mut rng).recipient();
+    let b = Identity::generate(&mut rng).recipient();
+    LENGTHS
+        .iter()
+        .enumerate()
+        .map(|(i, &len)| {
+            let recipients = if i % 3 == 0 { vec![a, b] } else { vec![a] };
+            hex(&Sha256::digest(f(&mut rng, &recipients, &plaintext(len))))
+        })
+        .collect()
+}
+
+/// SHA-256 of each envelope, in the order of [`LENGTHS`], taken before the payload path was
+/// optimised (docs/benchmarks.md): `same_bytes.rs` and `wasm.rs` hold every sealer to them.
+pub const EXPECTED: [&str; 14] = [
+    "56ad9b0db19ed4be2588c425c1666435eaab7254d44d41b8ea8ee5751aa8c187",
+    "53fb150277a1f09c4d43a35353d4739f0701c705dcaeea7174940f1699848b18",
+    "f47cea445f62b7045bbf33a33f38e0cc8aea0da54937a921f306d9a2298b7344",
+    "198fe9b0e5cfc6b6e8ef0f87fa17b5f39410fd4f17d66b3346ba24299dcd1265",
+    "cf73e927a155ecc954db06f32368965a865efccf45f30e59dfda31c83100c601",
+    "5e1f7f09ef88a89850570d8f3dbf1ea9b14a7cf68f6d18d3f0d01a707ef6c9f8",
+    "1b60bf6990e4271585a701154645733ea753556522f68b3517da6e214f752232",
+    "433ba6143d0ff7db472aa9351ddfbc548dc4d8ff87f6bed37cb5d027afe1217b",
+    "41bcb68b98548912c51399742b0cb231ec05c21fe5688c9b5dba007362257fb3",
+    "819190d9a858b0219207a7f0dbe522fe79ca666d0c8d9f5009df1de9563af9d4",
+    "91f177cc9d1d55e1346fb9c32863e58ad806f5f8354d1e069c0bd65546115c56",
+    "cb02c2c9271ba84faecb760afcf0a50c3ec55b8afe55ac296668e2bfc597d1ec",
+    "04b943e02acde51785645d8b9ed58f6ebc92927f51f0472b443db26698618a5e",
+    "ca5666944de5e448c562f11e0a655cfef2e5eb801bc0fa445060340fb94ba71c",
+];
