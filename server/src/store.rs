@@ -174,7 +174,7 @@ impl Store {
         // SQLite has one writer at a time: one group-commit task. PostgreSQL commits batches
         // in parallel.
         let writers = if backend == Backend::Sqlite { 1 } else { 4 };
-        let writer = Writer::start(pool.clone(), writers);
+        let writer = Writer::start(pool.clone(), backend, writers);
         let store = Self {
             pool,
             backend,
@@ -275,7 +275,7 @@ impl Store {
         let mut salt = vec![0u8; 32];
         getrandom::fill(&mut salt)
             .map_err(|e| StoreError::Db(sqlx::Error::Protocol(e.to_string())))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool, self.backend).await?;
         let exists = sqlx::query("SELECT 1 FROM organisation WHERE id = 1")
             .fetch_optional(&mut *tx)
             .await?;
@@ -350,7 +350,7 @@ impl Store {
         now: i64,
     ) -> Result<String, StoreError> {
         let id = random_hex(8)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool, self.backend).await?;
         let dup = sqlx::query("SELECT 1 FROM members WHERE x25519 = $1 OR ed25519 = $2")
             .bind(keys.x25519.to_vec())
             .bind(keys.ed25519.to_vec())
@@ -386,7 +386,7 @@ impl Store {
     }
 
     pub async fn remove_member(&self, id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool, self.backend).await?;
         sqlx::query("DELETE FROM sessions WHERE member_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -500,6 +500,7 @@ impl Store {
         })
     }
 
+    /// The report of a lookup token, without its roles (`roles` is empty).
     pub async fn report_by_lookup(
         &self,
         lookup_hash: &[u8; 32],
@@ -511,13 +512,22 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         match row {
-            Some(r) => {
-                let id: String = r.try_get("id")?;
-                let roles = self.report_roles(&id).await?;
-                Ok(Some(Self::report_from_row(&r, roles)?))
-            }
+            // The reporter's endpoints never need the roles: one query less per code check.
+            Some(r) => Ok(Some(Self::report_from_row(&r, Vec::new())?)),
             None => Ok(None),
         }
+    }
+
+    /// How many members hold each role, in directory order (sizes the decoys).
+    pub async fn readers_per_role(&self) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT CAST(COUNT(mr.member_id) AS BIGINT) AS n FROM roles r \
+             LEFT JOIN member_roles mr ON mr.role_id = r.id \
+             GROUP BY r.id, r.position ORDER BY r.position, r.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("n")?)).collect()
     }
 
     /// Deletes the report with `lookup_hash` and everything of it (messages, role routing),
@@ -528,7 +538,7 @@ impl Store {
         &self,
         lookup_hash: &[u8; 32],
     ) -> Result<Option<String>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool, self.backend).await?;
         let row = sqlx::query("SELECT id FROM reports WHERE lookup_hash = $1")
             .bind(lookup_hash.to_vec())
             .fetch_optional(&mut *tx)
@@ -759,4 +769,18 @@ pub(crate) async fn delete_report_rows(
             .await?;
     }
     Ok(())
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), waiting up to `busy_timeout` for it: a deferred transaction that reads
+/// first and writes later cannot wait for the lock when another writer holds it, and would fail
+/// with "database is locked" under concurrent writes.
+pub(crate) async fn begin_write(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
 }

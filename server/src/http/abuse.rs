@@ -60,6 +60,8 @@ pub struct Abuse {
     minute: AtomicI64,
     mine: [AtomicI64; 3],
     others: [AtomicI64; 3],
+    /// Readers per role (for sizing decoys) and when they were read; refreshed every 30 s.
+    readers: std::sync::Mutex<Option<(i64, Arc<Vec<i64>>)>>,
 }
 
 fn derive(secret: &[u8; 32], label: &[u8]) -> ApiResult<[u8; 32]> {
@@ -86,7 +88,26 @@ impl Abuse {
             minute: AtomicI64::new(now() / 60),
             mine: Default::default(),
             others: Default::default(),
+            readers: std::sync::Mutex::new(None),
         })
+    }
+
+    /// How many members hold each role, as of at most 30 seconds ago.
+    pub async fn readers_per_role(&self, store: &Store) -> ApiResult<Arc<Vec<i64>>> {
+        let now = now();
+        let cached = self.readers.lock().ok().and_then(|c| {
+            c.as_ref()
+                .filter(|(at, _)| now - at < 30)
+                .map(|(_, r)| Arc::clone(r))
+        });
+        if let Some(readers) = cached {
+            return Ok(readers);
+        }
+        let readers = Arc::new(store.readers_per_role().await?);
+        if let Ok(mut c) = self.readers.lock() {
+            *c = Some((now, Arc::clone(&readers)));
+        }
+        Ok(readers)
     }
 
     fn roll(&self, now: i64) {

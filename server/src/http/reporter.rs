@@ -108,16 +108,12 @@ pub(super) async fn submit(
 /// watching the answers can tell a known code from an unknown one.
 async fn decoy_thread(state: &AppState, hash: &[u8; 32]) -> ApiResult<Thread> {
     let seed = state.abuse.decoy_bytes(hash, b"thread", 32)?;
-    let members = state.store.members().await?;
-    let roles = state.store.roles().await?;
+    let per_role = state.abuse.readers_per_role(&state.store).await?;
     let pick = seed.first().copied().map_or(0, usize::from);
-    let readers = match roles.get(pick % roles.len().max(1)) {
-        Some(role) => members
-            .iter()
-            .filter(|m| m.roles.contains(&role.id))
-            .count(),
-        None => 1,
-    };
+    let readers = per_role
+        .get(pick % per_role.len().max(1))
+        .and_then(|n| usize::try_from(*n).ok())
+        .unwrap_or(1);
     // A report envelope: header, a stanza per reader plus the reporter's own, nonce and MAC,
     // one padded 4 KiB chunk with its tag (crypto/SPEC.md §4–6).
     let stanzas = readers.clamp(1, 1023) + 1;

@@ -44,7 +44,7 @@ impl Store {
         minute: i64,
         mine: &[RateCount],
     ) -> Result<Vec<RateCount>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool, self.backend).await?;
         for c in mine.iter().filter(|c| c.count > 0) {
             sqlx::query(
                 "INSERT INTO rate_counts (instance, kind, minute, count) VALUES ($1, $2, $3, $4) \

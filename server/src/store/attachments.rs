@@ -46,7 +46,7 @@ impl Store {
         hour: i64,
     ) -> Result<String, StoreError> {
         let id = random_hex(16)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool, self.backend).await?;
         let row = sqlx::query("SELECT COUNT(*) AS n FROM attachments WHERE report_id = $1")
             .bind(report_id)
             .fetch_one(&mut *tx)
@@ -90,7 +90,7 @@ impl Store {
         index: i64,
         data: &[u8],
     ) -> Result<UploadRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool, self.backend).await?;
         let row = sqlx::query(
             "SELECT id, size, pieces, received FROM attachments WHERE upload_hash = $1",
         )

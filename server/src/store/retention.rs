@@ -65,7 +65,7 @@ impl Store {
         at: i64,
         delete_after: i64,
     ) -> Result<ClosedRow, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool, self.backend).await?;
         let row = sqlx::query(
             "SELECT r.closed_at FROM reports r WHERE r.id = $1 AND EXISTS (SELECT 1 FROM report_roles rr \
              JOIN member_roles mr ON mr.role_id = rr.role_id WHERE rr.report_id = r.id AND mr.member_id = $2)",
@@ -110,7 +110,7 @@ impl Store {
         .await?;
         for row in due {
             let id: String = row.try_get("id")?;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = super::begin_write(&self.pool, self.backend).await?;
             delete_report_rows(&mut tx, &id).await?;
             tx.commit().await?;
             purged.reports += 1;
@@ -122,7 +122,7 @@ impl Store {
                 .await?;
         for row in stale {
             let id: String = row.try_get("id")?;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = super::begin_write(&self.pool, self.backend).await?;
             sqlx::query("DELETE FROM attachment_pieces WHERE attachment_id = $1")
                 .bind(&id)
                 .execute(&mut *tx)

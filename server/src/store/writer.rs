@@ -16,7 +16,7 @@ use std::sync::Arc;
 use sqlx::{AnyPool, Row};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::StoreError;
+use super::{Backend, StoreError, begin_write};
 
 /// Most writes in one transaction.
 const MAX_BATCH: usize = 256;
@@ -88,11 +88,11 @@ impl std::fmt::Debug for Job {
 impl Writer {
     /// Starts `tasks` writer tasks on the current Tokio runtime. SQLite has one writer at a
     /// time anyway (one task); PostgreSQL commits several batches in parallel.
-    pub(crate) fn start(pool: AnyPool, tasks: usize) -> Self {
+    pub(crate) fn start(pool: AnyPool, backend: Backend, tasks: usize) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         for _ in 0..tasks.max(1) {
-            tokio::spawn(run(pool.clone(), Arc::clone(&rx)));
+            tokio::spawn(run(pool.clone(), backend, Arc::clone(&rx)));
         }
         Self { tx }
     }
@@ -108,7 +108,7 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run(pool: AnyPool, backend: Backend, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         let batch = {
             let mut rx = rx.lock().await;
@@ -128,13 +128,13 @@ async fn run(pool: AnyPool, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
             }
             batch
         };
-        commit(&pool, batch).await;
+        commit(&pool, backend, batch).await;
     }
 }
 
-async fn commit(pool: &AnyPool, batch: Vec<Job>) {
+async fn commit(pool: &AnyPool, backend: Backend, batch: Vec<Job>) {
     let (ops, dones): (Vec<WriteOp>, Vec<_>) = batch.into_iter().map(|j| (j.op, j.done)).unzip();
-    match apply_all(pool, ops).await {
+    match apply_all(pool, backend, ops).await {
         Ok(results) => {
             for (done, result) in dones.into_iter().zip(results) {
                 // The requester may have gone away; the write stands either way.
@@ -159,9 +159,10 @@ async fn commit(pool: &AnyPool, batch: Vec<Job>) {
 /// batch is rolled back); the inner results are each op's own outcome.
 async fn apply_all(
     pool: &AnyPool,
+    backend: Backend,
     ops: Vec<WriteOp>,
 ) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool, backend).await?;
     let needs_roles = ops.iter().any(|op| matches!(op, WriteOp::Report { .. }));
     let roles: HashSet<String> = if needs_roles {
         sqlx::query("SELECT id FROM roles")
