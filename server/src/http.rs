@@ -60,6 +60,8 @@ pub struct ServeConfig {
     pub piece_size: u64,
     pub attachments_per_report: i64,
     pub upload_ttl: i64,
+    /// E-mail notices to the team (docs/notices.md); `None`, the default: off.
+    pub notices: Option<crate::notices::Notifier>,
 }
 
 /// A day in seconds.
@@ -88,6 +90,7 @@ impl Default for ServeConfig {
             piece_size: 256 * 1024,
             attachments_per_report: 20,
             upload_ttl: DAY,
+            notices: None,
         }
     }
 }
@@ -100,7 +103,7 @@ pub struct AppState {
 }
 
 /// Builds the whole application and starts its background work (rate-count exchange, purge
-/// job) on the current Tokio runtime.
+/// job, e-mail notices if configured) on the current Tokio runtime.
 pub async fn router(store: Store, config: ServeConfig) -> Result<Router, crate::StoreError> {
     let max_body = config.max_body;
     let secret = store.server_secret().await?;
@@ -116,6 +119,9 @@ pub async fn router(store: Store, config: ServeConfig) -> Result<Router, crate::
         state.store.clone(),
         Arc::clone(&state.config),
     ));
+    if let Some(notifier) = state.config.notices.clone() {
+        tokio::spawn(crate::notices::run(state.store.clone(), notifier));
+    }
     // Pieces of attachments are raw bytes, not JSON: their own body limit.
     let piece_limit = usize::try_from(state.config.piece_size)
         .unwrap_or(usize::MAX)

@@ -4,12 +4,14 @@
 pub mod directory;
 pub mod error;
 pub mod http;
+pub mod notices;
 pub mod store;
 
 use std::path::Path;
 
 pub use directory::{DirectoryError, OrganisationSigner, publish};
 pub use http::{ServeConfig, router};
+pub use notices::{NoticeError, Notifier};
 pub use store::{Backend, Store, StoreError};
 
 /// The log filter for `spec` (`LOKET_LOG`, a tracing filter such as `info` or `trace`), with

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use loket_server::{
-    OrganisationSigner, ServeConfig, Store, StoreError, publish, router, serve, shutdown_signal,
-    sqlite_url,
+    Notifier, OrganisationSigner, ServeConfig, Store, StoreError, publish, router, serve,
+    shutdown_signal, sqlite_url,
 };
 use loket_wire::keys::{MemberKeys, OrganisationKey};
 
@@ -42,6 +42,8 @@ enum Command {
         max_body: usize,
         #[command(flatten)]
         limits: Limits,
+        #[command(flatten)]
+        notices: NoticeArgs,
     },
     /// Delete now what is due: closed cases past their retention, stale uploads, expired
     /// records. `serve` also does this every `--purge-interval` seconds.
@@ -123,6 +125,56 @@ impl Limits {
             attachment_max: self.attachment_max_mib.saturating_mul(1024 * 1024),
             ..config
         }
+    }
+}
+
+/// E-mail notices to the team (docs/notices.md): off unless `--smtp-url` is given.
+/// No `Debug`: the SMTP URL may hold a password.
+#[derive(clap::Args, Clone)]
+struct NoticeArgs {
+    /// SMTP server for e-mail notices to the team: smtp://host:25 (no TLS, a local relay),
+    /// smtp://host:587?tls=required (STARTTLS) or smtps://host:465, with user:password@ if
+    /// the server wants a login. Not set: no notices (the default).
+    #[arg(long, env = "LOKET_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender address of the notices.
+    #[arg(long, env = "LOKET_NOTIFY_FROM", hide_env_values = true)]
+    notify_from: Option<String>,
+    /// Recipients of the notices, comma-separated.
+    #[arg(
+        long,
+        env = "LOKET_NOTIFY_TO",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    notify_to: Vec<String>,
+    /// Minutes between notice checks, aligned to the clock (60: on the hour). At most one
+    /// notice per period, and only when a report or a reporter message arrived.
+    #[arg(long, env = "LOKET_NOTIFY_EVERY", default_value_t = 60)]
+    notify_every: i64,
+}
+
+impl NoticeArgs {
+    /// The notice sender, or `None` when no SMTP server is configured.
+    fn notifier(&self) -> Result<Option<Notifier>, String> {
+        let Some(url) = &self.smtp_url else {
+            if self.notify_from.is_some() || !self.notify_to.is_empty() {
+                return Err("--notify-from and --notify-to need --smtp-url".into());
+            }
+            return Ok(None);
+        };
+        let from = self
+            .notify_from
+            .as_deref()
+            .ok_or("--smtp-url needs --notify-from (the notices' sender address)")?;
+        let notifier = Notifier::new(
+            url,
+            from,
+            &self.notify_to,
+            self.notify_every.saturating_mul(60),
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Some(notifier))
     }
 }
 
@@ -210,6 +262,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             listen,
             max_body,
             limits,
+            notices,
         } => {
             if store
                 .organisation()
@@ -225,8 +278,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                     loket_wire::pow::MAX_BITS
                 ));
             }
+            let notices = notices.notifier()?;
+            if let Some(n) = &notices {
+                tracing::info!(
+                    every_minutes = n.period() / 60,
+                    "e-mail notices to the team are on"
+                );
+            }
             let config = limits.apply(ServeConfig {
                 max_body: *max_body,
+                notices,
                 ..ServeConfig::default()
             });
             let app = router(store.clone(), config)

@@ -12,11 +12,13 @@ use loket_wire::keys::MemberKeys;
 
 mod abuse;
 mod attachments;
+mod notices;
 mod retention;
 mod writer;
 
 pub use abuse::RateCount;
 pub use attachments::{AttachmentRow, UploadRow};
+pub use notices::NoticeState;
 pub use retention::{ClosedRow, Purged};
 pub use writer::PowSpend;
 use writer::{WriteOp, Writer, Written};

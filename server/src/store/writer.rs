@@ -175,6 +175,8 @@ async fn apply_all(
         HashSet::new()
     };
     let mut results = Vec::with_capacity(ops.len());
+    // A report or a reporter's message was stored: the team's e-mail notice is due.
+    let mut news = false;
     for op in ops {
         let result = match op {
             WriteOp::Report {
@@ -214,6 +216,7 @@ async fn apply_all(
                             .execute(&mut *tx)
                             .await?;
                         }
+                        news = true;
                         Ok(Written::Report(id))
                     }
                 }
@@ -242,6 +245,7 @@ async fn apply_all(
                         unspend_pow(&mut tx, spend.as_ref()).await?;
                         Err(StoreError::NotFound)
                     } else {
+                        news |= author.is_none();
                         let row = sqlx::query(
                             "INSERT INTO messages (report_id, author_member_id, envelope, created_at) \
                              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -265,6 +269,9 @@ async fn apply_all(
             }
         };
         results.push(result);
+    }
+    if news {
+        super::notices::mark_pending(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(results)

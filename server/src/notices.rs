@@ -1,0 +1,216 @@
+//! Optional e-mail notices to the team (off unless an SMTP server is configured; see
+//! docs/notices.md). A notice says only that something new arrived — a report or a reporter's
+//! message — with one fixed text. It goes out on a fixed schedule aligned to the clock (every
+//! `period` seconds since the Unix epoch, by default on the hour), never because something
+//! arrived, so its time says nothing about when a particular report came in; and at most one
+//! notice per period, across all instances that share a database.
+//!
+//! The write batch that stores a report or a reporter message marks `notice_state.pending`
+//! in its own transaction; at each period's start, [`step`] claims the row atomically
+//! (clearing `pending`) and sends. A failed send sets `pending` again: the next period retries.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::store::{Store, StoreError};
+
+/// The subject of every notice.
+pub const SUBJECT: &str = "Loket: new activity";
+/// The whole text of every notice: no count, no role, no id, no time.
+pub const TEXT: &str = "There is new activity in Loket. Log in to read it.";
+/// Shortest and longest notice period, seconds (one minute, one week).
+pub const MIN_PERIOD: i64 = 60;
+pub const MAX_PERIOD: i64 = 7 * 24 * 3600;
+/// How long one delivery attempt may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A notice configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum NoticeError {
+    /// The SMTP URL (`smtp://host:port`, `smtp://host:587?tls=required`, `smtps://host`)
+    /// is not understood. The URL itself is not repeated: it may hold a password.
+    #[error(
+        "the SMTP URL is not usable (smtp://host:port, smtp://host:587?tls=required or smtps://host:465)"
+    )]
+    SmtpUrl,
+    #[error("the sender address (--notify-from) is not an e-mail address")]
+    From,
+    #[error("recipient number {0} of --notify-to is not an e-mail address")]
+    To(usize),
+    #[error("notices need at least one recipient (--notify-to)")]
+    NoRecipients,
+    #[error("the notice period must be between {} and {} minutes", MIN_PERIOD / 60, MAX_PERIOD / 60)]
+    Period,
+}
+
+/// A ready notice sender: SMTP transport, sender, recipients, period. Cheap to clone.
+#[derive(Clone)]
+pub struct Notifier {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    to: Vec<Mailbox>,
+    period: i64,
+}
+
+impl fmt::Debug for Notifier {
+    // Neither the SMTP URL (credentials) nor the addresses.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Notifier")
+            .field("period", &self.period)
+            .field("recipients", &self.to.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one [`step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Notices are not configured: nothing was looked at or attempted.
+    Off,
+    /// Nothing new, or another instance (or an earlier step) already took this period.
+    Nothing,
+    /// This step sent the period's notice.
+    Sent,
+    /// Sending failed; the news is pending again for the next period.
+    Failed,
+}
+
+impl Notifier {
+    /// Checks the configuration and prepares the SMTP transport (no connection yet).
+    /// `period` is in seconds.
+    pub fn new(
+        smtp_url: &str,
+        from: &str,
+        to: &[String],
+        period: i64,
+    ) -> Result<Self, NoticeError> {
+        if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) {
+            return Err(NoticeError::Period);
+        }
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|_| NoticeError::SmtpUrl)?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        let from: Mailbox = from.trim().parse().map_err(|_| NoticeError::From)?;
+        let to = to
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+            .enumerate()
+            .map(|(i, a)| a.parse::<Mailbox>().map_err(|_| NoticeError::To(i + 1)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if to.is_empty() {
+            return Err(NoticeError::NoRecipients);
+        }
+        Ok(Self {
+            transport,
+            from,
+            to,
+            period,
+        })
+    }
+
+    /// The period in seconds.
+    pub fn period(&self) -> i64 {
+        self.period
+    }
+
+    /// The start of the period that contains `now` (a multiple of the period).
+    pub fn slot(&self, now: i64) -> i64 {
+        now - now.rem_euclid(self.period)
+    }
+
+    /// The notice of the period starting at `slot`: fixed subject and text, dated at the
+    /// period's start, a random Message-ID.
+    fn message(&self, slot: i64) -> Option<Message> {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).ok()?;
+        let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(slot).ok()?);
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(SUBJECT)
+            .date(date)
+            .message_id(Some(format!("<{id}@{}>", self.from.email.domain())))
+            .header(MIME_VERSION_1_0)
+            .header(ContentType::TEXT_PLAIN)
+            // RFC 3834: no vacation replies to a robot.
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".into(),
+            ));
+        for to in &self.to {
+            builder = builder.to(to.clone());
+        }
+        builder.body(format!("{TEXT}\r\n")).ok()
+    }
+}
+
+/// One notice step at `now` (Unix seconds): if notices are configured, something new arrived
+/// and nobody took the current period yet, claim the period and send the notice. The server
+/// calls this once at the start of every period ([`run`]); tests call it with their own `now`.
+/// A database error is returned; a failed send is logged and gives [`Outcome::Failed`].
+pub async fn step(
+    store: &Store,
+    notifier: Option<&Notifier>,
+    now: i64,
+) -> Result<Outcome, StoreError> {
+    let Some(notifier) = notifier else {
+        return Ok(Outcome::Off);
+    };
+    let slot = notifier.slot(now);
+    if !store.claim_notice(slot, notifier.period).await? {
+        return Ok(Outcome::Nothing);
+    }
+    let Some(message) = notifier.message(slot) else {
+        tracing::warn!("could not build the e-mail notice; it is retried next period");
+        store.restore_notice().await?;
+        return Ok(Outcome::Failed);
+    };
+    match notifier.transport.send(message).await {
+        Ok(_) => {
+            tracing::info!(
+                recipients = notifier.to.len(),
+                "sent the e-mail notice of new activity"
+            );
+            Ok(Outcome::Sent)
+        }
+        Err(e) => {
+            // The server's answer may name a team member's address: only at DEBUG.
+            tracing::warn!(
+                permanent = e.is_permanent(),
+                transient = e.is_transient(),
+                timeout = e.is_timeout(),
+                "sending the e-mail notice failed; it is retried next period"
+            );
+            tracing::debug!(error = %e, "e-mail notice failure");
+            store.restore_notice().await?;
+            Ok(Outcome::Failed)
+        }
+    }
+}
+
+/// Runs forever: at the start of every period (by the wall clock, checked every second),
+/// one [`step`]. A process that starts mid-period waits for the next period's start, so a
+/// restart does not send off schedule.
+pub async fn run(store: Store, notifier: Notifier) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last = notifier.slot(crate::http::now());
+    loop {
+        tick.tick().await;
+        let now = crate::http::now();
+        let slot = notifier.slot(now);
+        if slot <= last {
+            continue;
+        }
+        last = slot;
+        if let Err(e) = step(&store, Some(&notifier), now).await {
+            tracing::warn!(error = %e, "the e-mail notice step failed");
+        }
+    }
+}
