@@ -141,6 +141,32 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     app.shutdown().await;
 }
 
+/// A challenge has a short lifetime: solved too late, it is refused.
+async fn proof_of_work_expires(app: TestApp) {
+    app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let solution = app.pow(PowPurpose::Submit).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (status, json) = app
+        .post_raw(
+            "/api/v1/reports",
+            &serde_json::json!({
+                "lookup_token": reporter.token(),
+                "roles": ["ccp"],
+                "envelope": reporter.seal_report(&dir, "too late"),
+                "pow": solution,
+            }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (403, ErrorCode::ProofOfWorkInvalid)
+    );
+    app.shutdown().await;
+}
+
 /// With proof of work switched off (`--pow-bits 0`) no solution is needed; the challenge
 /// endpoint says so with `bits: 0`.
 async fn proof_of_work_can_be_switched_off(config_app: TestApp) {
@@ -577,6 +603,13 @@ fn limited() -> ServeConfig {
     }
 }
 
+fn short_pow() -> ServeConfig {
+    ServeConfig {
+        pow_ttl: 1,
+        ..TestApp::test_config()
+    }
+}
+
 fn no_pow() -> ServeConfig {
     ServeConfig {
         pow_bits: 0,
@@ -616,6 +649,7 @@ macro_rules! on_both {
 
 on_both!(
     proof_of_work_is_required_and_single_use,
+    proof_of_work_expires with short_pow,
     proof_of_work_can_be_switched_off with no_pow,
     global_rate_limit_and_rising_difficulty with limited,
     sessions_end_on_logout,
