@@ -78,6 +78,27 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
         )
         .await;
     assert_eq!(status, 201);
+    // An attachment, uploaded in two pieces: its upload key is a credential too.
+    let (status, json) = app
+        .post(
+            "/api/v1/thread/attachments",
+            &serde_json::json!({"lookup_token": reporter.token(), "size": 300 * 1024}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 201, "{json}");
+    let upload_key = json["upload_key"].as_str().unwrap().to_owned();
+    for (i, len) in [(0, 256 * 1024), (1, 44 * 1024)] {
+        let res = app
+            .http
+            .put(app.url(&format!("/api/v1/uploads/{upload_key}/{i}")))
+            .header("content-type", "application/octet-stream")
+            .body(vec![0x5a; len])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+    }
     // A wrong code and a malformed request, so error paths are logged too.
     let stranger = Reporter::new(&dir, &["ccp"]);
     let (status, _) = stranger.read_thread(&app).await;
@@ -126,6 +147,13 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
         ("the lookup token in hex", hex.as_bytes().to_vec()),
         ("the code", code.as_bytes().to_vec()),
         ("the team session token", token.as_bytes().to_vec()),
+        ("the attachment upload key", upload_key.as_bytes().to_vec()),
+        (
+            "the attachment upload key (raw)",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(&upload_key)
+                .unwrap(),
+        ),
     ];
     for t in [report_text, reply_text, answer_text] {
         secrets.push(("plaintext", t.as_bytes()[..20].to_vec()));
