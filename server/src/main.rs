@@ -132,9 +132,9 @@ impl Limits {
 /// No `Debug`: the SMTP URL may hold a password.
 #[derive(clap::Args, Clone)]
 struct NoticeArgs {
-    /// SMTP server for e-mail notices to the team: smtp://host:25 (no TLS, a local relay),
-    /// smtp://host:587?tls=required (STARTTLS) or smtps://host:465, with user:password@ if
-    /// the server wants a login. Not set: no notices (the default).
+    /// SMTP relay for e-mail notices to the team: smtp://[user:password@]host[:port], plain
+    /// SMTP to a relay on this host or a trusted network, which does TLS onward (Loket links no
+    /// TLS library). Not set: no notices (the default).
     #[arg(long, env = "LOKET_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// Sender address of the notices.

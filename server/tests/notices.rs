@@ -362,7 +362,7 @@ async fn off_by_default() {
 fn unusable_configuration_is_refused() {
     use loket_server::NoticeError;
     let team: Vec<String> = TEAM.iter().map(|s| (*s).to_owned()).collect();
-    let ok = "smtps://loket:s3cret-pass@mail.example.org";
+    let ok = "smtp://loket:s3cret-pass@relay.example.org:587";
     assert!(matches!(
         Notifier::new("http://mail.example.org", "loket@example.org", &team, HOUR),
         Err(NoticeError::SmtpUrl)
@@ -388,11 +388,19 @@ fn unusable_configuration_is_refused() {
         Notifier::new(ok, "loket@example.org", &team, 30),
         Err(NoticeError::Period)
     ));
+    // Plain SMTP to a relay only: no TLS in the server (it links no cipher).
     for url in [
-        ok,
-        "smtp://127.0.0.1:2525",
+        "smtps://loket:s3cret-pass@mail.example.org",
         "smtp://mail.example.org:587?tls=required",
+        "smtp://mail.example.org:99999",
+        "smtp://",
     ] {
+        assert!(matches!(
+            Notifier::new(url, "loket@example.org", &team, HOUR),
+            Err(NoticeError::SmtpUrl)
+        ));
+    }
+    for url in [ok, "smtp://127.0.0.1:2525", "smtp://relay.internal"] {
         let notifier = Notifier::new(url, "loket@example.org", &team, 15 * 60).unwrap();
         assert_eq!(notifier.period(), 900);
         assert_eq!(notifier.slot(T), T - T % 900);
