@@ -1,10 +1,13 @@
 //! Embeds the built portal (`portal/dist`) into the server binary. When the portal has not been
-//! built, the server still compiles and serves a page that says how to build it.
+//! built, the server still compiles and serves a page that says how to build it. Also rebuilds
+//! the crate when a migration changes.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    // sqlx::migrate! embeds the migrations: a new or changed file must rebuild the crate.
+    println!("cargo:rerun-if-changed=migrations");
     let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../portal/dist");
     println!("cargo:rerun-if-changed={}", dist.display());
     let mut code = String::from("pub static ASSETS: &[(&str, &[u8])] = &[\n");
