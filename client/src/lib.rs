@@ -15,7 +15,7 @@ use loket_crypto::sign::{self, Signer};
 use loket_crypto::{Identity, RecipientKey, ReporterKeys};
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, SignedDirectory};
-use loket_wire::content::{CONTENT_VERSION, Content};
+use loket_wire::content::{AttachmentRef, CONTENT_VERSION, Content};
 use loket_wire::keys::{OrganisationKey, directory_signed_message};
 use zeroize::Zeroizing;
 
@@ -152,7 +152,75 @@ fn message_content(text: &str) -> Content {
     Content::Message {
         v: CONTENT_VERSION,
         text: text.to_owned(),
+        attachment: None,
     }
+}
+
+/// An attachment sealed for a thread: the ciphertext to upload, and its SHA-256 for the signed
+/// message that announces it.
+pub struct SealedAttachment {
+    pub ciphertext: Vec<u8>,
+    pub sha256: [u8; 32],
+}
+
+/// SPEC §9.9: encrypts a file with the STREAM construction (crypto/SPEC.md §5) to the readers
+/// named inside the report and the reporter.
+pub fn seal_attachment<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    file: &[u8],
+) -> Result<SealedAttachment, ClientError> {
+    use sha2::Digest;
+    let recipients = readers(dir, &report.roles, report.reporter_key)?;
+    let mut ciphertext = Vec::with_capacity(file.len() + file.len() / 1024 + 4096);
+    loket_crypto::stream::seal_stream(rng, &recipients, file, file.len() as u64, &mut ciphertext)
+        .map_err(|_| ClientError::Seal)?;
+    let sha256 = sha2::Sha256::digest(&ciphertext).into();
+    Ok(SealedAttachment { ciphertext, sha256 })
+}
+
+/// The reporter's signed message that announces an uploaded attachment (and may say
+/// something about it): the signature covers the attachment's id, name, size and the SHA-256 of
+/// its ciphertext.
+pub fn seal_reporter_attachment_message<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    keys: &ReporterKeys,
+    text: &str,
+    attachment: AttachmentRef,
+) -> Result<B64, ClientError> {
+    let recipients = readers(dir, &report.roles, keys.identity.recipient())?;
+    seal_signed(
+        rng,
+        &recipients,
+        &keys.signing,
+        &sign::thread_context(report_id),
+        &Content::Message {
+            v: CONTENT_VERSION,
+            text: text.to_owned(),
+            attachment: Some(attachment),
+        },
+    )
+}
+
+/// Opens a downloaded attachment: only if its ciphertext is the one the signed message
+/// vouches for, and it decrypts.
+pub fn open_attachment(
+    identity: &Identity,
+    expected: &AttachmentRef,
+    ciphertext: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    use sha2::Digest;
+    let digest: [u8; 32] = sha2::Sha256::digest(ciphertext).into();
+    if expected.sha256.0.as_slice() != digest.as_slice() {
+        return None;
+    }
+    let mut plain = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
+    loket_crypto::stream::open_stream(identity, ciphertext, &mut *plain).ok()?;
+    (plain.len() as u64 == expected.size).then_some(plain)
 }
 
 /// SPEC §9.4: the reporter's answer, signed with the code-derived key, sealed to the readers
@@ -206,6 +274,19 @@ pub fn open_message(
     author: &Author,
     envelope: &B64,
 ) -> Option<String> {
+    open_message_with_attachment(identity, dir, report, report_id, author, envelope)
+        .map(|(text, _)| text)
+}
+
+/// Like [`open_message`], with the attachment the message vouches for, if any.
+pub fn open_message_with_attachment(
+    identity: &Identity,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    author: &Author,
+    envelope: &B64,
+) -> Option<(String, Option<AttachmentRef>)> {
     let plain = loket_crypto::open(identity, &envelope.0).ok()?;
     let verified = sign::verify_body(&plain, &sign::thread_context(report_id)).ok()?;
     let expected: [u8; 32] = match author {
@@ -220,7 +301,9 @@ pub fn open_message(
         return None;
     }
     match serde_json::from_slice(verified.body).ok()? {
-        Content::Message { text, .. } => Some(text),
+        Content::Message {
+            text, attachment, ..
+        } => Some((text, attachment)),
         Content::Report { .. } => None,
     }
 }
@@ -329,6 +412,59 @@ mod tests {
     }
 
     #[test]
+    fn step_9_9_attachments_are_vouched_for_by_a_signed_message() {
+        let mut w = world();
+        let roles = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "see the file").unwrap();
+        let mine = open_report(&w.reporter.identity, &report).unwrap();
+        let opened = open_report(w.member.identity(), &report).unwrap();
+        let file: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+        let sealed = seal_attachment(&mut w.rng, &w.dir, &mine, &file).unwrap();
+        let reference = AttachmentRef {
+            attachment_id: "a1".into(),
+            name: "screenshot.png".into(),
+            media_type: "image/png".into(),
+            size: file.len() as u64,
+            sha256: B64(sealed.sha256.to_vec()),
+        };
+        let message = seal_reporter_attachment_message(
+            &mut w.rng,
+            &w.dir,
+            &mine,
+            "r1",
+            &w.reporter,
+            "the screenshot",
+            reference.clone(),
+        )
+        .unwrap();
+        let (text, got) = open_message_with_attachment(
+            w.member.identity(),
+            &w.dir,
+            &opened,
+            "r1",
+            &Author::Reporter,
+            &message,
+        )
+        .unwrap();
+        assert_eq!(text, "the screenshot");
+        let got = got.unwrap();
+        assert_eq!(got, reference);
+        let plain = open_attachment(w.member.identity(), &got, &sealed.ciphertext).unwrap();
+        assert_eq!(plain.as_slice(), file.as_slice());
+        // The other role cannot open it.
+        assert!(
+            open_attachment(w.other_role_member.identity(), &got, &sealed.ciphertext).is_none()
+        );
+        // A flipped bit, or another file sealed to the same readers (what a server holding the
+        // public keys could make), is refused: the signed hash does not match.
+        let mut flipped = sealed.ciphertext.clone();
+        flipped[5000] ^= 1;
+        assert!(open_attachment(w.member.identity(), &got, &flipped).is_none());
+        let forged = seal_attachment(&mut w.rng, &w.dir, &mine, b"something else").unwrap();
+        assert!(open_attachment(w.member.identity(), &got, &forged.ciphertext).is_none());
+    }
+
+    #[test]
     fn step_9_2_to_9_6_round_trip_with_signatures() {
         let mut w = world();
         let roles = vec!["ccp".to_string()];
@@ -399,6 +535,7 @@ mod tests {
         let content = serde_json::to_vec(&Content::Message {
             v: CONTENT_VERSION,
             text: "Please send us your name and phone number".into(),
+            attachment: None,
         })
         .unwrap();
         let signed = sign::sign_body(&server_key, &sign::thread_context("r1"), &content);

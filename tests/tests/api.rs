@@ -509,6 +509,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
     let body = serde_json::to_vec(&loket_wire::content::Content::Message {
         v: loket_wire::content::CONTENT_VERSION,
         text: "Please send us your full name and phone number.".into(),
+        attachment: None,
     })
     .unwrap();
     let signed = loket_crypto::sign::sign_body(

@@ -26,7 +26,28 @@ pub enum Content {
         text: String,
     },
     /// A later message in the thread, from either side.
-    Message { v: u32, text: String },
+    Message {
+        v: u32,
+        text: String,
+        /// A file the author attached: the signed message vouches for the attachment's
+        /// ciphertext by its SHA-256, so the server cannot swap or forge it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<AttachmentRef>,
+    },
+}
+
+/// What a message says about its attachment. The file's name and type travel only here,
+/// encrypted; the server sees an opaque upload of a certain size.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct AttachmentRef {
+    /// The id the server gave the upload.
+    pub attachment_id: String,
+    pub name: String,
+    pub media_type: String,
+    /// Size of the file (plaintext), bytes.
+    pub size: u64,
+    /// SHA-256 of the uploaded ciphertext.
+    pub sha256: B64,
 }
 
 impl Content {
