@@ -2,9 +2,9 @@
 //! never carry cookies, and are never cached.
 
 use loket_wire::api::{
-    Challenge, CloseReport, Closed, Inbox, PostAnswer, PostReply, PostedMessage, Session,
-    SessionRequest, SignedDirectory, SubmitReport, SubmitReportResponse, TeamReport, Thread,
-    ThreadRequest, Withdrawn,
+    AttachmentUpload, Challenge, CloseReport, Closed, Inbox, NewAttachment, PostAnswer, PostReply,
+    PostedMessage, Session, SessionRequest, SignedDirectory, SubmitReport, SubmitReportResponse,
+    TeamReport, Thread, ThreadRequest, UploadStatus, Withdrawn,
 };
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
 use loket_wire::{API_PREFIX, ErrorBody, ErrorCode};
@@ -43,31 +43,46 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
-async fn call<T: DeserializeOwned>(
+/// A request body: JSON text, or raw bytes.
+enum Body<'a> {
+    Json(String),
+    Bytes(&'a [u8]),
+}
+
+/// Sends a request to our own origin (no cookies, no cache) and returns the response if it is
+/// a success; an error body becomes [`ApiFailure::Api`].
+async fn fetch(
     method: &str,
     path: &str,
-    body: Option<String>,
+    body: Option<Body<'_>>,
     bearer: Option<&str>,
-) -> Result<T, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let headers = Headers::new().map_err(|_| ApiFailure::Network)?;
-    if body.is_some() {
-        headers
-            .set("content-type", "application/json")
-            .map_err(|_| ApiFailure::Network)?;
+    let init = RequestInit::new();
+    match body {
+        Some(Body::Json(text)) => {
+            headers
+                .set("content-type", "application/json")
+                .map_err(|_| ApiFailure::Network)?;
+            init.set_body(&JsValue::from_str(&text));
+        }
+        Some(Body::Bytes(bytes)) => {
+            headers
+                .set("content-type", "application/octet-stream")
+                .map_err(|_| ApiFailure::Network)?;
+            init.set_body(&js_sys::Uint8Array::from(bytes));
+        }
+        None => {}
     }
     if let Some(token) = bearer {
         headers
             .set("authorization", &format!("Bearer {token}"))
             .map_err(|_| ApiFailure::Network)?;
     }
-    let init = RequestInit::new();
     init.set_method(method);
     init.set_headers(&headers);
     init.set_credentials(RequestCredentials::Omit);
     init.set_cache(RequestCache::NoStore);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(&body));
-    }
     let url = format!("{API_PREFIX}{path}");
     let request = Request::new_with_str_and_init(&url, &init).map_err(|_| ApiFailure::Network)?;
     let window = web_sys::window().ok_or(ApiFailure::Network)?;
@@ -76,21 +91,35 @@ async fn call<T: DeserializeOwned>(
         .map_err(|_| ApiFailure::Network)?
         .dyn_into()
         .map_err(|_| ApiFailure::Network)?;
-    let text = JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+    if response.ok() {
+        return Ok(response);
+    }
+    let text = response_text(&response).await?;
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => Err(ApiFailure::Api(body)),
+        Err(_) => Err(ApiFailure::Network),
+    }
+}
+
+async fn response_text(response: &Response) -> Result<String, ApiFailure> {
+    JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
         .await
         .map_err(|_| ApiFailure::Network)?
         .as_string()
-        .ok_or(ApiFailure::Network)?;
-    if response.ok() {
-        // 204 No Content reads as JSON `null` (for `()`).
-        let text = if text.is_empty() { "null" } else { &text };
-        serde_json::from_str(text).map_err(|_| ApiFailure::Network)
-    } else {
-        match serde_json::from_str::<ErrorBody>(&text) {
-            Ok(body) => Err(ApiFailure::Api(body)),
-            Err(_) => Err(ApiFailure::Network),
-        }
-    }
+        .ok_or(ApiFailure::Network)
+}
+
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    bearer: Option<&str>,
+) -> Result<T, ApiFailure> {
+    let response = fetch(method, path, body.map(Body::Json), bearer).await?;
+    let text = response_text(&response).await?;
+    // 204 No Content reads as JSON `null` (for `()`).
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|_| ApiFailure::Network)
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(
@@ -146,6 +175,41 @@ pub async fn close(token: &str, report_id: &str, body: &CloseReport) -> Result<C
         Some(token),
     )
     .await
+}
+
+pub async fn new_attachment(body: &NewAttachment) -> Result<AttachmentUpload, ApiFailure> {
+    post("/thread/attachments", body, None).await
+}
+
+/// Uploads piece `index` of an attachment.
+pub async fn put_piece(
+    upload_key: &str,
+    index: u64,
+    bytes: &[u8],
+) -> Result<UploadStatus, ApiFailure> {
+    let path = format!("/uploads/{upload_key}/{index}");
+    let response = fetch("PUT", &path, Some(Body::Bytes(bytes)), None).await?;
+    let text = response_text(&response).await?;
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Network)
+}
+
+/// How far an upload got (to resume after a failed piece).
+pub async fn upload_status(upload_key: &str) -> Result<UploadStatus, ApiFailure> {
+    call("GET", &format!("/uploads/{upload_key}"), None, None).await
+}
+
+/// Piece `index` of an attachment, for a team member.
+pub async fn team_piece(
+    token: &str,
+    attachment_id: &str,
+    index: u64,
+) -> Result<Vec<u8>, ApiFailure> {
+    let path = format!("/team/attachments/{attachment_id}/{index}");
+    let response = fetch("GET", &path, None, Some(token)).await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(|_| ApiFailure::Network)?)
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 pub async fn inbox(token: &str) -> Result<Inbox, ApiFailure> {

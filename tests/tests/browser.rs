@@ -136,6 +136,44 @@ async fn round_trip_through_the_portal_in_chromium() {
     click(c, "#send-answer").await;
     wait_text(c, "#thread", "the answer", |t| t.contains(answer_text)).await;
 
+    // ... and attaches a file: encrypted in the browser, uploaded in pieces (about 100 KB),
+    // announced by a signed answer.
+    let files = tempfile::tempdir().unwrap();
+    let file_path = files.path().join("minutes.txt");
+    let file_text = "Attachment probe 5521: the minutes of the meeting. ";
+    let file_body = file_text.repeat(2000);
+    std::fs::write(&file_path, &file_body).unwrap();
+    c.find(Locator::Css("#attachment-file"))
+        .await
+        .unwrap()
+        .send_keys(file_path.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "#attach").await;
+    wait_text(c, "#status", "the attachment", |t| {
+        t.contains("was encrypted and attached")
+    })
+    .await;
+    wait_text(c, "#thread", "the note about the file", |t| {
+        t.contains("Attached a file: minutes.txt")
+    })
+    .await;
+    // The member (still unlocked in this tab) decrypts it after checking the signed hash.
+    click(c, "#nav-team").await;
+    click(c, ".inbox-item").await;
+    wait_text(c, "#attachments", "the attachment list", |t| {
+        t.contains("minutes.txt")
+    })
+    .await;
+    click(c, "#attachments .download").await;
+    wait_text(c, "#status", "the decrypted attachment", |t| {
+        t.contains(&format!(
+            "Decrypted and verified: minutes.txt ({} bytes)",
+            file_body.len()
+        ))
+    })
+    .await;
+
     // 4. What the server stored is ciphertext the member can open natively...
     let token = team_login(&app, &member_id, &member_key).await;
     let (_, inbox) = app.get("/api/v1/team/inbox", Some(&token)).await;
@@ -151,7 +189,42 @@ async fn round_trip_through_the_portal_in_chromium() {
     let dir = app.directory().await;
     let opened = open_report(member_key.identity(), &report.envelope).unwrap();
     assert_eq!(opened.text, report_text);
-    assert_eq!(report.messages.len(), 2);
+    assert_eq!(
+        report.messages.len(),
+        3,
+        "reply, answer, note about the file"
+    );
+    // The note is signed by the reporter and vouches for the uploaded ciphertext.
+    let (note, reference) = loket_client::open_message_with_attachment(
+        member_key.identity(),
+        &dir,
+        &opened,
+        &report.report_id,
+        &loket_wire::api::Author::Reporter,
+        &report.messages[2].envelope,
+    )
+    .unwrap();
+    assert_eq!(note, "Attached a file: minutes.txt");
+    let reference = reference.unwrap();
+    assert_eq!(report.attachments.len(), 1);
+    assert_eq!(report.attachments[0].attachment_id, reference.attachment_id);
+    let mut ciphertext = Vec::new();
+    for i in 0..report.attachments[0].pieces {
+        let res = app
+            .http
+            .get(app.url(&format!(
+                "/api/v1/team/attachments/{}/{i}",
+                reference.attachment_id
+            )))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        ciphertext.extend_from_slice(&res.bytes().await.unwrap());
+    }
+    let file =
+        loket_client::open_attachment(member_key.identity(), &reference, &ciphertext).unwrap();
+    assert_eq!(file.as_slice(), file_body.as_bytes());
     // The reply the browser signed verifies as the member's; the answer as the reporter's.
     assert_eq!(
         open_message(
@@ -190,7 +263,7 @@ async fn round_trip_through_the_portal_in_chromium() {
         bytes.extend(std::fs::read(&f).unwrap_or_default());
     }
     assert!(bytes.len() > 8192);
-    for text in [report_text, reply_text, answer_text] {
+    for text in [report_text, reply_text, answer_text, file_text] {
         for window in text.as_bytes().windows(10) {
             assert!(
                 !contains(&bytes, window),

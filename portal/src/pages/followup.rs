@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use loket_client::{ClientError, OpenedReport};
 use loket_crypto::{CodeError, FollowUpCode};
 use loket_wire::B64;
-use loket_wire::api::{Author, Directory, PostAnswer, Thread, ThreadRequest};
+use loket_wire::api::{Author, Directory, NewAttachment, PostAnswer, Thread, ThreadRequest};
+use loket_wire::content::AttachmentRef;
 use loket_wire::pow::{PowPurpose, PowSolution};
 use zeroize::Zeroizing;
 
@@ -60,6 +61,94 @@ fn decrypt(
         },
         report,
     ))
+}
+
+/// The largest file the portal attaches (it holds the file and its ciphertext in memory).
+const MAX_ATTACHMENT: u64 = 25 * 1024 * 1024;
+
+/// Reads, encrypts and uploads `file`, then sends the signed answer that announces it.
+async fn attach_file(ctx: Ctx, file: &web_sys::File) -> Result<(), String> {
+    let Some(dir) = ctx.directory.get_untracked() else {
+        return Err("the team directory is not loaded".into());
+    };
+    ctx.busy("Reading the file…");
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "the file could not be read".to_owned())?;
+    let bytes = Zeroizing::new(js_sys::Uint8Array::new(&buffer).to_vec());
+    ctx.busy("Encrypting the file in this browser…");
+    pause(40).await;
+    let sealed = vault::with_reporter(|r| {
+        loket_client::seal_attachment(&mut rand::rng(), &dir, &r.report, &bytes)
+    })
+    .ok_or("open your report with your code first")?
+    .map_err(sentence)?;
+    let token = vault::with_reporter(|r| B64(r.keys.lookup_token.to_vec()))
+        .ok_or("open your report with your code first")?;
+    let pow = check_pow(ctx, "Uploading the file.")
+        .await
+        .map_err(sentence)?;
+    let upload = api::new_attachment(&NewAttachment {
+        lookup_token: token.clone(),
+        size: sealed.ciphertext.len() as u64,
+        pow,
+    })
+    .await
+    .map_err(sentence)?;
+    let piece = usize::try_from(upload.piece_size).map_err(|_| "bad piece size".to_owned())?;
+    let pieces: Vec<&[u8]> = sealed.ciphertext.chunks(piece.max(1)).collect();
+    let mut next = 0usize;
+    let mut failures = 0;
+    while next < pieces.len() {
+        let percent = next * 100 / pieces.len();
+        ctx.busy(format!("Uploading the encrypted file: {percent} %"));
+        let Some(bytes) = pieces.get(next) else { break };
+        match api::put_piece(&upload.upload_key, next as u64, bytes).await {
+            Ok(status) => next = status.received as usize,
+            // A dropped connection: ask where the upload stands and go on from there.
+            Err(ApiFailure::Network) if failures < 3 => {
+                failures += 1;
+                pause(1000 * failures).await;
+                if let Ok(status) = api::upload_status(&upload.upload_key).await {
+                    next = status.received as usize;
+                }
+            }
+            Err(e) => return Err(sentence(e)),
+        }
+    }
+    let name = file.name();
+    let reference = AttachmentRef {
+        attachment_id: upload.attachment_id,
+        name: name.clone(),
+        media_type: file.type_(),
+        size: bytes.len() as u64,
+        sha256: B64(sealed.sha256.to_vec()),
+    };
+    let message = vault::with_reporter(|r| {
+        loket_client::seal_reporter_attachment_message(
+            &mut rand::rng(),
+            &dir,
+            &r.report,
+            &r.report_id,
+            &r.keys,
+            &format!("Attached a file: {name}"),
+            reference,
+        )
+    })
+    .ok_or("open your report with your code first")?
+    .map_err(sentence)?;
+    let pow = check_pow(ctx, "Announcing the file.")
+        .await
+        .map_err(sentence)?;
+    ctx.busy("Sending the signed note about the file…");
+    api::answer(&PostAnswer {
+        lookup_token: token,
+        envelope: message,
+        pow,
+    })
+    .await
+    .map_err(sentence)?;
+    Ok(())
 }
 
 /// A wrong code gets a decoy from the server that cannot be opened (docs/api.md): that, and
@@ -229,6 +318,40 @@ pub fn FollowUpPage() -> impl IntoView {
         });
     };
 
+    // A file: encrypted here to the report's readers, uploaded in pieces, then announced by a
+    // signed answer that vouches for it (SPEC §9.9).
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let attach = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        let Some(file) = file_input
+            .get_untracked()
+            .and_then(|el| el.files())
+            .and_then(|list| list.get(0))
+        else {
+            return ctx.error("Choose a file first.");
+        };
+        if file.size() > MAX_ATTACHMENT as f64 {
+            return ctx.error(format!(
+                "This file is larger than {} MiB; it cannot be attached here.",
+                MAX_ATTACHMENT / (1024 * 1024)
+            ));
+        }
+        leptos::task::spawn_local(async move {
+            match attach_file(ctx, &file).await {
+                Ok(()) => {
+                    if let Some(el) = file_input.get_untracked() {
+                        el.set_value("");
+                    }
+                    ctx.info("Your file was encrypted and attached.");
+                    reload(ctx, thread).await;
+                }
+                Err(e) => ctx.error(format!("Your file was not attached: {e}")),
+            }
+        });
+    };
+
     let close = move |_| {
         vault::set_reporter(None);
         thread.set(None);
@@ -317,6 +440,13 @@ pub fn FollowUpPage() -> impl IntoView {
                         prop:value=move || answer.get()
                         on:input=move |ev| answer.set(event_target_value(&ev))
                     ></textarea>
+                    <div class="attach">
+                        <label for="attachment-file">"Attach a file (encrypted here, at most 25 MiB)"</label>
+                        <input id="attachment-file" type="file" node_ref=file_input />
+                        <button id="attach" on:click=attach disabled=move || ctx.is_busy()>
+                            "Encrypt and attach"
+                        </button>
+                    </div>
                     <div class="actions">
                         <button
                             id="send-answer"

@@ -9,6 +9,7 @@ use loket_wire::api::{
     Author, CloseReport, Closed, Directory, InboxItem, Outcome, PostReply, SessionRequest,
     TeamReport,
 };
+use loket_wire::content::AttachmentRef;
 use loket_wire::keys::session_proof_message;
 use loket_wire::{B64, api::Member};
 use zeroize::Zeroizing;
@@ -28,6 +29,16 @@ struct ReportView {
     /// The decrypted, verified report (its roles and reporter keys); `None` if it did not open.
     opened: Option<OpenedReport>,
     closed: Option<Closed>,
+    /// Files that verified reporter messages vouch for.
+    attachments: Vec<AttachmentView>,
+}
+
+/// An attachment a signed reporter message announced, and whether its upload is complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AttachmentView {
+    reference: AttachmentRef,
+    /// Pieces to download; `None` while the upload is not complete (or the server lost it).
+    pieces: Option<u64>,
 }
 
 fn member_name(dir: &Directory, id: &str) -> String {
@@ -61,27 +72,40 @@ fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identi
         created: report.received,
         text: opened.as_ref().map(|o| o.text.clone()),
     }];
+    let mut attachments = Vec::new();
     for m in &report.messages {
         let (from_team, author) = match &m.author {
             Author::Reporter => (false, "Reporter".to_owned()),
             Author::Member { member_id } => (true, member_name(dir, member_id)),
         };
+        // Shown only if it opens and is signed by the author the server names.
+        let opened_message = opened.as_ref().and_then(|o| {
+            loket_client::open_message_with_attachment(
+                identity,
+                dir,
+                o,
+                &report.report_id,
+                &m.author,
+                &m.envelope,
+            )
+        });
+        let text = opened_message.map(|(text, attachment)| {
+            if let Some(reference) = attachment {
+                let pieces = report
+                    .attachments
+                    .iter()
+                    .find(|a| a.attachment_id == reference.attachment_id)
+                    .map(|a| a.pieces);
+                attachments.push(AttachmentView { reference, pieces });
+            }
+            text
+        });
         entries.push(Entry {
             key: m.id.to_string(),
             from_team,
             author,
             created: m.created,
-            // Shown only if it opens and is signed by the author the server names.
-            text: opened.as_ref().and_then(|o| {
-                loket_client::open_message(
-                    identity,
-                    dir,
-                    o,
-                    &report.report_id,
-                    &m.author,
-                    &m.envelope,
-                )
-            }),
+            text,
         });
     }
     ReportView {
@@ -91,7 +115,76 @@ fn decrypt(report: &TeamReport, dir: &Directory, identity: &loket_crypto::Identi
         entries,
         opened,
         closed: report.closed.clone(),
+        attachments,
     }
+}
+
+/// Downloads an attachment's pieces, checks them against the signed hash, decrypts them with
+/// the member key and hands the file to the browser as a download.
+async fn download(ctx: Ctx, unlocked: RwSignal<bool>, file: AttachmentView) {
+    let Some(token) = session_token() else { return };
+    let Some(pieces) = file.pieces else {
+        return ctx.error("This file's upload is not complete.");
+    };
+    let mut ciphertext = Vec::new();
+    for index in 0..pieces {
+        ctx.busy(format!(
+            "Downloading the encrypted file: {} %",
+            index * 100 / pieces.max(1)
+        ));
+        match api::team_piece(&token, &file.reference.attachment_id, index).await {
+            Ok(bytes) => ciphertext.extend_from_slice(&bytes),
+            Err(e) => {
+                if !session_failed(ctx, unlocked, &e) {
+                    ctx.error(format!("The file could not be downloaded: {}", sentence(e)));
+                }
+                return;
+            }
+        }
+    }
+    ctx.busy("Checking and decrypting the file…");
+    pause(40).await;
+    let plain = vault::with_member(|m| {
+        loket_client::open_attachment(m.key.identity(), &file.reference, &ciphertext)
+    })
+    .flatten();
+    let Some(plain) = plain else {
+        return ctx.error(
+            "This file does not match what the reporter's signed message says, or cannot be decrypted. It was not opened.",
+        );
+    };
+    match save_file(&file.reference.name, &plain) {
+        Ok(url) => {
+            ctx.info(format!(
+                "Decrypted and verified: {} ({} bytes).",
+                file.reference.name,
+                plain.len()
+            ));
+            // Give the browser time to start the download before the object URL goes.
+            pause(60_000).await;
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+        Err(_) => ctx.error("The browser did not accept the download."),
+    }
+}
+
+/// Offers `bytes` as a download named `name`. Always `application/octet-stream`, so the
+/// browser saves the file instead of rendering whatever it claims to be.
+fn save_file(name: &str, bytes: &[u8]) -> Result<String, wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(wasm_bindgen::JsValue::NULL)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    Ok(url)
 }
 
 fn session_token() -> Option<String> {
@@ -408,6 +501,41 @@ pub fn TeamPage() -> impl IntoView {
                     <div id="report-view" class="thread">
                         <Messages entries=v.entries />
                     </div>
+                    {(!v.attachments.is_empty()).then(|| {
+                        let files = v.attachments.clone();
+                        view! {
+                            <h3>"Attachments"</h3>
+                            <ul id="attachments" class="attachments">
+                                {files
+                                    .into_iter()
+                                    .map(|file| {
+                                        let label = format!(
+                                            "{} ({} bytes)",
+                                            file.reference.name,
+                                            file.reference.size
+                                        );
+                                        let ready = file.pieces.is_some();
+                                        view! {
+                                            <li>
+                                                <span>{label}</span>
+                                                <button
+                                                    class="download"
+                                                    disabled=move || !ready || ctx.is_busy()
+                                                    on:click=move |_| {
+                                                        leptos::task::spawn_local(
+                                                            download(ctx, unlocked, file.clone()),
+                                                        )
+                                                    }
+                                                >
+                                                    {if ready { "Decrypt and save" } else { "Upload not complete" }}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })}
                     <label for="reply-text">"Reply to the reporter"</label>
                     <textarea
                         id="reply-text"
