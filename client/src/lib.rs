@@ -192,18 +192,12 @@ pub fn seal_reporter_attachment_message<R: rand_core::CryptoRng + ?Sized>(
     text: &str,
     attachment: AttachmentRef,
 ) -> Result<B64, ClientError> {
-    let recipients = readers(dir, &report.roles, keys.identity.recipient())?;
-    seal_signed(
-        rng,
-        &recipients,
-        &keys.signing,
-        &sign::thread_context(report_id),
-        &Content::Message {
-            v: CONTENT_VERSION,
-            text: text.to_owned(),
-            attachment: Some(attachment),
-        },
-    )
+    let content = Content::Message {
+        v: CONTENT_VERSION,
+        text: text.to_owned(),
+        attachment: Some(attachment),
+    };
+    seal_reporter_content(rng, dir, report, report_id, keys, &content)
 }
 
 /// Opens a downloaded attachment: only if its ciphertext is the one the signed message
@@ -233,13 +227,24 @@ pub fn seal_reporter_message<R: rand_core::CryptoRng + ?Sized>(
     keys: &ReporterKeys,
     text: &str,
 ) -> Result<B64, ClientError> {
+    seal_reporter_content(rng, dir, report, report_id, keys, &message_content(text))
+}
+
+fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    keys: &ReporterKeys,
+    content: &Content,
+) -> Result<B64, ClientError> {
     let recipients = readers(dir, &report.roles, keys.identity.recipient())?;
     seal_signed(
         rng,
         &recipients,
         &keys.signing,
         &sign::thread_context(report_id),
-        &message_content(text),
+        content,
     )
 }
 

@@ -228,6 +228,28 @@ impl TestApp {
         (id, key)
     }
 
+    /// Downloads every piece of an attachment with a team session: its ciphertext.
+    pub async fn download_attachment(
+        &self,
+        bearer: &str,
+        info: &loket_wire::api::AttachmentInfo,
+    ) -> Vec<u8> {
+        let mut ciphertext = Vec::new();
+        for i in 0..info.pieces {
+            let path = format!("/api/v1/team/attachments/{}/{i}", info.attachment_id);
+            let res = self
+                .http
+                .get(self.url(&path))
+                .bearer_auth(bearer)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 200, "{path}");
+            ciphertext.extend_from_slice(&res.bytes().await.unwrap());
+        }
+        ciphertext
+    }
+
     /// A solved proof-of-work challenge for `purpose`, as the portal gets one.
     pub async fn pow(&self, purpose: PowPurpose) -> PowSolution {
         let (status, json) = self

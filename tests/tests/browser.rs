@@ -208,20 +208,9 @@ async fn round_trip_through_the_portal_in_chromium() {
     let reference = reference.unwrap();
     assert_eq!(report.attachments.len(), 1);
     assert_eq!(report.attachments[0].attachment_id, reference.attachment_id);
-    let mut ciphertext = Vec::new();
-    for i in 0..report.attachments[0].pieces {
-        let res = app
-            .http
-            .get(app.url(&format!(
-                "/api/v1/team/attachments/{}/{i}",
-                reference.attachment_id
-            )))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        ciphertext.extend_from_slice(&res.bytes().await.unwrap());
-    }
+    let ciphertext = app
+        .download_attachment(&token, &report.attachments[0])
+        .await;
     let file =
         loket_client::open_attachment(member_key.identity(), &reference, &ciphertext).unwrap();
     assert_eq!(file.as_slice(), file_body.as_bytes());

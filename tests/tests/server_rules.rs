@@ -343,6 +343,24 @@ async fn closed_cases_are_purged_after_retention(app: TestApp) {
     app.shutdown().await;
 }
 
+/// `POST /thread/attachments` for `reporter`'s report: status and body.
+async fn start_attachment(
+    app: &TestApp,
+    reporter: &Reporter,
+    size: u64,
+) -> (u16, serde_json::Value) {
+    app.post(
+        "/api/v1/thread/attachments",
+        &NewAttachment {
+            lookup_token: reporter.token(),
+            size,
+            pow: None,
+        },
+        None,
+    )
+    .await
+}
+
 /// Uploads an attachment of `ciphertext` for `reporter`, `stop_after` pieces at first, then
 /// resumes from the status. Returns the upload.
 async fn upload(
@@ -351,17 +369,7 @@ async fn upload(
     ciphertext: &[u8],
     stop_after: usize,
 ) -> AttachmentUpload {
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/attachments",
-            &NewAttachment {
-                lookup_token: reporter.token(),
-                size: ciphertext.len() as u64,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, json) = start_attachment(app, reporter, ciphertext.len() as u64).await;
     assert_eq!(status, 201, "{json}");
     let up: AttachmentUpload = serde_json::from_value(json).unwrap();
     let pieces: Vec<&[u8]> = ciphertext.chunks(up.piece_size as usize).collect();
@@ -442,21 +450,7 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     let info = &report.attachments[0];
     assert_eq!(info.attachment_id, up.attachment_id);
     assert_eq!(info.size, ciphertext.len() as u64);
-    let mut downloaded = Vec::new();
-    for i in 0..info.pieces {
-        let res = app
-            .http
-            .get(app.url(&format!(
-                "/api/v1/team/attachments/{}/{i}",
-                info.attachment_id
-            )))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), 200);
-        downloaded.extend_from_slice(&res.bytes().await.unwrap());
-    }
+    let downloaded = app.download_attachment(&token, info).await;
     assert_eq!(downloaded, ciphertext);
     let mut opened = Vec::new();
     loket_crypto::stream::open_stream(key.identity(), downloaded.as_slice(), &mut opened).unwrap();
@@ -477,60 +471,20 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
 
     // Limits: too large (413), empty (422), unknown code (404), wrong piece size (422),
     // wrong content type (415), unknown upload (404).
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/attachments",
-            &NewAttachment {
-                lookup_token: reporter.token(),
-                size: 101 * 1024 * 1024,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, json) = start_attachment(&app, &reporter, 101 * 1024 * 1024).await;
     assert_eq!(
         (status, error_code(&json)),
         (413, ErrorCode::PayloadTooLarge)
     );
-    let (status, _) = app
-        .post(
-            "/api/v1/thread/attachments",
-            &NewAttachment {
-                lookup_token: reporter.token(),
-                size: 0,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, _) = start_attachment(&app, &reporter, 0).await;
     assert_eq!(status, 422);
     let stranger = Reporter::new(&dir, &["ccp"]);
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/attachments",
-            &NewAttachment {
-                lookup_token: stranger.token(),
-                size: 10,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, json) = start_attachment(&app, &stranger, 10).await;
     assert_eq!(
         (status, error_code(&json)),
         (404, ErrorCode::ReportNotFound)
     );
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/attachments",
-            &NewAttachment {
-                lookup_token: reporter.token(),
-                size: 10,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, json) = start_attachment(&app, &reporter, 10).await;
     assert_eq!(status, 201);
     let small: AttachmentUpload = serde_json::from_value(json).unwrap();
     let put = |body: Vec<u8>, ct: &str| {
