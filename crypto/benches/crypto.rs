@@ -5,13 +5,12 @@
 
 use std::hint::black_box;
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
 
 use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use loket_crypto::stream::seal_stream;
-use loket_crypto::{FollowUpCode, Identity, open, seal, seal_in_place, seal_into};
+use loket_crypto::{FollowUpCode, Identity, open, seal, seal_into};
 use rand::SeedableRng;
 
 fn report(c: &mut Criterion) {
@@ -79,20 +78,6 @@ fn throughput(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 seal_into(&mut rng, &[id.recipient()], black_box(&data), &mut out).unwrap()
-            })
-        });
-        // The plaintext is put back in the buffer before each call, outside the timing.
-        g.bench_function(BenchmarkId::new("loket_seal_in_place", label), |b| {
-            b.iter_custom(|iters| {
-                let mut time = Duration::ZERO;
-                for _ in 0..iters {
-                    out.clear();
-                    out.extend_from_slice(&data);
-                    let start = Instant::now();
-                    seal_in_place(&mut rng, &[id.recipient()], black_box(&mut out)).unwrap();
-                    time += start.elapsed();
-                }
-                time
             })
         });
         g.bench_function(BenchmarkId::new("loket_seal", label), |b| {

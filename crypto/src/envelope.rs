@@ -227,20 +227,6 @@ impl PayloadCipher {
             .map_err(|_| SealError::TooLarge)
     }
 
-    /// As [`Self::seal_chunk`] for chunk number `counter`, whatever the order: for sealers
-    /// that fill a buffer from its end ([`seal_in_place`]).
-    fn seal_chunk_at(
-        &self,
-        counter: u64,
-        buf: InOutBuf<'_, '_, u8>,
-        last: bool,
-    ) -> Result<[u8; TAG_SIZE], SealError> {
-        self.cipher
-            .encrypt_inout_detached(&chunk_nonce(counter, last), b"", buf)
-            .map(Into::into)
-            .map_err(|_| SealError::TooLarge)
-    }
-
     /// Authenticates one chunk (ciphertext ‖ tag) and decrypts its ciphertext into `out`,
     /// which must be exactly `TAG_SIZE` bytes shorter. Nothing is decrypted unless the tag
     /// verifies.
@@ -292,9 +278,11 @@ pub fn sealed_len(recipients: usize, plaintext_len: usize) -> Option<usize> {
     payload_len(pad::padded_len(plaintext_len))?.checked_add(header_len(recipients))
 }
 
-/// Seals `plaintext` to `recipients` (SPEC.md §4.3), in memory. For large payloads use
-/// [`crate::stream::seal_stream`], which produces the same bytes in constant memory, or
-/// [`seal_into`] to reuse an output buffer.
+/// Seals `plaintext` to `recipients` (SPEC.md §4.3), in memory, into a new allocation of
+/// exactly [`sealed_len`] bytes. To seal large payloads repeatedly, [`seal_into`] a reused
+/// buffer (a fresh 100 MiB allocation costs as much as encrypting it: docs/benchmarks.md);
+/// for payloads that need not be held in memory, [`crate::stream::seal_stream`] gives the
+/// same bytes in constant memory.
 pub fn seal<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
     recipients: &[RecipientKey],
@@ -308,11 +296,13 @@ pub fn seal<R: rand_core::CryptoRng + ?Sized>(
 /// Seals `plaintext` to `recipients` (SPEC.md §4.3) and appends the envelope to `out`; the
 /// same bytes as [`seal`]. Returns the envelope's length.
 ///
-/// This is the fast path for payloads held in memory: every chunk is encrypted straight from
-/// `plaintext` into `out` (one pass over the bytes, as the raw AEAD in place), with no padded
-/// copy of the plaintext and no allocation beyond growing `out` once. Only the chunk holding
-/// the padding (§6) is assembled in `out` and encrypted there. A caller that seals many
-/// payloads can reuse `out` (clear it between calls) and so never allocate.
+/// The fast path for payloads held in memory: the cipher reads each chunk straight from
+/// `plaintext` and writes its ciphertext into `out`, with no padded copy of the plaintext, no
+/// wipe of one, and no allocation beyond growing `out` once. The only other pass over the
+/// bytes is zero-filling each chunk's room in `out` just before the cipher overwrites it
+/// (safe Rust cannot hand the cipher uninitialised memory). Only the chunk that holds the
+/// padding (§6) is assembled in `out` and encrypted there. A caller that seals many payloads
+/// can reuse `out` (clear it between calls) and so never allocate.
 ///
 /// On error nothing is appended (`out` keeps its length) and no plaintext is left in it.
 pub fn seal_into<R: rand_core::CryptoRng + ?Sized>(
@@ -382,77 +372,6 @@ fn seal_payload(
         out.extend_from_slice(&tag);
         offset += size;
     }
-    Ok(())
-}
-
-/// Seals the plaintext in `buf` to `recipients` (SPEC.md §4.3) in place: on success `buf`
-/// holds the envelope, the same bytes as [`seal`] of the same plaintext.
-///
-/// The fastest way to seal a payload held in memory, and the one that needs no second
-/// buffer: the payload is padded in `buf`, then each chunk, from the last to the first, is
-/// moved to its place in the envelope (a few bytes further on: the header and the tags of the
-/// chunks before it) and encrypted there, so every byte goes from and to memory once, as with
-/// the raw AEAD in place. If `buf` lacks the capacity for the envelope ([`sealed_len`]), the
-/// plaintext is first moved to a new allocation and the old one wiped (reserve it to avoid
-/// that copy).
-///
-/// If the recipients are refused, `buf` is left as it was. On any later error (there is none
-/// in practice: the payload would have to exceed 2⁶⁴ chunks) `buf` is wiped and emptied.
-pub fn seal_in_place<R: rand_core::CryptoRng + ?Sized>(
-    rng: &mut R,
-    recipients: &[RecipientKey],
-    buf: &mut Vec<u8>,
-) -> Result<(), SealError> {
-    let (header, payload_key) = seal_header(rng, recipients)?;
-    let result = seal_payload_in_place(&header, &payload_key, buf);
-    if result.is_err() {
-        buf.zeroize();
-    }
-    result
-}
-
-fn seal_payload_in_place(
-    header: &[u8],
-    payload_key: &[u8; 32],
-    buf: &mut Vec<u8>,
-) -> Result<(), SealError> {
-    let plain_len = buf.len();
-    let padded_len = pad::padded_len(plain_len);
-    let total = payload_len(padded_len)
-        .and_then(|n| n.checked_add(header.len()))
-        .ok_or(SealError::TooLarge)?;
-    if buf.capacity() < total {
-        // Growing `buf` would free its allocation with the plaintext still in it.
-        let mut grown = Vec::with_capacity(total);
-        grown.extend_from_slice(buf);
-        buf.zeroize();
-        *buf = grown;
-    }
-    // §6: plaintext ‖ 0x80 ‖ 0x00…; `resize` wrote the zeros.
-    buf.resize(total, 0);
-    *buf.get_mut(plain_len).ok_or(SealError::TooLarge)? = 0x80;
-    let cipher = PayloadCipher::new(payload_key);
-    let chunks = padded_len.div_ceil(CHUNK_SIZE);
-    // Back to front: chunk i moves from i·CHUNK_SIZE to header ‖ i × (chunk ‖ tag), which lies
-    // after it, over bytes whose chunks have already moved.
-    for i in (0..chunks).rev() {
-        let from = i * CHUNK_SIZE;
-        let size = (padded_len - from).min(CHUNK_SIZE);
-        let to = header.len() + i * (CHUNK_SIZE + TAG_SIZE);
-        if to + size + TAG_SIZE > buf.len() {
-            return Err(SealError::TooLarge);
-        }
-        buf.copy_within(from..from + size, to);
-        let (chunk, tag) = buf
-            .get_mut(to..to + size + TAG_SIZE)
-            .ok_or(SealError::TooLarge)?
-            .split_at_mut(size);
-        let counter = u64::try_from(i).map_err(|_| SealError::TooLarge)?;
-        tag.copy_from_slice(&cipher.seal_chunk_at(counter, chunk.into(), i + 1 == chunks)?);
-    }
-    buf.get_mut(..header.len())
-        .ok_or(SealError::TooLarge)?
-        .copy_from_slice(header);
     Ok(())
 }
 
@@ -567,8 +486,8 @@ mod tests {
             }
         }
 
-        /// `seal`, `seal_into` and `seal_in_place` are one encoder: the same RNG gives the
-        /// same bytes, at every length around the padding buckets and chunk boundaries.
+        /// `seal` and `seal_into` are one encoder: the same RNG gives the same bytes, at every
+        /// length around the padding buckets and chunk boundaries.
         #[test]
         fn the_in_memory_sealers_agree(len in prop_oneof![0usize..5000, 65_530usize..65_545, 131_060usize..131_080, 200_000usize..300_000], seed in any::<u64>()) {
             let data: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
@@ -578,11 +497,8 @@ mod tests {
             let n = seal_into(&mut rand::rngs::StdRng::seed_from_u64(seed), &[a.recipient()], &data, &mut into).unwrap();
             prop_assert_eq!(n, sealed.len());
             prop_assert_eq!(&into[3..], sealed.as_slice());
-            let mut in_place = data.clone();
-            seal_in_place(&mut rand::rngs::StdRng::seed_from_u64(seed), &[a.recipient()], &mut in_place).unwrap();
-            prop_assert_eq!(&in_place, &sealed);
             prop_assert_eq!(sealed.len(), sealed_len(1, len).unwrap());
-            let opened = open(&a, &in_place).unwrap();
+            let opened = open(&a, &into[3..]).unwrap();
             prop_assert_eq!(opened.as_slice(), data.as_slice());
         }
 

@@ -17,7 +17,7 @@ pub mod sign;
 pub mod stream;
 
 pub use code::{FollowUpCode, ReporterKeys};
-pub use envelope::{open, seal, seal_in_place, seal_into, sealed_len};
+pub use envelope::{open, seal, seal_into, sealed_len};
 pub use error::{CodeError, KeyFileError, OpenError, SealError, SignatureError};
 pub use keys::{Identity, MemberPublicKey, MemberSecretKey, RecipientKey};
 

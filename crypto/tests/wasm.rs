@@ -115,12 +115,12 @@ fn sealers_give_the_pinned_bytes_in_the_browser() {
     let seal =
         |rng: &mut rand::rngs::StdRng, r: &[_], p: &[u8]| loket_crypto::seal(rng, r, p).unwrap();
     assert_eq!(common::digests(seal), common::EXPECTED);
-    let in_place = |rng: &mut rand::rngs::StdRng, r: &[_], p: &[u8]| {
-        let mut buf = p.to_vec();
-        loket_crypto::seal_in_place(rng, r, &mut buf).unwrap();
-        buf
+    let into = |rng: &mut rand::rngs::StdRng, r: &[_], p: &[u8]| {
+        let mut out = Vec::new();
+        loket_crypto::seal_into(rng, r, p, &mut out).unwrap();
+        out
     };
-    assert_eq!(common::digests(in_place), common::EXPECTED);
+    assert_eq!(common::digests(into), common::EXPECTED);
     let stream = |rng: &mut rand::rngs::StdRng, r: &[_], p: &[u8]| {
         let mut out = Vec::new();
         loket_crypto::stream::seal_stream(rng, r, p, p.len() as u64, &mut out).unwrap();
