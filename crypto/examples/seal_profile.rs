@@ -12,7 +12,8 @@
 //!   benchmark's baseline); `raw_padded`: the same over the padded length;
 //! - `into`: `seal_into` a reused `Vec`; `memory`: `seal`; `stream`: `seal_stream` from a
 //!   slice into a reused `Vec`;
-//! - `header`: `seal` of an empty plaintext (the header and one 4 KiB chunk).
+//! - `header`: `seal` of an empty plaintext (the header and one 4 KiB chunk);
+//! - `open`, `open_stream`: opening the sealed input (sealed outside `run`).
 //!
 //! glibc copies and fills blocks of 2 KiB and more with `rep movsb`/`rep stosb`, which
 //! valgrind counts as one instruction per byte; with
@@ -24,8 +25,8 @@ use std::hint::black_box;
 
 use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit, Nonce};
-use loket_crypto::stream::seal_stream;
-use loket_crypto::{Identity, RecipientKey, seal, seal_into};
+use loket_crypto::stream::{open_stream, seal_stream};
+use loket_crypto::{Identity, RecipientKey, open, seal, seal_into};
 use rand::SeedableRng;
 
 fn raw_in_place(cipher: &ChaCha20Poly1305, buf: &mut [u8]) {
@@ -46,6 +47,7 @@ fn raw_in_place(cipher: &ChaCha20Poly1305, buf: &mut [u8]) {
 fn run(
     mode: &str,
     rng: &mut rand::rngs::StdRng,
+    id: &Identity,
     to: RecipientKey,
     data: &mut Vec<u8>,
     out: &mut Vec<u8>,
@@ -59,6 +61,11 @@ fn run(
         "memory" => seal(rng, &[to], data).unwrap().len(),
         "into" => seal_into(rng, &[to], data, out).unwrap(),
         "header" => seal(rng, &[to], b"").unwrap().len(),
+        "open" => open(id, out).unwrap().len(),
+        "open_stream" => {
+            let mut opened = Vec::with_capacity(data.len());
+            open_stream(id, out.as_slice(), &mut opened).unwrap() as usize
+        }
         "raw" | "raw_padded" => {
             raw_in_place(&cipher, data);
             data.len()
@@ -80,7 +87,11 @@ fn main() {
     let mut out = vec![1u8; size + size / 8 + (1 << 16)];
     out.clear();
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
-    let to = Identity::generate(&mut rng).recipient();
-    let n = run(&mode, &mut rng, to, &mut data, &mut out);
+    let id = Identity::generate(&mut rng);
+    if mode.starts_with("open") {
+        out = seal(&mut rng, &[id.recipient()], &data).unwrap();
+    }
+    let to = id.recipient();
+    let n = run(&mode, &mut rng, &id, to, &mut data, &mut out);
     println!("{mode} {mib} MiB -> {n} bytes");
 }
