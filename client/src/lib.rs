@@ -173,8 +173,10 @@ pub fn seal_attachment<R: rand_core::CryptoRng + ?Sized>(
 ) -> Result<SealedAttachment, ClientError> {
     use sha2::Digest;
     let recipients = readers(dir, &report.roles, report.reporter_key)?;
-    let mut ciphertext = Vec::with_capacity(file.len() + file.len() / 1024 + 4096);
-    loket_crypto::stream::seal_stream(rng, &recipients, file, file.len() as u64, &mut ciphertext)
+    // The file is in memory: seal it without the copies of the Read/Write interface (same
+    // bytes as `seal_stream`, crypto/SPEC.md §5).
+    let mut ciphertext = Vec::new();
+    loket_crypto::seal_into(rng, &recipients, file, &mut ciphertext)
         .map_err(|_| ClientError::Seal)?;
     let sha256 = sha2::Sha256::digest(&ciphertext).into();
     Ok(SealedAttachment { ciphertext, sha256 })
