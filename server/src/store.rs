@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, Connection, Executor, Row};
 
 use loket_wire::keys::MemberKeys;
 
@@ -104,6 +104,16 @@ pub struct MessageRow {
     pub created_at: i64,
 }
 
+/// What the reporter's thread shows: the report's id, arrival hour and envelope, and its
+/// messages in order.
+#[derive(Clone, Debug)]
+pub struct ThreadRow {
+    pub report_id: String,
+    pub received_at: i64,
+    pub envelope: Vec<u8>,
+    pub messages: Vec<MessageRow>,
+}
+
 #[derive(Clone, Debug)]
 pub struct InboxRow {
     pub report: ReportRow,
@@ -136,6 +146,9 @@ pub struct Store {
     writer: Writer,
 }
 
+/// A pooled connection idle this long is pinged before use (see [`Store::connect`]).
+const PING_IF_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn random_hex(bytes: usize) -> Result<String, StoreError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| StoreError::Db(sqlx::Error::Protocol(e.to_string())))?;
@@ -156,6 +169,18 @@ impl Store {
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // sqlx pings every connection it hands out by default: a round trip to PostgreSQL
+            // (or a hop to SQLite's worker thread) before every query. Ping only connections
+            // that sat idle, where a dead one is likely; under load they never do.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IF_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -566,6 +591,51 @@ impl Store {
         {
             tracing::warn!(error = %e, "checkpoint after deletion failed");
         }
+    }
+
+    /// The reporter's thread of a lookup token: the report and its messages in one query (one
+    /// round trip, one snapshot), or `None` for an unknown token. Known and unknown tokens cost
+    /// the same lookup by `lookup_hash`. The first row is the report (`mid` NULL), then the
+    /// messages in order.
+    pub async fn thread_by_lookup(
+        &self,
+        lookup_hash: &[u8; 32],
+    ) -> Result<Option<ThreadRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id AS rid, NULL AS mid, NULL AS author, r.envelope AS envelope, \
+             r.received_at AS at FROM reports r WHERE r.lookup_hash = $1 \
+             UNION ALL \
+             SELECT m.report_id, m.id, m.author_member_id, m.envelope, m.created_at \
+             FROM reports r JOIN messages m ON m.report_id = r.id WHERE r.lookup_hash = $1 \
+             ORDER BY mid NULLS FIRST",
+        )
+        .bind(lookup_hash.as_slice())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut rows = rows.iter();
+        let Some(first) = rows.next() else {
+            return Ok(None);
+        };
+        if first.try_get::<Option<i64>, _>("mid")?.is_some() {
+            // Messages without their report cannot happen (foreign key); treat as unknown.
+            return Ok(None);
+        }
+        let messages = rows
+            .map(|r| {
+                Ok(MessageRow {
+                    id: r.try_get("mid")?,
+                    author_member_id: r.try_get("author")?,
+                    envelope: r.try_get("envelope")?,
+                    created_at: r.try_get("at")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(ThreadRow {
+            report_id: first.try_get("rid")?,
+            received_at: first.try_get("at")?,
+            envelope: first.try_get("envelope")?,
+            messages,
+        }))
     }
 
     pub async fn messages(&self, report_id: &str) -> Result<Vec<MessageRow>, StoreError> {
