@@ -273,16 +273,14 @@ impl Abuse {
         label: &[u8],
         len: usize,
     ) -> ApiResult<Vec<u8>> {
+        // Key once, then clone the keyed state for each 32-byte block.
+        let keyed = mac_of(&self.decoy_key, &[label, lookup_hash])?;
         let mut out = Vec::with_capacity(len + 32);
         let mut counter = 0u32;
         while out.len() < len {
-            let block = mac_of(
-                &self.decoy_key,
-                &[label, lookup_hash, &counter.to_be_bytes()],
-            )?
-            .finalize()
-            .into_bytes();
-            out.extend_from_slice(&block);
+            let mut block = keyed.clone();
+            block.update(&counter.to_be_bytes());
+            out.extend_from_slice(&block.finalize().into_bytes());
             counter = counter.wrapping_add(1);
         }
         out.truncate(len);
