@@ -148,11 +148,11 @@ pub fn open_report(identity: &Identity, envelope: &B64) -> Option<OpenedReport> 
     })
 }
 
-fn message_content(text: &str) -> Content {
+fn message_content(text: &str, attachment: Option<AttachmentRef>) -> Content {
     Content::Message {
         v: CONTENT_VERSION,
         text: text.to_owned(),
-        attachment: None,
+        attachment,
     }
 }
 
@@ -194,11 +194,7 @@ pub fn seal_reporter_attachment_message<R: rand_core::CryptoRng + ?Sized>(
     text: &str,
     attachment: AttachmentRef,
 ) -> Result<B64, ClientError> {
-    let content = Content::Message {
-        v: CONTENT_VERSION,
-        text: text.to_owned(),
-        attachment: Some(attachment),
-    };
+    let content = message_content(text, Some(attachment));
     seal_reporter_content(rng, dir, report, report_id, keys, &content)
 }
 
@@ -229,7 +225,14 @@ pub fn seal_reporter_message<R: rand_core::CryptoRng + ?Sized>(
     keys: &ReporterKeys,
     text: &str,
 ) -> Result<B64, ClientError> {
-    seal_reporter_content(rng, dir, report, report_id, keys, &message_content(text))
+    seal_reporter_content(
+        rng,
+        dir,
+        report,
+        report_id,
+        keys,
+        &message_content(text, None),
+    )
 }
 
 fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
@@ -266,7 +269,7 @@ pub fn seal_team_message<R: rand_core::CryptoRng + ?Sized>(
         &recipients,
         member,
         &sign::thread_context(report_id),
-        &message_content(text),
+        &message_content(text, None),
     )
 }
 

@@ -80,6 +80,15 @@ fn admit(
     state.abuse.verify(&state.config, purpose, solution)
 }
 
+/// Admits a code check whose own write (if any) does not carry the proof of work: spends it
+/// on its own, through the group commit.
+async fn admit_check(state: &AppState, solution: Option<&PowSolution>) -> ApiResult<()> {
+    if let Some(spend) = admit(state, Kind::Check, solution)? {
+        state.store.spend_pow(spend).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SubmitReport>,
@@ -219,9 +228,7 @@ pub(super) async fn thread(
     ApiJson(req): ApiJson<ThreadRequest>,
 ) -> ApiResult<Response> {
     let hash = lookup_hash(&req.lookup_token)?;
-    if let Some(spend) = admit(&state, Kind::Check, req.pow.as_ref())? {
-        state.store.spend_pow(spend).await?;
-    }
+    admit_check(&state, req.pow.as_ref()).await?;
     // One query for the report and its messages; an unknown token costs the same lookup.
     let Some(thread) = state.store.thread_by_lookup(&hash).await? else {
         return thread_response(&decoy_thread(&state, &hash).await?);
@@ -264,9 +271,7 @@ pub(super) async fn withdraw(
     ApiJson(req): ApiJson<ThreadRequest>,
 ) -> JsonResult<Withdrawn> {
     let hash = lookup_hash(&req.lookup_token)?;
-    if let Some(spend) = admit(&state, Kind::Check, req.pow.as_ref())? {
-        state.store.spend_pow(spend).await?;
-    }
+    admit_check(&state, req.pow.as_ref()).await?;
     let report_id = match state.store.withdraw_report(&hash).await? {
         Some(id) => {
             tracing::info!("a report was withdrawn by its reporter");
@@ -284,9 +289,7 @@ pub(crate) async fn report_for(
     solution: Option<&PowSolution>,
 ) -> ApiResult<String> {
     let hash = lookup_hash(token)?;
-    if let Some(spend) = admit(state, Kind::Check, solution)? {
-        state.store.spend_pow(spend).await?;
-    }
+    admit_check(state, solution).await?;
     Ok(state
         .store
         .report_by_lookup(&hash)
