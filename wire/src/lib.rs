@@ -6,13 +6,14 @@ pub mod b64;
 pub mod content;
 pub mod error;
 pub mod keys;
+pub mod paths;
 pub mod pow;
 
 pub use b64::B64;
 pub use error::{ErrorBody, ErrorCode};
 
-/// The API prefix.
-pub const API_PREFIX: &str = "/api/v1";
+/// The API prefix (see [`paths`]).
+pub const API_PREFIX: &str = paths::PREFIX;
 /// Seconds in one hour; times about reports are stored and shown to the hour.
 pub const HOUR: i64 = 3600;
 
