@@ -19,16 +19,23 @@ if [ -z "$want" ]; then
   exit 1
 fi
 if [ "$have" != "$want" ]; then
-  # Not --locked: the CLI's own lockfile pins a yanked crate (see docs/toolchain.md).
+  # Not --locked: the CLI's own lockfile pins a yanked crate (docs/toolchain.md).
   log "installing wasm-bindgen-cli $want (about 8 minutes, once)"
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
 if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    log "installing Debian's chromium and chromium-driver"
+  # What the tests drive besides cargo: Chromium, and the real proxy and tools of the
+  # deployment checks (nginx, curl, openssl, systemd-analyze, dpkg-deb).
+  missing=()
+  for pair in chromium:chromium chromedriver:chromium-driver nginx:nginx-light curl:curl \
+    openssl:openssl systemd-analyze:systemd dpkg-deb:dpkg; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair#*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian's ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 fi
