@@ -28,7 +28,7 @@ if [ "${1:-}" = "--browser" ]; then
   # What the tests drive besides cargo: Chromium, and the real proxy and tools of the
   # deployment checks (nginx, curl, openssl, systemd-analyze, dpkg-deb).
   missing=()
-  for pair in chromium:chromium chromedriver:chromium-driver nginx:nginx-light curl:curl \
+  for pair in chromium:chromium chromedriver:chromium-driver nginx:nginx-light caddy:caddy curl:curl \
     openssl:openssl systemd-analyze:systemd dpkg-deb:dpkg; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair#*:}")
   done

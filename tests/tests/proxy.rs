@@ -1,7 +1,8 @@
-//! The shipped reverse-proxy configuration (deploy/nginx/loket.conf) with the real nginx in
-//! front of a real server: a report submitted and read back over TLS through it, and
-//! afterwards nothing in anything nginx wrote — logs, temporary files — names the client's
-//! address, its user agent or a path it asked for.
+//! The shipped reverse-proxy configurations (deploy/nginx/loket.conf, deploy/caddy/Caddyfile)
+//! with the real nginx and Caddy in front of a real server: a report submitted and read back
+//! over TLS through each, and afterwards nothing the proxy wrote — logs, temporary files,
+//! standard error — names the client's address, its user agent, its referrer or a path it
+//! asked for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -13,20 +14,20 @@ use loket_wire::paths::{self, route};
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
 
 const HOST: &str = "loket.example.org";
-/// Sent as the user agent of every request: it must not appear in anything nginx writes.
+/// Sent as the user agent of every request: it must not appear in anything a proxy writes.
 const AGENT: &str = "ProxyTestAgent/7c1f";
-/// A path that does not exist: nginx must not log it either.
+/// A file that does not exist: no proxy may log its path either.
 const MISSING: &str = "/no-such-file-b41d.png";
 
-/// nginx running the shipped site file, rewritten only where a test must: its ports, the
-/// certificate paths, the upstream's port and the error log's directory.
-struct Nginx {
+/// A proxy running a shipped file, rewritten only where a test must: its ports, the
+/// certificate paths, the upstream's port and where it writes.
+struct Proxy {
     child: Child,
     dir: tempfile::TempDir,
     port: u16,
 }
 
-impl Drop for Nginx {
+impl Drop for Proxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -73,7 +74,8 @@ fn site_config(dir: &Path, tls_port: u16, plain_port: u16, upstream: u16) -> Str
     site
 }
 
-fn start_nginx(upstream: u16) -> Nginx {
+/// A temporary directory with `logs/` and a self-signed certificate for [`HOST`].
+fn proxy_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir_all(d.join("logs")).unwrap();
@@ -90,6 +92,23 @@ fn start_nginx(upstream: u16) -> Nginx {
         .status()
         .expect("openssl (a certificate for the test)");
     assert!(openssl.success());
+    dir
+}
+
+/// Waits until the proxy listens on `port`.
+fn ready(child: Child, dir: tempfile::TempDir, port: u16) -> Proxy {
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Proxy { child, dir, port };
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the proxy did not start: {:?}", read_all(dir.path()));
+}
+
+fn start_nginx(upstream: u16) -> Proxy {
+    let dir = proxy_dir();
+    let d = dir.path();
     let (port, plain) = (free_port(), free_port());
     std::fs::write(d.join("site.conf"), site_config(d, port, plain, upstream)).unwrap();
     // The main file stands in for Debian's /etc/nginx/nginx.conf, with its logs (access and
@@ -114,13 +133,49 @@ fn start_nginx(upstream: u16) -> Nginx {
         .stderr(Stdio::null())
         .spawn()
         .expect("nginx (scripts/setup.sh installs it)");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Nginx { child, dir, port };
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    ready(child, dir, port)
+}
+
+fn caddy_config(dir: &Path, tls_port: u16, plain_port: u16, upstream: u16) -> String {
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/caddy/Caddyfile"),
+    )
+    .unwrap();
+    let d = dir.display();
+    let global = format!(
+        "{{\n    admin off\n    http_port {plain_port}\n    https_port {tls_port}\n    \
+         storage file_system {d}/store\n"
+    );
+    let site = format!(
+        "https://{HOST}:{tls_port} {{\n    tls {d}/fullchain.pem {d}/privkey.pem"
+    );
+    let config = shipped
+        .replacen("{\n", &global, 1)
+        .replace(&format!("{HOST} {{"), &site)
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{upstream}"));
+    for expected in [global.as_str(), site.as_str(), "exclude http.log.error"] {
+        assert!(config.contains(expected), "{expected} not in the Caddyfile");
     }
-    panic!("nginx did not start: {:?}", read_all(d));
+    config
+}
+
+fn start_caddy(upstream: u16) -> Proxy {
+    let dir = proxy_dir();
+    let d = dir.path();
+    let (port, plain) = (free_port(), free_port());
+    std::fs::write(d.join("Caddyfile"), caddy_config(d, port, plain, upstream)).unwrap();
+    // Caddy's default log goes to standard error: the test keeps it as a file to search.
+    let child = Command::new("caddy")
+        .args(["run", "--adapter", "caddyfile", "--config"])
+        .arg(d.join("Caddyfile"))
+        .env("HOME", d)
+        .env("XDG_DATA_HOME", d.join("store"))
+        .env("XDG_CONFIG_HOME", d.join("store"))
+        .stdout(std::fs::File::create(d.join("logs/stdout.log")).unwrap())
+        .stderr(std::fs::File::create(d.join("logs/stderr.log")).unwrap())
+        .spawn()
+        .expect("caddy (scripts/setup.sh installs it)");
+    ready(child, dir, port)
 }
 
 fn nginx_binary() -> PathBuf {
@@ -131,14 +186,14 @@ fn nginx_binary() -> PathBuf {
         .expect("nginx is installed by scripts/setup.sh")
 }
 
-/// One request through nginx over TLS with curl (status, body).
-fn curl(nginx: &Nginx, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let url = format!("https://{HOST}:{}{path}", nginx.port);
+/// One request through the proxy over TLS with curl (status, body).
+fn curl(proxy: &Proxy, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let url = format!("https://{HOST}:{}{path}", proxy.port);
     let mut cmd = Command::new("curl");
     cmd.args(["-sS", "-o", "-", "-w", "\n%{http_code}", "-X", method])
-        .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", nginx.port)])
+        .args(["--resolve", &format!("{HOST}:{}:127.0.0.1", proxy.port)])
         .arg("--cacert")
-        .arg(nginx.dir.path().join("fullchain.pem"))
+        .arg(proxy.dir.path().join("fullchain.pem"))
         .args(["-A", AGENT, "-H", "Referer: https://referrer.example/b41d"]);
     if let Some(body) = body {
         cmd.args(["-H", "Content-Type: application/json", "--data-binary", body]);
@@ -150,7 +205,7 @@ fn curl(nginx: &Nginx, method: &str, path: &str, body: Option<&str>) -> (u16, St
     (status.trim().parse().unwrap(), body.to_owned())
 }
 
-/// Every file under `dir` except the certificate and the configuration, by name.
+/// Every file under `dir` except the certificate and the configurations, by name.
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -159,7 +214,9 @@ fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let p = entry.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if !p.extension().is_some_and(|e| e == "pem" || e == "conf") {
+            } else if !p.extension().is_some_and(|e| e == "pem" || e == "conf")
+                && !p.ends_with("Caddyfile")
+            {
                 out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
             }
         }
@@ -170,18 +227,52 @@ fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn nginx_in_front_keeps_no_trace_of_the_reporter() {
     let app = TestApp::sqlite().await;
+    let proxy = start_nginx(app.addr.port());
+    report_through(&app, &proxy).await;
+    let files = read_all(proxy.dir.path());
+    assert!(
+        files.iter().any(|(name, _)| name.ends_with("error.log")),
+        "nginx wrote its logs where the test looks: {:?}",
+        files.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    no_trace(&files);
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn caddy_in_front_keeps_no_trace_of_the_reporter() {
+    let app = TestApp::sqlite().await;
+    let proxy = start_caddy(app.addr.port());
+    report_through(&app, &proxy).await;
+    // A request loket cannot answer: Caddy's error logger would describe it with the
+    // client's address and headers, were it not left out.
+    let upstream = app.addr;
+    app.shutdown().await;
+    assert!(std::net::TcpStream::connect(upstream).is_err());
+    assert_eq!(curl(&proxy, "GET", MISSING, None).0, 502);
+    let files = read_all(proxy.dir.path());
+    let stderr = files.iter().find(|(n, _)| n.ends_with("stderr.log")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&stderr.1).contains("using provided configuration"),
+        "Caddy's log is where the test looks"
+    );
+    no_trace(&files);
+}
+
+/// The portal, a missing file, a proof of work, a report and a broken request, all through
+/// `proxy`; the report arrives.
+async fn report_through(app: &TestApp, proxy: &Proxy) {
     let dir = app.directory().await;
-    let nginx = start_nginx(app.addr.port());
 
     // The portal and a missing page, through the proxy.
-    let (status, page) = curl(&nginx, "GET", "/", None);
+    let (status, page) = curl(proxy, "GET", "/", None);
     assert_eq!(status, 200);
     assert!(page.contains("<html"), "{page}");
-    assert_eq!(curl(&nginx, "GET", MISSING, None).0, 404);
+    assert_eq!(curl(proxy, "GET", MISSING, None).0, 404);
 
     // A report: proof of work and submission through the proxy.
     let (status, challenge) = curl(
-        &nginx,
+        proxy,
         "POST",
         &paths::api(route::POW),
         Some(&serde_json::to_string(&PowRequest { purpose: PowPurpose::Submit }).unwrap()),
@@ -196,7 +287,7 @@ async fn nginx_in_front_keeps_no_trace_of_the_reporter() {
         pow: loket_wire::pow::solve(&challenge),
     };
     let (status, sent) = curl(
-        &nginx,
+        proxy,
         "POST",
         &paths::api(route::REPORTS),
         Some(&serde_json::to_string(&body).unwrap()),
@@ -205,21 +296,18 @@ async fn nginx_in_front_keeps_no_trace_of_the_reporter() {
     let sent: SubmitReportResponse = serde_json::from_str(&sent).unwrap();
 
     // The report arrived: the reporter reads it back directly.
-    let (status, thread) = reporter.read_thread(&app).await;
+    let (status, thread) = reporter.read_thread(app).await;
     assert_eq!(status, 200, "{thread}");
     assert_eq!(thread["report_id"], sent.report_id);
 
     // A broken request is refused with loket's error, through the proxy.
-    let (status, _) = curl(&nginx, "POST", &paths::api(route::REPORTS), Some("{"));
+    let (status, _) = curl(proxy, "POST", &paths::api(route::REPORTS), Some("{"));
     assert_eq!(status, 400);
+}
 
-    let files = read_all(nginx.dir.path());
-    assert!(
-        files.iter().any(|(name, _)| name.ends_with("error.log")),
-        "nginx wrote its logs where the test looks: {:?}",
-        files.iter().map(|(n, _)| n).collect::<Vec<_>>()
-    );
-    for (name, bytes) in &files {
+/// Nothing in `files` names the client's address, agent, referrer, a path or a method.
+fn no_trace(files: &[(String, Vec<u8>)]) {
+    for (name, bytes) in files {
         let text = String::from_utf8_lossy(bytes);
         for secret in ["127.0.0.1", AGENT, MISSING, "/api/v1", "referrer.example", "POST"] {
             assert!(!text.contains(secret), "{name} holds {secret:?}:\n{text}");
@@ -229,5 +317,4 @@ async fn nginx_in_front_keeps_no_trace_of_the_reporter() {
             "{name} logged a request:\n{text}"
         );
     }
-    app.shutdown().await;
 }
