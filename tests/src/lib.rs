@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod browser;
-pub mod load;
+pub mod process;
 
 use std::path::PathBuf;
 
@@ -12,8 +12,11 @@ pub use loket_client::{OpenedReport, open_message, open_report};
 use loket_crypto::keyfile::{self, KdfParams};
 use loket_crypto::{FollowUpCode, MemberSecretKey, ReporterKeys};
 use loket_server::{OrganisationSigner, ServeConfig, Store, router};
-use loket_wire::api::{Directory, SignedDirectory, SubmitReport, SubmitReportResponse};
+use loket_wire::api::{
+    Directory, PostAnswer, PostReply, SignedDirectory, SubmitReport, SubmitReportResponse,
+};
 use loket_wire::keys::{MemberKeys, OrganisationKey};
+use loket_wire::paths::{self, route};
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest, PowSolution};
 use loket_wire::{B64, ErrorBody};
 use sqlx::Connection;
@@ -38,10 +41,62 @@ pub fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-fn random_hex(n: usize) -> String {
+/// `n` random bytes in hex.
+pub fn random_hex(n: usize) -> String {
     let mut b = vec![0u8; n];
     getrandom::fill(&mut b).unwrap();
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Makes a fresh PostgreSQL database `<prefix>_<random>`; returns its name and URL.
+pub async fn create_pg_database(prefix: &str) -> (String, String) {
+    let admin = pg_admin_url();
+    let name = format!("{prefix}_{}", random_hex(6));
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for these tests: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+    let url = format!("{base}/{name}");
+    (name, url)
+}
+
+/// Drops a database [`create_pg_database`] made, with whatever is still connected to it.
+pub async fn drop_pg_database(name: &str) -> Result<(), sqlx::Error> {
+    let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await
+}
+
+/// Runs each named test function (`async fn name(app: TestApp)`) twice: in a module `sqlite`
+/// against a fresh SQLite app and in a module `postgres` against a fresh PostgreSQL one, with
+/// [`TestApp::test_config`] or, after `with`, the `ServeConfig` a function of that name returns.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident $(with $config:ident)?),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                #[allow(unused_mut, unused_assignments)]
+                let mut config = $crate::TestApp::test_config();
+                $( config = super::$config(); )?
+                super::$name($crate::TestApp::sqlite_with(config).await).await
+            } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                #[allow(unused_mut, unused_assignments)]
+                let mut config = $crate::TestApp::test_config();
+                $( config = super::$config(); )?
+                super::$name($crate::TestApp::postgres_with(config).await).await
+            } )*
+        }
+    };
 }
 
 pub enum Db {
@@ -69,18 +124,8 @@ impl TestApp {
     }
 
     pub async fn postgres_with(config: ServeConfig) -> Self {
-        let admin = pg_admin_url();
-        let name = format!("loket_test_{}", random_hex(6));
-        let mut conn = sqlx::PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for these tests: {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-        Self::start_with(&format!("{base}/{name}"), Db::Postgres { name }, config).await
+        let (name, url) = create_pg_database("loket_test").await;
+        Self::start_with(&url, Db::Postgres { name }, config).await
     }
 
     /// The settings of test servers: real proof of work at a low difficulty (8 bits, solved in
@@ -152,11 +197,7 @@ impl TestApp {
         let _ = (&mut self.server).await;
         self.store.close().await;
         if let Db::Postgres { name } = &self.db {
-            let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await.unwrap();
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+            drop_pg_database(name).await.unwrap();
         }
     }
 
@@ -164,7 +205,7 @@ impl TestApp {
     pub async fn directory(&self) -> Directory {
         let signed: SignedDirectory = self
             .http
-            .get(self.url("/api/v1/directory"))
+            .get(self.url(&paths::api(route::DIRECTORY)))
             .send()
             .await
             .unwrap()
@@ -236,7 +277,8 @@ impl TestApp {
     ) -> Vec<u8> {
         let mut ciphertext = Vec::new();
         for i in 0..info.pieces {
-            let path = format!("/api/v1/team/attachments/{}/{i}", info.attachment_id);
+            let index = i.to_string();
+            let path = paths::fill(route::TEAM_ATTACHMENT_PIECE, &[&info.attachment_id, &index]);
             let res = self
                 .http
                 .get(self.url(&path))
@@ -253,29 +295,25 @@ impl TestApp {
     /// A solved proof-of-work challenge for `purpose`, as the portal gets one.
     pub async fn pow(&self, purpose: PowPurpose) -> PowSolution {
         let (status, json) = self
-            .post_raw("/api/v1/pow", &PowRequest { purpose }, None)
+            .post_raw(&paths::api(route::POW), &PowRequest { purpose }, None)
             .await;
         assert_eq!(status, 200, "{json}");
         let challenge: PowChallenge = serde_json::from_value(json).unwrap();
         loket_wire::pow::solve(&challenge).unwrap()
     }
 
-    /// POSTs JSON and returns the status and the parsed body. Like the portal, it pays the
-    /// proof of work of the reporter's endpoints first (unless the body carries one).
+    /// POSTs JSON to `path` (from `loket_wire::paths`) and returns the status and the parsed
+    /// body. Like the portal, it pays the proof of work of the reporter's endpoints first
+    /// (unless the body carries one).
     pub async fn post<T: serde::Serialize + ?Sized>(
         &self,
         path: &str,
         body: &T,
         bearer: Option<&str>,
     ) -> (u16, serde_json::Value) {
-        let purpose = match path {
-            "/api/v1/reports" => Some(PowPurpose::Submit),
-            "/api/v1/thread"
-            | "/api/v1/thread/messages"
-            | "/api/v1/thread/withdraw"
-            | "/api/v1/thread/attachments" => Some(PowPurpose::Check),
-            _ => None,
-        };
+        let purpose = path
+            .strip_prefix(paths::PREFIX)
+            .and_then(paths::pow_purpose);
         let mut json = serde_json::to_value(body).unwrap();
         if let (Some(purpose), Some(obj)) = (purpose, json.as_object_mut())
             && !obj.contains_key("pow")
@@ -313,6 +351,75 @@ impl TestApp {
     }
 }
 
+/// Typed calls of the endpoints the tests use most, each returning the status and the body.
+impl TestApp {
+    /// `POST` a submission `body` (any JSON), paying the proof of work unless it carries one.
+    pub async fn submit<T: serde::Serialize + ?Sized>(&self, body: &T) -> (u16, serde_json::Value) {
+        self.post(&paths::api(route::REPORTS), body, None).await
+    }
+
+    /// `POST` a submission `body` as it is (no proof of work added).
+    pub async fn submit_raw<T: serde::Serialize + ?Sized>(
+        &self,
+        body: &T,
+    ) -> (u16, serde_json::Value) {
+        self.post_raw(&paths::api(route::REPORTS), body, None).await
+    }
+
+    /// `POST` withdraw with `lookup_token`.
+    pub async fn withdraw(&self, lookup_token: B64) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "lookup_token": lookup_token });
+        self.post(&paths::api(route::THREAD_WITHDRAW), &body, None)
+            .await
+    }
+
+    /// `POST` a reporter's answer (sealed `envelope`) to the thread of `lookup_token`.
+    pub async fn answer(&self, lookup_token: B64, envelope: B64) -> (u16, serde_json::Value) {
+        let body = PostAnswer {
+            lookup_token,
+            envelope,
+            pow: None,
+        };
+        self.post(&paths::api(route::THREAD_MESSAGES), &body, None)
+            .await
+    }
+
+    /// `GET` the inbox of the member of session `bearer`.
+    pub async fn inbox(&self, bearer: &str) -> (u16, serde_json::Value) {
+        self.get(&paths::api(route::TEAM_INBOX), Some(bearer)).await
+    }
+
+    /// `GET` one report with its thread, for the member of session `bearer`.
+    pub async fn team_report(&self, bearer: &str, report_id: &str) -> (u16, serde_json::Value) {
+        self.get(&paths::fill(route::TEAM_REPORT, &[report_id]), Some(bearer))
+            .await
+    }
+
+    /// `POST` a member's reply (sealed `envelope`) in the thread of `report_id`.
+    pub async fn reply(
+        &self,
+        bearer: &str,
+        report_id: &str,
+        envelope: B64,
+    ) -> (u16, serde_json::Value) {
+        let path = paths::fill(route::TEAM_REPORT_MESSAGES, &[report_id]);
+        self.post(&path, &PostReply { envelope }, Some(bearer))
+            .await
+    }
+
+    /// `POST` close `report_id` with `outcome` (an `Outcome` or any JSON value).
+    pub async fn close<T: serde::Serialize>(
+        &self,
+        bearer: &str,
+        report_id: &str,
+        outcome: T,
+    ) -> (u16, serde_json::Value) {
+        let path = paths::fill(route::TEAM_REPORT_CLOSE, &[report_id]);
+        let body = serde_json::json!({ "outcome": outcome });
+        self.post(&path, &body, Some(bearer)).await
+    }
+}
+
 /// A reporter, as the portal does it: code → keys → signed, sealed report.
 pub struct Reporter {
     pub code: FollowUpCode,
@@ -346,7 +453,7 @@ impl Reporter {
             envelope: self.seal_report(dir, text),
             pow: None,
         };
-        let (status, json) = app.post("/api/v1/reports", &body, None).await;
+        let (status, json) = app.post(&paths::api(route::REPORTS), &body, None).await;
         assert_eq!(status, 201, "{json}");
         serde_json::from_value(json).unwrap()
     }
@@ -354,7 +461,7 @@ impl Reporter {
     /// `POST /api/v1/thread` with this reporter's lookup token: status and body.
     pub async fn read_thread(&self, app: &TestApp) -> (u16, serde_json::Value) {
         app.post(
-            "/api/v1/thread",
+            &paths::api(route::THREAD),
             &serde_json::json!({"lookup_token": self.token()}),
             None,
         )
@@ -399,20 +506,41 @@ pub fn error_code(json: &serde_json::Value) -> loket_wire::ErrorCode {
         .code
 }
 
-/// Opens a team session for `member` by signing a fresh challenge.
-pub async fn team_login(app: &TestApp, member_id: &str, key: &MemberSecretKey) -> String {
+/// A fresh team login challenge.
+pub async fn team_challenge(app: &TestApp) -> B64 {
     let (status, ch) = app
-        .post("/api/v1/team/challenge", &serde_json::json!({}), None)
+        .post(
+            &paths::api(route::TEAM_CHALLENGE),
+            &serde_json::json!({}),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{ch}");
-    let ch: loket_wire::api::Challenge = serde_json::from_value(ch).unwrap();
-    let sig = key.sign(&loket_wire::keys::session_proof_message(&ch.challenge.0));
+    serde_json::from_value::<loket_wire::api::Challenge>(ch)
+        .unwrap()
+        .challenge
+}
+
+/// Asks for a session for `member_id` with `key`'s proof for `challenge`: status and body.
+pub async fn team_session(
+    app: &TestApp,
+    member_id: &str,
+    challenge: &B64,
+    key: &MemberSecretKey,
+) -> (u16, serde_json::Value) {
+    let sig = key.sign(&loket_wire::keys::session_proof_message(&challenge.0));
     let req = loket_wire::api::SessionRequest {
         member_id: member_id.into(),
-        challenge: ch.challenge,
+        challenge: challenge.clone(),
         signature: B64(sig.to_vec()),
     };
-    let (status, json) = app.post("/api/v1/team/session", &req, None).await;
+    app.post(&paths::api(route::TEAM_SESSION), &req, None).await
+}
+
+/// Opens a team session for `member` by signing a fresh challenge.
+pub async fn team_login(app: &TestApp, member_id: &str, key: &MemberSecretKey) -> String {
+    let challenge = team_challenge(app).await;
+    let (status, json) = team_session(app, member_id, &challenge, key).await;
     assert_eq!(status, 200, "{json}");
     serde_json::from_value::<loket_wire::api::Session>(json)
         .unwrap()

@@ -1,4 +1,4 @@
-//! The load tool's core (`loket_e2e::load`, the engine of `loket-load`) for three seconds
+//! The load tool's core (`loket_load`, tools/loket-load) for three seconds
 //! against a fresh server on SQLite and on PostgreSQL: mixed submissions of real sealed
 //! envelopes and code checks with known and unknown tokens. Not a speed test: it asserts that
 //! nothing failed and nothing acknowledged was lost, and that the loss count can see a loss.
@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use loket_e2e::load::{Config, Load, Mode};
 use loket_e2e::*;
+use loket_load::{Config, Load, Mode};
 
 async fn three_seconds_of_load(app: TestApp, label: &str) {
     let started = Instant::now();
@@ -47,13 +47,7 @@ async fn three_seconds_of_load(app: TestApp, label: &str) {
 
     // The loss count sees a loss: the reporter withdraws one report, and it is counted as lost.
     let gone = &summary.acknowledged[0];
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": loket_wire::B64(gone.token.to_vec())}),
-            None,
-        )
-        .await;
+    let (status, json) = app.withdraw(loket_wire::B64(gone.token.to_vec())).await;
     assert_eq!(status, 200, "{json}");
     let again = load.verify(&summary.acknowledged).await;
     assert_eq!(again.lost, 1, "the withdrawn report is missing");

@@ -5,13 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use common::{Instance, Server, fake_envelope, random_bytes};
+use loket_e2e::process::{Instance, Server, fake_envelope, random_bytes};
+use loket_wire::paths::{self, route};
 use loket_wire::pow::{self, PowChallenge};
 
 async fn post(server: &Server, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
@@ -33,11 +32,22 @@ async fn post_auth(
     (status, res.json().await.unwrap_or(serde_json::Value::Null))
 }
 
+/// `GET` the inbox from `server` with session `bearer`.
+async fn inbox(server: &Server, bearer: &str) -> reqwest::Response {
+    server
+        .http
+        .get(server.url(&paths::api(route::TEAM_INBOX)))
+        .bearer_auth(bearer)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// A challenge from `server`, solved.
 async fn solved(server: &Server, purpose: &str) -> serde_json::Value {
     let (status, json) = post(
         server,
-        "/api/v1/pow",
+        &paths::api(route::POW),
         serde_json::json!({ "purpose": purpose }),
     )
     .await;
@@ -47,13 +57,19 @@ async fn solved(server: &Server, purpose: &str) -> serde_json::Value {
     serde_json::to_value(pow::solve(&challenge).unwrap()).unwrap()
 }
 
-fn report(token: &[u8; 32], pow: serde_json::Value) -> serde_json::Value {
-    serde_json::json!({
+/// Submits a report of 16 KiB with `token` to `server`, paying with `pow`.
+async fn submit(
+    server: &Server,
+    token: &[u8; 32],
+    pow: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let body = serde_json::json!({
         "lookup_token": STANDARD.encode(token),
         "roles": ["ccp"],
         "envelope": STANDARD.encode(fake_envelope(16 * 1024)),
         "pow": pow,
-    })
+    });
+    post(server, &paths::api(route::REPORTS), body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,10 +114,10 @@ async fn two_instances_share_one_postgresql() {
     // A challenge from A pays for a submission to B, once.
     let token: [u8; 32] = random_bytes();
     let pow_a = solved(&a, "submit").await;
-    let (status, json) = post(&b, "/api/v1/reports", report(&token, pow_a.clone())).await;
+    let (status, json) = submit(&b, &token, pow_a.clone()).await;
     assert_eq!(status, 201, "{json}");
     let report_id = json["report_id"].as_str().unwrap().to_owned();
-    let (status, json) = post(&a, "/api/v1/reports", report(&random_bytes(), pow_a)).await;
+    let (status, json) = submit(&a, &random_bytes(), pow_a).await;
     assert_eq!(
         (status, json["code"].as_str()),
         (403, Some("proof_of_work_invalid"))
@@ -111,7 +127,7 @@ async fn two_instances_share_one_postgresql() {
     let pow_b = solved(&b, "check").await;
     let (status, json) = post(
         &a,
-        "/api/v1/thread",
+        &paths::api(route::THREAD),
         serde_json::json!({"lookup_token": STANDARD.encode(token), "pow": pow_b}),
     )
     .await;
@@ -119,19 +135,29 @@ async fn two_instances_share_one_postgresql() {
     assert_eq!(json["report_id"], report_id.as_str());
 
     // A team session: challenge from A, session from B, inbox on A, logout on B.
-    let res = a.http.get(a.url("/api/v1/directory")).send().await.unwrap();
+    let res = a
+        .http
+        .get(a.url(&paths::api(route::DIRECTORY)))
+        .send()
+        .await
+        .unwrap();
     let signed: serde_json::Value = res.json().await.unwrap();
     let body = STANDARD.decode(signed["body"].as_str().unwrap()).unwrap();
     let dir: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let member_id = dir["members"][0]["id"].as_str().unwrap().to_owned();
-    let (status, ch) = post(&a, "/api/v1/team/challenge", serde_json::json!({})).await;
+    let (status, ch) = post(
+        &a,
+        &paths::api(route::TEAM_CHALLENGE),
+        serde_json::json!({}),
+    )
+    .await;
     assert_eq!(status, 200);
     let challenge = STANDARD.decode(ch["challenge"].as_str().unwrap()).unwrap();
     use ed25519_dalek::Signer;
     let signature = signing.sign(&loket_wire::keys::session_proof_message(&challenge));
     let (status, session) = post(
         &b,
-        "/api/v1/team/session",
+        &paths::api(route::TEAM_SESSION),
         serde_json::json!({
             "member_id": member_id,
             "challenge": STANDARD.encode(&challenge),
@@ -141,31 +167,19 @@ async fn two_instances_share_one_postgresql() {
     .await;
     assert_eq!(status, 200, "{session}");
     let bearer = session["token"].as_str().unwrap().to_owned();
-    let res = a
-        .http
-        .get(a.url("/api/v1/team/inbox"))
-        .bearer_auth(&bearer)
-        .send()
-        .await
-        .unwrap();
+    let res = inbox(&a, &bearer).await;
     assert_eq!(res.status().as_u16(), 200);
-    let inbox: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(inbox["reports"][0]["report_id"], report_id.as_str());
+    let listed: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(listed["reports"][0]["report_id"], report_id.as_str());
     let (status, _) = post_auth(
         &b,
-        "/api/v1/team/logout",
+        &paths::api(route::TEAM_LOGOUT),
         serde_json::json!({}),
         Some(&bearer),
     )
     .await;
     assert_eq!(status, 204);
-    let res = a
-        .http
-        .get(a.url("/api/v1/team/inbox"))
-        .bearer_auth(&bearer)
-        .send()
-        .await
-        .unwrap();
+    let res = inbox(&a, &bearer).await;
     assert_eq!(
         res.status().as_u16(),
         401,
@@ -176,12 +190,12 @@ async fn two_instances_share_one_postgresql() {
     // then — once the counts were exchanged (every second) — B refuses the fourth.
     for _ in 0..2 {
         let pow = solved(&a, "submit").await;
-        let (status, json) = post(&a, "/api/v1/reports", report(&random_bytes(), pow)).await;
+        let (status, json) = submit(&a, &random_bytes(), pow).await;
         assert_eq!(status, 201, "{json}");
     }
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let pow = solved(&b, "submit").await;
-    let (status, json) = post(&b, "/api/v1/reports", report(&random_bytes(), pow)).await;
+    let (status, json) = submit(&b, &random_bytes(), pow).await;
     assert_eq!(
         (status, json["code"].as_str()),
         (429, Some("rate_limited")),

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use loket_e2e::*;
-use loket_wire::api::{PostAnswer, PostReply, Thread};
+use loket_wire::api::Thread;
+use loket_wire::paths::{self, route};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -57,31 +58,15 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
     let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
     let token = team_login(&app, &ccp_id, &ccp).await;
     let reply = seal_reply(&dir, &mine, &sent.report_id, &ccp, reply_text);
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
-            &PostReply { envelope: reply },
-            Some(&token),
-        )
-        .await;
+    let (status, _) = app.reply(&token, &sent.report_id, reply).await;
     assert_eq!(status, 201);
     let answer = reporter.seal_answer(&dir, &mine, &sent.report_id, answer_text);
-    let (status, _) = app
-        .post(
-            "/api/v1/thread/messages",
-            &PostAnswer {
-                lookup_token: reporter.token(),
-                envelope: answer,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, _) = app.answer(reporter.token(), answer).await;
     assert_eq!(status, 201);
     // An attachment, uploaded in two pieces: its upload key is a credential too.
     let (status, json) = app
         .post(
-            "/api/v1/thread/attachments",
+            &paths::api(route::THREAD_ATTACHMENTS),
             &serde_json::json!({"lookup_token": reporter.token(), "size": 300 * 1024}),
             None,
         )
@@ -91,7 +76,10 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
     for (i, len) in [(0, 256 * 1024), (1, 44 * 1024)] {
         let res = app
             .http
-            .put(app.url(&format!("/api/v1/uploads/{upload_key}/{i}")))
+            .put(app.url(&paths::fill(
+                route::UPLOAD_PIECE,
+                &[&upload_key, &i.to_string()],
+            )))
             .header("content-type", "application/octet-stream")
             .body(vec![0x5a; len])
             .send()
@@ -105,7 +93,7 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
     assert_eq!(status, 200, "a wrong code gets a decoy");
     let (status, _) = app
         .post(
-            "/api/v1/thread",
+            &paths::api(route::THREAD),
             &serde_json::json!({"lookup_token": 7}),
             None,
         )
@@ -117,13 +105,7 @@ async fn no_address_agent_token_code_or_plaintext_in_logs_or_database() {
     for f in app.sqlite_files() {
         db.extend(std::fs::read(&f).unwrap_or_default());
     }
-    let (status, _) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, _) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200);
     app.shutdown().await;
 

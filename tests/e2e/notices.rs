@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use loket_server::notices::{self, Outcome, SUBJECT, TEXT};
 use loket_server::{Notifier, ServeConfig, Store};
 use loket_wire::keys::MemberKeys;
-use sqlx::Connection;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -182,6 +181,11 @@ async fn report(store: &Store) -> (String, [u8; 32], Vec<u8>) {
     (id, lookup, envelope)
 }
 
+/// One notice step of `store` at `now` with `notifier`.
+async fn step(store: &Store, notifier: &Notifier, now: i64) -> Outcome {
+    notices::step(store, Some(notifier), now).await.unwrap()
+}
+
 fn message_envelope() -> Vec<u8> {
     let mut envelope = b"LOKT\x01".to_vec();
     envelope.extend(random_bytes(4400));
@@ -225,9 +229,7 @@ async fn nothing_new_sends_nothing() {
     let smtp = FakeSmtp::start().await;
     let notifier = smtp.notifier();
     for period in 0..3 {
-        let outcome = notices::step(&store, Some(&notifier), T + period * HOUR)
-            .await
-            .unwrap();
+        let outcome = step(&store, &notifier, T + period * HOUR).await;
         assert_eq!(outcome, Outcome::Nothing);
     }
     assert_eq!(smtp.connections(), 0, "no connection when nothing is new");
@@ -244,7 +246,7 @@ async fn two_reports_give_one_generic_mail_per_period() {
     assert!(store.notice_state().await.unwrap().pending);
 
     // Whenever in the period the step runs, it is the period's notice, dated at its start.
-    let outcome = notices::step(&store, Some(&notifier), T + 7).await.unwrap();
+    let outcome = step(&store, &notifier, T + 7).await;
     assert_eq!(outcome, Outcome::Sent);
     let mails = smtp.mails();
     assert_eq!(mails.len(), 1, "two reports, one mail");
@@ -258,14 +260,10 @@ async fn two_reports_give_one_generic_mail_per_period() {
     assert_eq!(state.last_sent, T - T % HOUR);
 
     // The same period again (a second process, a repeated tick): nothing.
-    let outcome = notices::step(&store, Some(&notifier), T + 60)
-        .await
-        .unwrap();
+    let outcome = step(&store, &notifier, T + 60).await;
     assert_eq!(outcome, Outcome::Nothing);
     // A period later with nothing new: nothing.
-    let outcome = notices::step(&store, Some(&notifier), T + HOUR)
-        .await
-        .unwrap();
+    let outcome = step(&store, &notifier, T + HOUR).await;
     assert_eq!(outcome, Outcome::Nothing);
     assert_eq!(smtp.mails().len(), 1);
     assert_eq!(smtp.connections(), 1);
@@ -285,9 +283,7 @@ async fn two_reports_give_one_generic_mail_per_period() {
         .await
         .unwrap();
     assert!(!store.notice_state().await.unwrap().pending);
-    let outcome = notices::step(&store, Some(&notifier), T + 2 * HOUR)
-        .await
-        .unwrap();
+    let outcome = step(&store, &notifier, T + 2 * HOUR).await;
     assert_eq!(outcome, Outcome::Nothing);
 
     // The reporter's answer is.
@@ -296,9 +292,7 @@ async fn two_reports_give_one_generic_mail_per_period() {
         .await
         .unwrap();
     assert!(store.notice_state().await.unwrap().pending);
-    let outcome = notices::step(&store, Some(&notifier), T + 3 * HOUR + 1)
-        .await
-        .unwrap();
+    let outcome = step(&store, &notifier, T + 3 * HOUR + 1).await;
     assert_eq!(outcome, Outcome::Sent);
     let mails = smtp.mails();
     assert_eq!(mails.len(), 2);
@@ -314,20 +308,16 @@ async fn failed_send_is_retried_next_period() {
     let notifier = smtp.notifier();
     report(&store).await;
     smtp.refuse.store(true, Ordering::SeqCst);
-    let outcome = notices::step(&store, Some(&notifier), T).await.unwrap();
+    let outcome = step(&store, &notifier, T).await;
     assert_eq!(outcome, Outcome::Failed);
     assert!(store.notice_state().await.unwrap().pending, "still news");
     assert!(smtp.mails().is_empty());
 
     // The server works again; the failed period is not tried twice, the next one sends.
     smtp.refuse.store(false, Ordering::SeqCst);
-    let outcome = notices::step(&store, Some(&notifier), T + 30)
-        .await
-        .unwrap();
+    let outcome = step(&store, &notifier, T + 30).await;
     assert_eq!(outcome, Outcome::Nothing);
-    let outcome = notices::step(&store, Some(&notifier), T + HOUR)
-        .await
-        .unwrap();
+    let outcome = step(&store, &notifier, T + HOUR).await;
     assert_eq!(outcome, Outcome::Sent);
     assert_eq!(smtp.mails().len(), 1);
     assert!(!store.notice_state().await.unwrap().pending);
@@ -413,26 +403,11 @@ fn unusable_configuration_is_refused() {
     }
 }
 
-fn pg_admin_url() -> String {
-    std::env::var("LOKET_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
 /// Two `loket serve` processes on one PostgreSQL database: each has its own `Store` (its own
 /// pool and writer tasks), both run the notice step at the same moments; one mail per period.
 #[tokio::test]
 async fn postgres_two_instances_send_one_mail() {
-    let admin = pg_admin_url();
-    let name = format!("loket_notice_{}", hex(&random_bytes(6)));
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for this test: {e}"));
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-    let url = format!("{base}/{name}");
+    let (name, url) = loket_e2e::create_pg_database("loket_notice").await;
 
     // The body runs as its own task so the database is dropped even when it fails.
     let result = tokio::spawn(async move {
@@ -482,11 +457,7 @@ async fn postgres_two_instances_send_one_mail() {
     })
     .await;
 
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+    loket_e2e::drop_pg_database(&name).await.unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }

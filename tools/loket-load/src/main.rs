@@ -1,4 +1,4 @@
-//! `loket-load`: load test of a running Loket server (issue 5, "Load"). See docs/load.md.
+//! `loket-load`: load test of a running Loket server. See docs/load.md.
 //!
 //! ```sh
 //! LOKET_POW_BITS=0 LOKET_RATE_LIMIT=0 loket --data-dir /tmp/loket-load serve --listen 127.0.0.1:8080 &
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use loket_e2e::load::{self, Config, Mode};
+use loket_load::{Config, Mode};
 use loket_wire::keys::OrganisationKey;
 
 #[derive(Parser)]
@@ -28,7 +28,7 @@ struct Args {
     #[arg(long, default_value_t = 64)]
     clients: usize,
     /// Length of the measured phase (10s, 500ms, 2m).
-    #[arg(long, default_value = "10s", value_parser = load::parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = loket_load::parse_duration)]
     duration: Duration,
     /// submit, check (code checks after unmeasured seeding submissions) or mixed.
     #[arg(long, default_value = "submit")]
@@ -48,7 +48,7 @@ struct Args {
     /// Concurrent clients of the seeding.
     #[arg(long, default_value_t = 1)]
     seed_clients: usize,
-    /// Share of code checks with a known token; the rest use unknown tokens (404 expected).
+    /// Share of code checks with a known token; the rest use unknown tokens (a decoy thread expected).
     #[arg(long, default_value_t = 0.5)]
     known_share: f64,
     /// Share of submissions in `mixed` mode.
@@ -97,7 +97,7 @@ async fn main() -> ExitCode {
         org_key,
         fake_envelopes: args.fake_envelopes,
     };
-    match load::run(config).await {
+    match loket_load::run(config).await {
         Ok(summary) => {
             print!("{}", summary.render());
             if summary.passed() {

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use loket_e2e::*;
-use loket_wire::api::{Author, Inbox, PostAnswer, PostReply, SubmitReport, TeamReport, Thread};
+use loket_wire::api::{Author, Inbox, SubmitReport, TeamReport, Thread};
+use loket_wire::paths::{self, route};
 use loket_wire::{B64, ErrorCode};
 
 async fn step_1_directory_lists_roles_and_members(app: TestApp) {
@@ -48,7 +49,7 @@ async fn step_2_to_4_full_thread(app: TestApp) {
 
     // Step 3: the CCP member logs in, sees the report in the inbox, opens it, replies.
     let token = team_login(&app, &ccp_id, &ccp).await;
-    let (status, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (status, json) = app.inbox(&token).await;
     assert_eq!(status, 200, "{json}");
     let inbox: Inbox = serde_json::from_value(json).unwrap();
     assert_eq!(inbox.reports.len(), 1);
@@ -61,12 +62,7 @@ async fn step_2_to_4_full_thread(app: TestApp) {
         item.received + 7 * 24 * 3600
     );
 
-    let (status, json) = app
-        .get(
-            &format!("/api/v1/team/reports/{}", item.report_id),
-            Some(&token),
-        )
-        .await;
+    let (status, json) = app.team_report(&token, &item.report_id).await;
     assert_eq!(status, 200, "{json}");
     let report: TeamReport = serde_json::from_value(json).unwrap();
     let content = open_report(ccp.identity(), &report.envelope).unwrap();
@@ -82,15 +78,9 @@ async fn step_2_to_4_full_thread(app: TestApp) {
         &ccp,
         "Thank you for telling us. Can we talk?",
     );
-    let (status, json) = app
-        .post(
-            &format!("/api/v1/team/reports/{}/messages", item.report_id),
-            &PostReply { envelope: reply },
-            Some(&token),
-        )
-        .await;
+    let (status, json) = app.reply(&token, &item.report_id, reply).await;
     assert_eq!(status, 201, "{json}");
-    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (_, json) = app.inbox(&token).await;
     let inbox: Inbox = serde_json::from_value(json).unwrap();
     assert!(
         inbox.reports[0].first_response.is_some(),
@@ -120,24 +110,9 @@ async fn step_2_to_4_full_thread(app: TestApp) {
     assert_eq!(reply, "Thank you for telling us. Can we talk?");
 
     let answer = reporter.seal_answer(&dir, &mine, &thread.report_id, "Yes, on Thursday.");
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/messages",
-            &PostAnswer {
-                lookup_token: reporter.token(),
-                envelope: answer,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, json) = app.answer(reporter.token(), answer).await;
     assert_eq!(status, 201, "{json}");
-    let (_, json) = app
-        .get(
-            &format!("/api/v1/team/reports/{}", item.report_id),
-            Some(&token),
-        )
-        .await;
+    let (_, json) = app.team_report(&token, &item.report_id).await;
     let report: TeamReport = serde_json::from_value(json).unwrap();
     assert_eq!(report.messages.len(), 2);
     assert_eq!(report.messages[1].author, Author::Reporter);
@@ -196,17 +171,7 @@ async fn wrong_codes_get_decoys_like_real_threads(app: TestApp) {
     // Answering with a wrong code looks accepted, and stores nothing.
     let stranger = Reporter::new(&dir, &["ccp"]);
     let answer = stranger.seal_report(&dir, "hello?");
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/messages",
-            &PostAnswer {
-                lookup_token: stranger.token(),
-                envelope: answer,
-                pow: None,
-            },
-            None,
-        )
-        .await;
+    let (status, json) = app.answer(stranger.token(), answer).await;
     assert_eq!(status, 201, "{json}");
     assert_eq!(app.store.messages(&sent.report_id).await.unwrap().len(), 0);
     let (_, json) = stranger.read_thread(&app).await;
@@ -224,7 +189,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     // Broken JSON: 400. Wrong content type: 415. Missing field: 422.
     let res = app
         .http
-        .post(app.url("/api/v1/reports"))
+        .post(app.url(&paths::api(route::REPORTS)))
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -237,7 +202,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     );
     let res = app
         .http
-        .post(app.url("/api/v1/reports"))
+        .post(app.url(&paths::api(route::REPORTS)))
         .header("content-type", "text/plain")
         .body("{}")
         .send()
@@ -248,20 +213,10 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         error_code(&res.json().await.unwrap()),
         ErrorCode::UnsupportedMediaType
     );
-    let (status, json) = app
-        .post(
-            "/api/v1/reports",
-            &serde_json::json!({"roles": ["ccp"]}),
-            None,
-        )
-        .await;
+    let (status, json) = app.submit(&serde_json::json!({"roles": ["ccp"]})).await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::InvalidField));
     let (status, json) = app
-        .post(
-            "/api/v1/reports",
-            &serde_json::json!({"lookup_token": "%%%", "roles": ["ccp"], "envelope": ""}),
-            None,
-        )
+        .submit(&serde_json::json!({"lookup_token": "%%%", "roles": ["ccp"], "envelope": ""}))
         .await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::InvalidField));
 
@@ -287,7 +242,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         },
     ];
     for body in &bad {
-        let (status, json) = app.post("/api/v1/reports", body, None).await;
+        let (status, json) = app.submit(body).await;
         assert_eq!(
             (status, error_code(&json)),
             (422, ErrorCode::InvalidField),
@@ -300,7 +255,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         envelope: envelope.clone(),
         pow: None,
     };
-    let (status, json) = app.post("/api/v1/reports", &unknown, None).await;
+    let (status, json) = app.submit(&unknown).await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
     assert!(
         app.store
@@ -319,7 +274,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         envelope,
         pow: None,
     };
-    let (status, json) = app.post("/api/v1/reports", &again, None).await;
+    let (status, json) = app.submit(&again).await;
     assert_eq!((status, error_code(&json)), (409, ErrorCode::Conflict));
 
     // A body over the limit: 413.
@@ -331,29 +286,16 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     );
 
     // Team endpoints: no session, a made-up session, a bad proof, a reused challenge.
-    let (status, json) = app.get("/api/v1/team/inbox", None).await;
+    let (status, json) = app.get(&paths::api(route::TEAM_INBOX), None).await;
     assert_eq!((status, error_code(&json)), (401, ErrorCode::Unauthorized));
-    let (status, json) = app.get("/api/v1/team/inbox", Some("made-up")).await;
-    assert_eq!((status, error_code(&json)), (401, ErrorCode::Unauthorized));
-    let (_, ch) = app
-        .post("/api/v1/team/challenge", &serde_json::json!({}), None)
+    let (status, json) = app
+        .get(&paths::api(route::TEAM_INBOX), Some("made-up"))
         .await;
-    let ch: loket_wire::api::Challenge = serde_json::from_value(ch).unwrap();
-    let forged = other_key.sign(&loket_wire::keys::session_proof_message(&ch.challenge.0));
-    let req = loket_wire::api::SessionRequest {
-        member_id: member_id.clone(),
-        challenge: ch.challenge.clone(),
-        signature: B64(forged.to_vec()),
-    };
-    let (status, json) = app.post("/api/v1/team/session", &req, None).await;
+    assert_eq!((status, error_code(&json)), (401, ErrorCode::Unauthorized));
+    let challenge = team_challenge(&app).await;
+    let (status, json) = team_session(&app, &member_id, &challenge, &other_key).await;
     assert_eq!((status, error_code(&json)), (401, ErrorCode::InvalidProof));
-    let good = key.sign(&loket_wire::keys::session_proof_message(&ch.challenge.0));
-    let req = loket_wire::api::SessionRequest {
-        member_id,
-        challenge: ch.challenge,
-        signature: B64(good.to_vec()),
-    };
-    let (status, json) = app.post("/api/v1/team/session", &req, None).await;
+    let (status, json) = team_session(&app, &member_id, &challenge, &key).await;
     assert_eq!(
         (status, error_code(&json)),
         (401, ErrorCode::InvalidProof),
@@ -361,7 +303,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     );
 
     // Unknown API route: JSON 404.
-    let (status, json) = app.get("/api/v1/nothing-here", None).await;
+    let (status, json) = app.get(&paths::api("/nothing-here"), None).await;
     assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
     app.shutdown().await;
 }
@@ -400,17 +342,12 @@ async fn members_see_only_their_roles(app: TestApp) {
         .submit(&app, &dir, "for the CCP only")
         .await;
     let token = team_login(&app, &omb_id, &omb).await;
-    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (_, json) = app.inbox(&token).await;
     assert_eq!(
         serde_json::from_value::<Inbox>(json).unwrap().reports.len(),
         0
     );
-    let (status, json) = app
-        .get(
-            &format!("/api/v1/team/reports/{}", sent.report_id),
-            Some(&token),
-        )
-        .await;
+    let (status, json) = app.team_report(&token, &sent.report_id).await;
     assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
     let fake = Reporter::new(&dir, &["ombudsperson"]);
     let guess = open_report(
@@ -419,13 +356,7 @@ async fn members_see_only_their_roles(app: TestApp) {
     )
     .unwrap();
     let reply = seal_reply(&dir, &guess, &sent.report_id, &omb, "sneaky");
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
-            &PostReply { envelope: reply },
-            Some(&token),
-        )
-        .await;
+    let (status, _) = app.reply(&token, &sent.report_id, reply).await;
     assert_eq!(status, 404);
     app.shutdown().await;
 }
@@ -437,12 +368,7 @@ async fn tampered_ciphertext_is_refused(app: TestApp) {
         .submit(&app, &dir, "original words")
         .await;
     let token = team_login(&app, &id, &key).await;
-    let (_, json) = app
-        .get(
-            &format!("/api/v1/team/reports/{}", sent.report_id),
-            Some(&token),
-        )
-        .await;
+    let (_, json) = app.team_report(&token, &sent.report_id).await;
     let report: TeamReport = serde_json::from_value(json).unwrap();
     for i in [0usize, 5, 10, 100, 200, report.envelope.0.len() - 1] {
         let mut bent = report.envelope.clone();
@@ -460,8 +386,12 @@ async fn tampered_ciphertext_is_refused(app: TestApp) {
 }
 
 async fn responses_carry_security_headers(app: TestApp) {
-    for path in ["/", "/api/v1/directory", "/api/v1/nothing"] {
-        let res = app.http.get(app.url(path)).send().await.unwrap();
+    for path in [
+        "/".to_owned(),
+        paths::api(route::DIRECTORY),
+        paths::api("/nothing"),
+    ] {
+        let res = app.http.get(app.url(&path)).send().await.unwrap();
         let h = res.headers();
         let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
         assert!(
@@ -494,13 +424,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
     // The genuine reply, through the API.
     let token = team_login(&app, &ccp_id, &ccp).await;
     let genuine = seal_reply(&dir, &mine, &sent.report_id, &ccp, "genuine reply");
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
-            &PostReply { envelope: genuine },
-            Some(&token),
-        )
-        .await;
+    let (status, _) = app.reply(&token, &sent.report_id, genuine).await;
     assert_eq!(status, 201);
 
     // The forgery, written straight into the database as if Casey had sent it: sealed to the
@@ -554,7 +478,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
 async fn a_directory_changed_by_the_server_is_refused(app: TestApp) {
     app.add_member("Casey", &["ccp"]).await;
     let row = app.add_intruder_to_directory().await;
-    let (status, json) = app.get("/api/v1/directory", None).await;
+    let (status, json) = app.get(&paths::api(route::DIRECTORY), None).await;
     assert_eq!(status, 200);
     let signed: loket_wire::api::SignedDirectory = serde_json::from_value(json).unwrap();
     assert_eq!(
@@ -582,35 +506,17 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     let thread: Thread = serde_json::from_value(json).unwrap();
     let mine = open_report(&reporter.keys.identity, &thread.envelope).unwrap();
     let reply = seal_reply(&dir, &mine, &sent.report_id, &ccp, "we read it");
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/team/reports/{}/messages", sent.report_id),
-            &PostReply { envelope: reply },
-            Some(&token),
-        )
-        .await;
+    let (status, _) = app.reply(&token, &sent.report_id, reply).await;
     assert_eq!(status, 201);
 
     // A wrong code withdraws nothing, though the answer looks the same.
     let stranger = Reporter::new(&dir, &["ccp"]);
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": stranger.token()}),
-            None,
-        )
-        .await;
+    let (status, json) = app.withdraw(stranger.token()).await;
     assert_eq!(status, 200, "{json}");
     assert_ne!(json["report_id"], sent.report_id.as_str());
     assert_eq!(app.store.inbox(&ccp_id).await.unwrap().len(), 2);
 
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, json) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["report_id"], sent.report_id.as_str());
 
@@ -620,42 +526,20 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     let decoy: Thread = serde_json::from_value(json).unwrap();
     assert_ne!(decoy.report_id, sent.report_id);
     assert!(open_report(&reporter.keys.identity, &decoy.envelope).is_none());
-    let (status, _) = app
-        .get(
-            &format!("/api/v1/team/reports/{}", sent.report_id),
-            Some(&token),
-        )
-        .await;
+    let (status, _) = app.team_report(&token, &sent.report_id).await;
     assert_eq!(status, 404);
-    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (_, json) = app.inbox(&token).await;
     let inbox: Inbox = serde_json::from_value(json).unwrap();
     assert_eq!(inbox.reports.len(), 1, "the other report stays");
     assert_ne!(inbox.reports[0].report_id, sent.report_id);
     // A second withdrawal finds nothing, and says what it says for any wrong code.
-    let (status, json) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, json) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200);
     assert_eq!(json["report_id"], decoy.report_id.as_str());
     app.shutdown().await;
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(loket_e2e::TestApp::sqlite().await).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(loket_e2e::TestApp::postgres().await).await } )*
-        }
-    };
-}
-
-on_both_backends!(
+loket_e2e::on_both_backends!(
     step_1_directory_lists_roles_and_members,
     step_2_to_4_full_thread,
     wrong_codes_get_decoys_like_real_threads,
@@ -678,16 +562,12 @@ async fn withdrawn_ciphertext_is_gone_from_the_sqlite_files() {
     let reporter = Reporter::new(&dir, &["ccp"]);
     let envelope = reporter.seal_report(&dir, "a report to withdraw");
     let (status, _) = app
-        .post(
-            "/api/v1/reports",
-            &SubmitReport {
-                lookup_token: reporter.token(),
-                roles: reporter.roles.clone(),
-                envelope: envelope.clone(),
-                pow: None,
-            },
-            None,
-        )
+        .submit(&SubmitReport {
+            lookup_token: reporter.token(),
+            roles: reporter.roles.clone(),
+            envelope: envelope.clone(),
+            pow: None,
+        })
         .await;
     assert_eq!(status, 201);
     let read_all = || {
@@ -706,13 +586,7 @@ async fn withdrawn_ciphertext_is_gone_from_the_sqlite_files() {
     for piece in &pieces {
         assert!(contains(&before, piece), "the ciphertext is stored");
     }
-    let (status, _) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, _) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200);
     let after = read_all();
     assert!(after.len() > 4096, "the database files were read");

@@ -6,18 +6,16 @@
 //! `PRAGMA integrity_check` says `ok`, PostgreSQL's rows are all readable and consistent (and
 //! amcheck finds nothing, where the extension is available).
 //!
-//! `cargo test -p loket-server --test crash -- --nocapture` prints the figures.
+//! `cargo test -p loket-e2e --test e2e crash:: -- --nocapture` prints the figures.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Database, Instance, Submitted};
+use loket_e2e::process::{self, Database, Instance, Submitted};
 
 const ROUNDS: usize = 5;
 const SUBMITTERS: usize = 16;
@@ -47,10 +45,10 @@ impl RoundLog {
 
 async fn submitter(http: reqwest::Client, base: String, log: Arc<RoundLog>) {
     while !log.killed.load(Ordering::SeqCst) {
-        let token = common::random_bytes::<32>();
-        let envelope = common::fake_envelope(ENVELOPE_LEN);
+        let token = process::random_bytes::<32>();
+        let envelope = process::fake_envelope(ENVELOPE_LEN);
         log.in_flight.fetch_add(1, Ordering::SeqCst);
-        let outcome = common::submit(&http, &base, &token, &ROLES, &envelope).await;
+        let outcome = process::submit(&http, &base, &token, &ROLES, &envelope).await;
         log.in_flight.fetch_sub(1, Ordering::SeqCst);
         match outcome {
             Submitted::Acknowledged(id) => log.acknowledged.lock().unwrap().push((token, id)),
@@ -84,7 +82,7 @@ struct Totals {
 async fn round(instance: &Instance, label: &str, n: usize, totals: &mut Totals) {
     let start = Instant::now();
     let server = instance.serve().await;
-    let missing = common::missing_reports(&server, &totals.acknowledged, SUBMITTERS).await;
+    let missing = process::missing_reports(&server, &totals.acknowledged, SUBMITTERS).await;
     assert!(
         missing.is_empty(),
         "{label} round {n}: {} of {} acknowledged reports lost after the restart: {:?}",
@@ -113,7 +111,7 @@ async fn round(instance: &Instance, label: &str, n: usize, totals: &mut Totals) 
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let delay = common::random_between(100, 1000);
+    let delay = process::random_between(100, 1000);
     tokio::time::sleep(Duration::from_millis(delay)).await;
 
     log.killed.store(true, Ordering::SeqCst);
@@ -150,14 +148,14 @@ async fn round(instance: &Instance, label: &str, n: usize, totals: &mut Totals) 
         // Checked at the end, after durability, so a failure reports both.
         println!(
             "{label} round {n}: unexpected answers {refused:?}; server log:\n{}",
-            common::log_tail(&log_path, 3)
+            process::log_tail(&log_path, 3)
         );
     }
     let acknowledged = std::mem::take(&mut *log.acknowledged.lock().unwrap());
 
     if matches!(instance.database, Database::Sqlite) {
         // The file as the crash left it, recovered as any opener would: sound already.
-        let (integrity, fk) = common::sqlite_integrity(&instance.sqlite_path()).await;
+        let (integrity, fk) = process::sqlite_integrity(&instance.sqlite_path()).await;
         assert_eq!(
             integrity,
             ["ok"],
@@ -185,15 +183,15 @@ async fn crash_rounds(instance: &Instance, label: &str) -> Totals {
         round(instance, label, n, &mut totals).await;
     }
     let server = instance.serve().await;
-    let missing = common::missing_reports(&server, &totals.acknowledged, SUBMITTERS).await;
+    let missing = process::missing_reports(&server, &totals.acknowledged, SUBMITTERS).await;
     // The check itself can fail: a token that was never submitted does not come back with an
     // acknowledged report's id (the server answers with a decoy thread of its own).
     let never_submitted = [(
-        common::random_bytes::<32>(),
+        process::random_bytes::<32>(),
         totals.acknowledged[0].1.clone(),
     )];
     assert_eq!(
-        common::missing_reports(&server, &never_submitted, 1)
+        process::missing_reports(&server, &never_submitted, 1)
             .await
             .len(),
         1,
@@ -250,16 +248,10 @@ async fn sqlite_acknowledged_reports_survive_sigkill() {
     let instance = Instance::sqlite().await;
     let totals = crash_rounds(&instance, "SQLite").await;
 
-    let (integrity, fk) = common::sqlite_integrity(&instance.sqlite_path()).await;
+    let (integrity, fk) = process::sqlite_integrity(&instance.sqlite_path()).await;
     assert_eq!(integrity, ["ok"], "PRAGMA integrity_check");
     assert_eq!(fk, 0, "PRAGMA foreign_key_check");
-    let (reports, without_roles) = consistency(&instance).await;
-    assert!(
-        reports >= totals.acknowledged.len() as i64,
-        "{reports} reports stored, {} acknowledged",
-        totals.acknowledged.len()
-    );
-    assert_eq!(without_roles, 0, "reports without roles");
+    let reports = assert_consistent(&instance, totals.acknowledged.len()).await;
     println!(
         "SQLite: integrity_check ok, {reports} reports stored ({} acknowledged; the rest were \
          in flight at a kill), {:.1} s in all",
@@ -274,13 +266,7 @@ async fn postgres_acknowledged_reports_survive_sigkill() {
     let instance = Instance::postgres("loket_crash").await;
     let totals = crash_rounds(&instance, "PostgreSQL").await;
 
-    let (reports, without_roles) = consistency(&instance).await;
-    assert!(
-        reports >= totals.acknowledged.len() as i64,
-        "{reports} reports stored, {} acknowledged",
-        totals.acknowledged.len()
-    );
-    assert_eq!(without_roles, 0, "reports without roles");
+    let reports = assert_consistent(&instance, totals.acknowledged.len()).await;
     let amcheck = postgres_amcheck(&instance).await;
     println!(
         "PostgreSQL: {reports} reports stored and readable ({} acknowledged), {amcheck}, \
@@ -330,27 +316,44 @@ async fn consistency(instance: &Instance) -> (i64, i64) {
             envelope.len()
         );
     }
-    let without_roles: i64 = sqlx::query(
+    let without_roles = count(
+        &mut conn,
         "SELECT COUNT(*) AS n FROM reports r WHERE NOT EXISTS \
          (SELECT 1 FROM report_roles rr WHERE rr.report_id = r.id)",
     )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
-    let orphans: i64 = sqlx::query(
+    .await;
+    let orphans = count(
+        &mut conn,
         "SELECT COUNT(*) AS n FROM report_roles rr WHERE NOT EXISTS \
          (SELECT 1 FROM reports r WHERE r.id = rr.report_id)",
     )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    .await;
     assert_eq!(orphans, 0, "role routing of reports that do not exist");
     conn.close().await.unwrap();
     (n, without_roles)
+}
+
+/// Every acknowledged report is stored, and every stored report has its roles. Returns the
+/// number of stored reports.
+async fn assert_consistent(instance: &Instance, acknowledged: usize) -> i64 {
+    let (reports, without_roles) = consistency(instance).await;
+    assert!(
+        reports >= acknowledged as i64,
+        "{reports} reports stored, {acknowledged} acknowledged"
+    );
+    assert_eq!(without_roles, 0, "reports without roles");
+    reports
+}
+
+/// The column `n` of the one row `sql` returns.
+async fn count(conn: &mut sqlx::AnyConnection, sql: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .fetch_one(conn)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
 }
 
 /// PostgreSQL's own checks of the test database's tables and B-tree indexes (amcheck's

@@ -1,49 +1,87 @@
-//! Helpers for the integration tests that run the real `loket` binary as a separate process
-//! (crash, scale-out): an instance on a fresh SQLite directory or a fresh PostgreSQL database,
+//! Helpers for the tests that run the real `loket` binary as a separate process (crash,
+//! scale-out): an instance on a fresh SQLite directory or a fresh PostgreSQL database,
 //! `loket init`, `loket serve` on a free port with the test environment, readiness, SIGKILL,
 //! and the reporter's two calls (submit, read the thread) with the raw JSON of the API.
 //!
 //! Every server these helpers start gets `LOKET_POW_BITS=0` (no proof-of-work) and
 //! `LOKET_RATE_LIMIT=0` (no global rate limit), so load from one address is not refused.
-
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//!
+//! The binary: `LOKET_BIN` if set; otherwise [`loket_bin`] builds it once per test run with
+//! `cargo build -p loket-server --bin loket` (same profile and target directory as the tests,
+//! so it is never stale) and runs `target/<profile>/loket`.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use loket_wire::paths::{self, route};
 use sqlx::Connection;
 use tokio::process::{Child, Command};
 
-/// The `loket` binary Cargo built for this test run.
-pub const LOKET: &str = env!("CARGO_BIN_EXE_loket");
+use crate::{create_pg_database, drop_pg_database};
+
+/// The `loket` binary of the server under test (see the module's documentation).
+pub fn loket_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| match std::env::var_os("LOKET_BIN") {
+        Some(bin) => PathBuf::from(bin),
+        None => build_loket(),
+    })
+    .as_path()
+}
+
+/// `cargo build -p loket-server --bin loket` in the profile of this test binary, which lives in
+/// `<target>/<profile>/deps/`; the server binary lands in `<target>/<profile>/`.
+fn build_loket() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary lies in <target>/<profile>/deps")
+        .to_path_buf();
+    let profile = profile_dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "-p", "loket-server", "--bin", "loket"])
+        .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap());
+    match profile.as_str() {
+        "debug" => {}
+        "release" => {
+            cmd.arg("--release");
+        }
+        other => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "building loket failed (set LOKET_BIN to use a built one):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    profile_dir.join(format!("loket{}", std::env::consts::EXE_SUFFIX))
+}
 
 /// The environment of every `loket` process the tests start.
 pub const TEST_ENV: [(&str, &str); 2] = [("LOKET_POW_BITS", "0"), ("LOKET_RATE_LIMIT", "0")];
 
-/// How long a freshly started server may take to answer `/api/v1/directory`.
+/// How long a freshly started server may take to answer `GET /api/v1/directory`.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Where the tests find PostgreSQL; each test makes and drops its own database there.
-pub fn pg_admin_url() -> String {
-    std::env::var("LOKET_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];
     getrandom::fill(&mut out).unwrap();
     out
-}
-
-pub fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    getrandom::fill(&mut b).unwrap();
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A uniformly random number in `lo..=hi`.
@@ -102,18 +140,7 @@ impl Instance {
     /// A fresh instance on a new PostgreSQL database `<prefix>_<random>`, initialised with
     /// `loket init`.
     pub async fn postgres(prefix: &str) -> Self {
-        let admin = pg_admin_url();
-        let name = format!("{prefix}_{}", random_hex(6));
-        let mut conn = sqlx::PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed for this test: {e}"));
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
-        let url = format!("{base}/{name}");
+        let (name, url) = create_pg_database(prefix).await;
         let instance = Self {
             dir: tempfile::tempdir().unwrap(),
             database: Database::Postgres { name, url },
@@ -139,7 +166,7 @@ impl Instance {
     /// `loket --data-dir <dir> [--database-url <url>]` with the test environment and nothing
     /// inherited that could point it elsewhere.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(LOKET);
+        let mut cmd = Command::new(loket_bin());
         cmd.env_remove("DATABASE_URL")
             .env_remove("LOKET_DATA_DIR")
             .env_remove("LOKET_LISTEN")
@@ -174,7 +201,7 @@ impl Instance {
         );
     }
 
-    /// Starts `loket serve` on a free port and waits until it answers `/api/v1/directory`.
+    /// Starts `loket serve` on a free port and waits until it answers `GET /api/v1/directory`.
     /// `extra_env` is added to the test environment (for example a setting under test).
     pub async fn serve(&self) -> Server {
         self.serve_with(&[]).await
@@ -224,20 +251,12 @@ impl Drop for Instance {
             return;
         };
         let name = name.clone();
-        let admin = pg_admin_url();
         let dropped = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .ok()?;
-            rt.block_on(async {
-                let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .ok()?;
-                conn.close().await.ok()
-            })
+            rt.block_on(drop_pg_database(&name)).ok()
         })
         .join();
         if !matches!(dropped, Ok(Some(()))) {
@@ -276,7 +295,7 @@ impl Server {
         self.child.id()
     }
 
-    /// Waits until `/api/v1/directory` answers 200; `Err` with the exit status if the process
+    /// Waits until `GET /api/v1/directory` answers 200; `Err` with the exit status if the process
     /// ended first.
     async fn wait_ready(&mut self) -> Result<(), String> {
         let start = Instant::now();
@@ -286,7 +305,7 @@ impl Server {
             }
             if let Ok(res) = self
                 .http
-                .get(self.url("/api/v1/directory"))
+                .get(self.url(&paths::api(route::DIRECTORY)))
                 .timeout(Duration::from_secs(2))
                 .send()
                 .await
@@ -361,7 +380,7 @@ pub async fn submit(
         "envelope": STANDARD.encode(envelope),
     });
     let res = match http
-        .post(format!("{base}/api/v1/reports"))
+        .post(format!("{base}{}", paths::api(route::REPORTS)))
         .json(&body)
         .send()
         .await
@@ -389,7 +408,7 @@ pub async fn read_thread(
     token: &[u8; 32],
 ) -> Result<(u16, String), String> {
     let res = http
-        .post(format!("{base}/api/v1/thread"))
+        .post(format!("{base}{}", paths::api(route::THREAD)))
         .json(&serde_json::json!({"lookup_token": STANDARD.encode(token)}))
         .send()
         .await

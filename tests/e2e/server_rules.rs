@@ -9,6 +9,7 @@ use loket_wire::ErrorCode;
 use loket_wire::api::{
     AttachmentUpload, Closed, Inbox, NewAttachment, Outcome, TeamReport, UploadStatus,
 };
+use loket_wire::paths::{self, route};
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
 
 fn digest(bytes: &[u8]) -> [u8; 32] {
@@ -18,7 +19,7 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 
 async fn challenge(app: &TestApp, purpose: PowPurpose) -> PowChallenge {
     let (status, json) = app
-        .post_raw("/api/v1/pow", &PowRequest { purpose }, None)
+        .post_raw(&paths::api(route::POW), &PowRequest { purpose }, None)
         .await;
     assert_eq!(status, 200, "{json}");
     serde_json::from_value(json).unwrap()
@@ -42,7 +43,7 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
         b
     };
     // None at all.
-    let (status, json) = app.post_raw("/api/v1/reports", &body(None), None).await;
+    let (status, json) = app.submit_raw(&body(None)).await;
     assert_eq!(
         (status, error_code(&json)),
         (403, ErrorCode::ProofOfWorkRequired)
@@ -50,11 +51,7 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     // A challenge for code checks does not pay for a submission.
     let check = app.pow(PowPurpose::Check).await;
     let (status, json) = app
-        .post_raw(
-            "/api/v1/reports",
-            &body(Some(serde_json::to_value(&check).unwrap())),
-            None,
-        )
+        .submit_raw(&body(Some(serde_json::to_value(&check).unwrap())))
         .await;
     assert_eq!(
         (status, error_code(&json)),
@@ -71,11 +68,7 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     let mut bad = good.clone();
     bad.nonce = loket_wire::B64(u64::to_be_bytes(wrong).to_vec());
     let (status, json) = app
-        .post_raw(
-            "/api/v1/reports",
-            &body(Some(serde_json::to_value(&bad).unwrap())),
-            None,
-        )
+        .submit_raw(&body(Some(serde_json::to_value(&bad).unwrap())))
         .await;
     assert_eq!(
         (status, error_code(&json)),
@@ -84,27 +77,19 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     let mut altered = good.clone();
     altered.challenge.0[2] = 0;
     let (status, _) = app
-        .post_raw(
-            "/api/v1/reports",
-            &body(Some(serde_json::to_value(&altered).unwrap())),
-            None,
-        )
+        .submit_raw(&body(Some(serde_json::to_value(&altered).unwrap())))
         .await;
     assert_eq!(status, 403);
     assert!(loket_wire::pow::check(&c.challenge.0, nonce, 8));
     // The right one works once.
     let (status, json) = app
-        .post_raw(
-            "/api/v1/reports",
-            &body(Some(serde_json::to_value(&good).unwrap())),
-            None,
-        )
+        .submit_raw(&body(Some(serde_json::to_value(&good).unwrap())))
         .await;
     assert_eq!(status, 201, "{json}");
     let other = Reporter::new(&dir, &["ccp"]);
     let mut again = body(Some(serde_json::to_value(&good).unwrap()));
     again["lookup_token"] = serde_json::to_value(other.token()).unwrap();
-    let (status, json) = app.post_raw("/api/v1/reports", &again, None).await;
+    let (status, json) = app.submit_raw(&again).await;
     assert_eq!(
         (status, error_code(&json)),
         (403, ErrorCode::ProofOfWorkInvalid),
@@ -120,7 +105,7 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     // Code checks: required, and single use too.
     let (status, json) = app
         .post_raw(
-            "/api/v1/thread",
+            &paths::api(route::THREAD),
             &serde_json::json!({"lookup_token": reporter.token()}),
             None,
         )
@@ -131,9 +116,9 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     );
     let check = app.pow(PowPurpose::Check).await;
     let req = serde_json::json!({"lookup_token": reporter.token(), "pow": check});
-    let (status, _) = app.post_raw("/api/v1/thread", &req, None).await;
+    let (status, _) = app.post_raw(&paths::api(route::THREAD), &req, None).await;
     assert_eq!(status, 200);
-    let (status, json) = app.post_raw("/api/v1/thread", &req, None).await;
+    let (status, json) = app.post_raw(&paths::api(route::THREAD), &req, None).await;
     assert_eq!(
         (status, error_code(&json)),
         (403, ErrorCode::ProofOfWorkInvalid)
@@ -149,16 +134,12 @@ async fn proof_of_work_expires(app: TestApp) {
     let solution = app.pow(PowPurpose::Submit).await;
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let (status, json) = app
-        .post_raw(
-            "/api/v1/reports",
-            &serde_json::json!({
-                "lookup_token": reporter.token(),
-                "roles": ["ccp"],
-                "envelope": reporter.seal_report(&dir, "too late"),
-                "pow": solution,
-            }),
-            None,
-        )
+        .submit_raw(&serde_json::json!({
+            "lookup_token": reporter.token(),
+            "roles": ["ccp"],
+            "envelope": reporter.seal_report(&dir, "too late"),
+            "pow": solution,
+        }))
         .await;
     assert_eq!(
         (status, error_code(&json)),
@@ -177,15 +158,11 @@ async fn proof_of_work_can_be_switched_off(config_app: TestApp) {
     assert_eq!(c.bits, 0);
     let reporter = Reporter::new(&dir, &["ccp"]);
     let (status, json) = app
-        .post_raw(
-            "/api/v1/reports",
-            &serde_json::json!({
-                "lookup_token": reporter.token(),
-                "roles": ["ccp"],
-                "envelope": reporter.seal_report(&dir, "free"),
-            }),
-            None,
-        )
+        .submit_raw(&serde_json::json!({
+            "lookup_token": reporter.token(),
+            "roles": ["ccp"],
+            "envelope": reporter.seal_report(&dir, "free"),
+        }))
         .await;
     assert_eq!(status, 201, "{json}");
     app.shutdown().await;
@@ -209,15 +186,11 @@ async fn global_rate_limit_and_rising_difficulty(app: TestApp) {
     for i in 0..4 {
         let r = Reporter::new(&dir, &["ccp"]);
         let (status, json) = app
-            .post(
-                "/api/v1/reports",
-                &serde_json::json!({
-                    "lookup_token": r.token(),
-                    "roles": ["ccp"],
-                    "envelope": r.seal_report(&dir, &format!("report {i}")),
-                }),
-                None,
-            )
+            .submit(&serde_json::json!({
+                "lookup_token": r.token(),
+                "roles": ["ccp"],
+                "envelope": r.seal_report(&dir, &format!("report {i}")),
+            }))
             .await;
         statuses.push((status, json));
     }
@@ -232,7 +205,7 @@ async fn global_rate_limit_and_rising_difficulty(app: TestApp) {
     if stored < 4 {
         let res = app
             .http
-            .post(app.url("/api/v1/reports"))
+            .post(app.url(&paths::api(route::REPORTS)))
             .json(&serde_json::json!({"lookup_token": "AAAA", "roles": [], "envelope": ""}))
             .send()
             .await
@@ -253,13 +226,17 @@ async fn global_rate_limit_and_rising_difficulty(app: TestApp) {
 async fn sessions_end_on_logout(app: TestApp) {
     let (id, key) = app.add_member("Casey", &["ccp"]).await;
     let token = team_login(&app, &id, &key).await;
-    let (status, _) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (status, _) = app.inbox(&token).await;
     assert_eq!(status, 200);
     let (status, _) = app
-        .post_raw("/api/v1/team/logout", &serde_json::json!({}), Some(&token))
+        .post_raw(
+            &paths::api(route::TEAM_LOGOUT),
+            &serde_json::json!({}),
+            Some(&token),
+        )
         .await;
     assert_eq!(status, 204);
-    let (status, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (status, json) = app.inbox(&token).await;
     assert_eq!((status, error_code(&json)), (401, ErrorCode::Unauthorized));
     app.shutdown().await;
 }
@@ -279,14 +256,7 @@ async fn closed_cases_are_purged_after_retention(app: TestApp) {
     let close = |rid: String, outcome: Outcome| {
         let app = &app;
         let token = token.clone();
-        async move {
-            app.post(
-                &format!("/api/v1/team/reports/{rid}/close"),
-                &serde_json::json!({ "outcome": outcome }),
-                Some(&token),
-            )
-            .await
-        }
+        async move { app.close(&token, &rid, outcome).await }
     };
     let (status, json) = close(sent_a.report_id.clone(), Outcome::NoComplaint).await;
     assert_eq!(status, 200, "{json}");
@@ -301,16 +271,10 @@ async fn closed_cases_are_purged_after_retention(app: TestApp) {
     assert_eq!((status, error_code(&json)), (409, ErrorCode::Conflict));
     let (status, _) = close("00ff".into(), Outcome::NoComplaint).await;
     assert_eq!(status, 404);
-    let (status, json) = app
-        .post(
-            &format!("/api/v1/team/reports/{}/close", sent_c.report_id),
-            &serde_json::json!({"outcome": "forgotten"}),
-            Some(&token),
-        )
-        .await;
+    let (status, json) = app.close(&token, &sent_c.report_id, "forgotten").await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::InvalidField));
     // The inbox shows it.
-    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (_, json) = app.inbox(&token).await;
     let inbox: Inbox = serde_json::from_value(json).unwrap();
     let item = |rid: &str| inbox.reports.iter().find(|r| r.report_id == rid).unwrap();
     assert_eq!(item(&sent_a.report_id).closed, Some(closed_a.clone()));
@@ -350,7 +314,7 @@ async fn start_attachment(
     size: u64,
 ) -> (u16, serde_json::Value) {
     app.post(
-        "/api/v1/thread/attachments",
+        &paths::api(route::THREAD_ATTACHMENTS),
         &NewAttachment {
             lookup_token: reporter.token(),
             size,
@@ -377,7 +341,10 @@ async fn upload(
     let put = |i: usize| {
         let req = app
             .http
-            .put(app.url(&format!("/api/v1/uploads/{}/{i}", up.upload_key)))
+            .put(app.url(&paths::fill(
+                route::UPLOAD_PIECE,
+                &[&up.upload_key, &i.to_string()],
+            )))
             .header("content-type", "application/octet-stream")
             .body(pieces[i].to_vec());
         async move {
@@ -392,7 +359,7 @@ async fn upload(
     }
     // Interrupted: the status says where to resume; a piece out of order is refused.
     let status: UploadStatus = serde_json::from_value(
-        app.get(&format!("/api/v1/uploads/{}", up.upload_key), None)
+        app.get(&paths::fill(route::UPLOAD, &[&up.upload_key]), None)
             .await
             .1,
     )
@@ -438,12 +405,7 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     let up = upload(&app, &reporter, &ciphertext, 1).await;
 
     let token = team_login(&app, &id, &key).await;
-    let (status, json) = app
-        .get(
-            &format!("/api/v1/team/reports/{}", sent.report_id),
-            Some(&token),
-        )
-        .await;
+    let (status, json) = app.team_report(&token, &sent.report_id).await;
     assert_eq!(status, 200);
     let report: TeamReport = serde_json::from_value(json).unwrap();
     assert_eq!(report.attachments.len(), 1);
@@ -459,9 +421,9 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     let other = team_login(&app, &other_id, &other_key).await;
     let res = app
         .http
-        .get(app.url(&format!(
-            "/api/v1/team/attachments/{}/0",
-            info.attachment_id
+        .get(app.url(&paths::fill(
+            route::TEAM_ATTACHMENT_PIECE,
+            &[&info.attachment_id, "0"],
         )))
         .bearer_auth(&other)
         .send()
@@ -489,7 +451,7 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     let small: AttachmentUpload = serde_json::from_value(json).unwrap();
     let put = |body: Vec<u8>, ct: &str| {
         app.http
-            .put(app.url(&format!("/api/v1/uploads/{}/0", small.upload_key)))
+            .put(app.url(&paths::fill(route::UPLOAD_PIECE, &[&small.upload_key, "0"])))
             .header("content-type", ct.to_owned())
             .body(body)
             .send()
@@ -502,7 +464,10 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     assert_eq!(res.status().as_u16(), 415);
     let res = app
         .http
-        .put(app.url("/api/v1/uploads/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/0"))
+        .put(app.url(&paths::fill(
+            route::UPLOAD_PIECE,
+            &["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "0"],
+        )))
         .header("content-type", "application/octet-stream")
         .body(vec![1; 10])
         .send()
@@ -514,13 +479,7 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     assert_eq!(purged.stale_uploads, 1);
     assert_eq!(purged.reports, 0);
     // Withdrawing deletes the attachment with the report.
-    let (status, _) = app
-        .post(
-            "/api/v1/thread/withdraw",
-            &serde_json::json!({"lookup_token": reporter.token()}),
-            None,
-        )
-        .await;
+    let (status, _) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200);
     assert!(
         app.store
@@ -540,7 +499,7 @@ async fn deadlines_follow_the_configuration(app: TestApp) {
         .submit(&app, &dir, "when will you answer?")
         .await;
     let token = team_login(&app, &id, &key).await;
-    let (_, json) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let (_, json) = app.inbox(&token).await;
     let inbox: Inbox = serde_json::from_value(json).unwrap();
     let d = &inbox.reports[0].deadlines;
     assert_eq!(d.first_response_due, sent.received + 2 * 3600);
@@ -580,28 +539,7 @@ fn short_deadlines() -> ServeConfig {
     }
 }
 
-macro_rules! on_both {
-    ($($name:ident $(with $config:ident)?),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                #[allow(unused_mut, unused_assignments)]
-                let mut config = loket_e2e::TestApp::test_config();
-                $( config = super::$config(); )?
-                super::$name(loket_e2e::TestApp::sqlite_with(config).await).await
-            } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                #[allow(unused_mut, unused_assignments)]
-                let mut config = loket_e2e::TestApp::test_config();
-                $( config = super::$config(); )?
-                super::$name(loket_e2e::TestApp::postgres_with(config).await).await
-            } )*
-        }
-    };
-}
-
-on_both!(
+loket_e2e::on_both_backends!(
     proof_of_work_is_required_and_single_use,
     proof_of_work_expires with short_pow,
     proof_of_work_can_be_switched_off with no_pow,
@@ -621,22 +559,12 @@ async fn purged_ciphertext_is_gone_from_the_sqlite_files() {
     let reporter = Reporter::new(&dir, &["ccp"]);
     let envelope = reporter.seal_report(&dir, "delete me after two years");
     let (status, json) = app
-        .post(
-            "/api/v1/reports",
-            &serde_json::json!({"lookup_token": reporter.token(), "roles": ["ccp"], "envelope": envelope}),
-            None,
-        )
+        .submit(&serde_json::json!({"lookup_token": reporter.token(), "roles": ["ccp"], "envelope": envelope}))
         .await;
     assert_eq!(status, 201, "{json}");
     let report_id = json["report_id"].as_str().unwrap().to_owned();
     let token = team_login(&app, &id, &key).await;
-    let (status, json) = app
-        .post(
-            &format!("/api/v1/team/reports/{report_id}/close"),
-            &serde_json::json!({"outcome": "no_complaint"}),
-            Some(&token),
-        )
-        .await;
+    let (status, json) = app.close(&token, &report_id, "no_complaint").await;
     assert_eq!(status, 200, "{json}");
     let closed: Closed = serde_json::from_value(json).unwrap();
     // A distinctive stretch of the ciphertext (past the header).

@@ -1,0 +1,16 @@
+//! The end-to-end tests that need no browser, in one test binary (one link of the server
+//! instead of one per file): the API on SQLite and PostgreSQL, the server's rules, anonymity,
+//! the load tool's bounded run, e-mail notices, and the tests that run the real `loket` binary
+//! as separate processes (crash, scale-out; see `loket_e2e::process`). The browser test is a
+//! binary of its own (`tests/tests/browser.rs`), as it needs Chromium.
+//!
+//! `cargo test -p loket-e2e --test e2e` runs them all; add a filter such as `crash::` or
+//! `api::sqlite::` to run a part.
+
+mod anonymity;
+mod api;
+mod crash;
+mod load;
+mod notices;
+mod scale_out;
+mod server_rules;
