@@ -208,7 +208,14 @@ async fn wrong_codes_get_decoys_like_real_threads(app: TestApp) {
         )
         .await;
     assert_eq!(status, 201, "{json}");
-    assert_eq!(app.store.messages(&sent.report_id).await.unwrap().len(), 0);
+    assert_eq!(
+        app.store
+            .messages(&sent.report_id.as_str().into())
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
     let (_, json) = stranger.read_thread(&app).await;
     assert_eq!(json["messages"], serde_json::json!([]));
     app.shutdown().await;
@@ -304,7 +311,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
     assert!(
         app.store
-            .report_by_lookup(&sha2_check::digest(reporter.keys.lookup_token.as_slice()))
+            .report_by_lookup(&sha2_check::digest(reporter.keys.lookup_token.as_slice()).into())
             .await
             .unwrap()
             .is_none(),
@@ -524,7 +531,13 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
     )
     .unwrap();
     app.store
-        .insert_message(&sent.report_id, Some(&ccp_id), forged.clone(), 0, None)
+        .insert_message(
+            &sent.report_id.as_str().into(),
+            Some(&ccp_id.as_str().into()),
+            forged.clone(),
+            0,
+            None,
+        )
         .await
         .unwrap();
 
@@ -602,7 +615,14 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
         .await;
     assert_eq!(status, 200, "{json}");
     assert_ne!(json["report_id"], sent.report_id.as_str());
-    assert_eq!(app.store.inbox(&ccp_id).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store
+            .inbox(&ccp_id.as_str().into())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 
     let (status, json) = app
         .post(
