@@ -2,7 +2,7 @@
 # Checks the deployment files (deploy/): the systemd unit's sandbox rating, and the Debian
 # package built from a `loket` binary holds the binary, unit, configurations and docs, with
 # the settings and nginx files as conffiles. The nginx configuration itself is tested with
-# the real nginx by tests/tests/proxy.rs. Usage: scripts/check-deploy.sh path/to/loket
+# the real nginx by tests/e2e/proxy.rs. Usage: scripts/check-deploy.sh path/to/loket
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:?usage: scripts/check-deploy.sh path/to/loket}

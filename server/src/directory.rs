@@ -141,7 +141,7 @@ pub async fn publish(
         roles: roles
             .into_iter()
             .map(|r| Role {
-                id: r.id,
+                id: r.id.into_string(),
                 name: r.name,
                 description: r.description,
             })
@@ -150,9 +150,9 @@ pub async fn publish(
             .into_iter()
             .map(|m| Member {
                 fingerprint: m.keys.fingerprint(),
-                id: m.id,
+                id: m.id.into_string(),
                 name: m.name,
-                roles: m.roles,
+                roles: m.roles.into_iter().map(|r| r.into_string()).collect(),
                 x25519: B64(m.keys.x25519.to_vec()),
                 ed25519: B64(m.keys.ed25519.to_vec()),
             })

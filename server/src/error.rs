@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use loket_wire::{ErrorBody, ErrorCode};
 
+use crate::policy::PolicyError;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -66,6 +67,21 @@ impl From<StoreError> for ApiError {
                 retry_after: Some(1),
             },
             other => Self::internal(other),
+        }
+    }
+}
+
+impl From<PolicyError> for ApiError {
+    fn from(e: PolicyError) -> Self {
+        match e {
+            PolicyError::RateLimited { retry_after } => {
+                Self::new(ErrorCode::RateLimited).retry_after(retry_after)
+            }
+            PolicyError::PowRequired => Self::new(ErrorCode::ProofOfWorkRequired),
+            PolicyError::PowInvalid => Self::new(ErrorCode::ProofOfWorkInvalid),
+            PolicyError::InvalidEnvelope => Self::new(ErrorCode::InvalidField),
+            PolicyError::InvalidProof => Self::new(ErrorCode::InvalidProof),
+            other @ (PolicyError::Random(_) | PolicyError::Key) => Self::internal(other),
         }
     }
 }

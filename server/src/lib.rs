@@ -1,16 +1,23 @@
 //! loket-server: the `loket` binary's library. It stores ciphertext and serves the portal; it
 //! links no decryption code (no chacha20poly1305, no x25519-dalek — checked in CI).
 
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
 pub mod directory;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod notices;
+pub mod policy;
 pub mod store;
 
 use std::path::Path;
 
+pub use app::App;
+pub use config::ServeConfig;
 pub use directory::{DirectoryError, OrganisationSigner, publish};
-pub use http::{ServeConfig, router};
 pub use notices::{NoticeError, Notifier};
 pub use store::{Backend, Store, StoreError};
 

@@ -184,7 +184,7 @@ impl Notifier {
 
 /// One notice step at `now` (Unix seconds): if notices are configured, something new arrived
 /// and nobody took the current period yet, claim the period and send the notice. The server
-/// calls this once at the start of every period ([`run`]); tests call it with their own `now`.
+/// calls this once at the start of every period (`jobs::notices`); tests call it with their own `now`.
 /// A database error is returned; a failed send is logged and gives [`Outcome::Failed`].
 pub async fn step(
     store: &Store,
@@ -222,27 +222,6 @@ pub async fn step(
             tracing::debug!(error = %e, "e-mail notice failure");
             store.restore_notice().await?;
             Ok(Outcome::Failed)
-        }
-    }
-}
-
-/// Runs forever: at the start of every period (by the wall clock, checked every second),
-/// one [`step`]. A process that starts mid-period waits for the next period's start, so a
-/// restart does not send off schedule.
-pub async fn run(store: Store, notifier: Notifier) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last = notifier.slot(crate::http::now());
-    loop {
-        tick.tick().await;
-        let now = crate::http::now();
-        let slot = notifier.slot(now);
-        if slot <= last {
-            continue;
-        }
-        last = slot;
-        if let Err(e) = step(&store, Some(&notifier), now).await {
-            tracing::warn!(error = %e, "the e-mail notice step failed");
         }
     }
 }

@@ -173,7 +173,14 @@ async fn wrong_codes_get_decoys_like_real_threads(app: TestApp) {
     let answer = stranger.seal_report(&dir, "hello?");
     let (status, json) = app.answer(stranger.token(), answer).await;
     assert_eq!(status, 201, "{json}");
-    assert_eq!(app.store.messages(&sent.report_id).await.unwrap().len(), 0);
+    assert_eq!(
+        app.store
+            .messages(&sent.report_id.as_str().into())
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
     let (_, json) = stranger.read_thread(&app).await;
     assert_eq!(json["messages"], serde_json::json!([]));
     app.shutdown().await;
@@ -259,7 +266,7 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
     assert!(
         app.store
-            .report_by_lookup(&sha2_check::digest(reporter.keys.lookup_token.as_slice()))
+            .report_by_lookup(&sha2_check::digest(reporter.keys.lookup_token.as_slice()).into())
             .await
             .unwrap()
             .is_none(),
@@ -448,7 +455,13 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
     )
     .unwrap();
     app.store
-        .insert_message(&sent.report_id, Some(&ccp_id), forged.clone(), 0, None)
+        .insert_message(
+            &sent.report_id.as_str().into(),
+            Some(&ccp_id.as_str().into()),
+            forged.clone(),
+            0,
+            None,
+        )
         .await
         .unwrap();
 
@@ -514,7 +527,14 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     let (status, json) = app.withdraw(stranger.token()).await;
     assert_eq!(status, 200, "{json}");
     assert_ne!(json["report_id"], sent.report_id.as_str());
-    assert_eq!(app.store.inbox(&ccp_id).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store
+            .inbox(&ccp_id.as_str().into())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 
     let (status, json) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200, "{json}");

@@ -1,6 +1,7 @@
 //! The end-to-end tests that need no browser, in one test binary (one link of the server
 //! instead of one per file): the API on SQLite and PostgreSQL, the server's rules, anonymity,
-//! the load tool's bounded run, e-mail notices, and the tests that run the real `loket` binary
+//! the load tool's bounded run, e-mail notices, the shipped nginx and Caddy configurations in
+//! front of a server (proxy), and the tests that run the real `loket` binary
 //! as separate processes (crash, scale-out; see `loket_e2e::process`). The browser test is a
 //! binary of its own (`tests/tests/browser.rs`), as it needs Chromium.
 //!
@@ -12,5 +13,6 @@ mod api;
 mod crash;
 mod load;
 mod notices;
+mod proxy;
 mod scale_out;
 mod server_rules;

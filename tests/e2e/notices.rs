@@ -170,14 +170,15 @@ async fn report(store: &Store) -> (String, [u8; 32], Vec<u8>) {
     let lookup: [u8; 32] = random_bytes(32).try_into().unwrap();
     let id = store
         .insert_report(
-            &lookup,
-            &["ccp".to_owned()],
+            &lookup.into(),
+            &["ccp".into()],
             envelope.clone(),
             T - T % HOUR,
             None,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .into_string();
     (id, lookup, envelope)
 }
 
@@ -275,11 +276,11 @@ async fn two_reports_give_one_generic_mail_per_period() {
         ed25519: random_bytes(32).try_into().unwrap(),
     };
     let member = store
-        .add_member("A. Adviser", &keys, &["ccp".to_owned()], T)
+        .add_member("A. Adviser", &keys, &["ccp".into()], T)
         .await
         .unwrap();
     store
-        .insert_message(id, Some(&member), message_envelope(), T, None)
+        .insert_message(&id.into(), Some(&member), message_envelope(), T, None)
         .await
         .unwrap();
     assert!(!store.notice_state().await.unwrap().pending);
@@ -288,7 +289,7 @@ async fn two_reports_give_one_generic_mail_per_period() {
 
     // The reporter's answer is.
     store
-        .insert_message(id, None, message_envelope(), T, None)
+        .insert_message(&id.into(), None, message_envelope(), T, None)
         .await
         .unwrap();
     assert!(store.notice_state().await.unwrap().pending);
@@ -342,8 +343,9 @@ async fn off_by_default() {
     assert!(state.pending);
     assert_eq!(state.last_sent, 0);
     // A server with the default settings starts no notice task either.
-    let app = loket_server::router(store.clone(), ServeConfig::default()).await;
-    assert!(app.is_ok());
+    let app = loket_server::App::build(store.clone(), ServeConfig::default()).await;
+    app.unwrap().jobs.start();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert_eq!(smtp.connections(), 0);
     store.close().await;
 }
@@ -443,7 +445,7 @@ async fn postgres_two_instances_send_one_mail() {
             [Outcome::Nothing, Outcome::Nothing]
         );
         // A reporter message through b: the next period, one mail again, from either.
-        b.insert_message(&reports[0].0, None, message_envelope(), T, None)
+        b.insert_message(&(&reports[0].0).into(), None, message_envelope(), T, None)
             .await
             .unwrap();
         assert_eq!(

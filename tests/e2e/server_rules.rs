@@ -289,7 +289,13 @@ async fn closed_cases_are_purged_after_retention(app: TestApp) {
     let gone = |r: &Reporter| {
         let store = app.store.clone();
         let hash = digest(r.keys.lookup_token.as_slice());
-        async move { store.report_by_lookup(&hash).await.unwrap().is_none() }
+        async move {
+            store
+                .report_by_lookup(&hash.into())
+                .await
+                .unwrap()
+                .is_none()
+        }
     };
     assert!(gone(&a).await);
     assert!(!gone(&b).await);
@@ -509,34 +515,30 @@ async fn deadlines_follow_the_configuration(app: TestApp) {
 }
 
 fn limited() -> ServeConfig {
-    ServeConfig {
-        submit_per_minute: 2,
-        pow_raise_per_minute: 1,
-        ..TestApp::test_config()
-    }
+    let mut config = TestApp::test_config();
+    config.limits.rates.submit_per_minute = 2;
+    config.limits.pow.raise_per_minute = 1;
+    config
 }
 
 fn short_pow() -> ServeConfig {
-    ServeConfig {
-        pow_ttl: 1,
-        ..TestApp::test_config()
-    }
+    let mut config = TestApp::test_config();
+    config.limits.pow.ttl = 1;
+    config
 }
 
 fn no_pow() -> ServeConfig {
-    ServeConfig {
-        pow_bits: 0,
-        ..TestApp::test_config()
-    }
+    let mut config = TestApp::test_config();
+    config.limits.pow.bits = 0;
+    config
 }
 
 fn short_deadlines() -> ServeConfig {
-    ServeConfig {
-        first_response_due: 2 * 3600,
-        acknowledgement_due: 3 * 86400,
-        feedback_due: 30 * 86400,
-        ..TestApp::test_config()
-    }
+    let mut config = TestApp::test_config();
+    config.deadlines.first_response = 2 * 3600;
+    config.deadlines.acknowledgement = 3 * 86400;
+    config.deadlines.feedback = 30 * 86400;
+    config
 }
 
 loket_e2e::on_both_backends!(

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub use loket_client::{OpenedReport, open_message, open_report};
 use loket_crypto::keyfile::{self, KdfParams};
 use loket_crypto::{FollowUpCode, MemberSecretKey, ReporterKeys};
-use loket_server::{OrganisationSigner, ServeConfig, Store, router};
+use loket_server::{App, OrganisationSigner, ServeConfig, Store};
 use loket_wire::api::{
     Directory, PostAnswer, PostReply, SignedDirectory, SubmitReport, SubmitReportResponse,
 };
@@ -132,15 +132,12 @@ impl TestApp {
     /// about a millisecond), no automatic raise and no rate limits (tests that need them set
     /// their own), no background purge (tests call it).
     pub fn test_config() -> ServeConfig {
-        ServeConfig {
-            pow_bits: 8,
-            pow_raise_per_minute: 0,
-            submit_per_minute: 0,
-            check_per_minute: 0,
-            login_per_minute: 0,
-            purge_interval: 0,
-            ..ServeConfig::default()
-        }
+        let mut config = ServeConfig::default();
+        config.limits.pow.bits = 8;
+        config.limits.pow.raise_per_minute = 0;
+        config.limits.rates = loket_server::config::Rates::from_limit(0);
+        config.retention.purge_interval = 0;
+        config
     }
 
     pub async fn sqlite_with(config: ServeConfig) -> Self {
@@ -156,9 +153,10 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = router(store.clone(), config).await.unwrap();
+        let app = App::build(store.clone(), config).await.unwrap();
+        app.jobs.start();
         let server = tokio::spawn(async move {
-            loket_server::serve(listener, app, async {
+            loket_server::serve(listener, app.router, async {
                 let _ = stopped.await;
             })
             .await
@@ -251,7 +249,7 @@ impl TestApp {
     pub async fn add_member(&self, name: &str, roles: &[&str]) -> (String, MemberSecretKey) {
         let key = MemberSecretKey::generate(&mut rand::rng());
         let public = key.public();
-        let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+        let roles: Vec<_> = roles.iter().map(|r| (*r).into()).collect();
         let id = self
             .store
             .add_member(
@@ -266,7 +264,7 @@ impl TestApp {
             .await
             .unwrap();
         self.publish().await;
-        (id, key)
+        (id.into_string(), key)
     }
 
     /// Downloads every piece of an attachment with a team session: its ciphertext.

@@ -5,102 +5,70 @@
 
 use std::io::Write as _;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use loket_wire::api::{
-    Author, PostAnswer, PostedMessage, SubmitReport, SubmitReportResponse, Thread, ThreadMessage,
-    ThreadRequest, Withdrawn,
+    PostAnswer, PostedMessage, SubmitReport, SubmitReportResponse, Thread, ThreadRequest, Withdrawn,
 };
-use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest, PowSolution};
-use loket_wire::{B64, ErrorCode, HOUR, to_hour};
+use loket_wire::paths::route;
+use loket_wire::pow::{PowChallenge, PowRequest};
+use loket_wire::{B64, ErrorCode};
 
-use super::abuse::Kind;
-use super::{ApiJson, AppState, DAY, JsonResult, now, sha256};
+use super::admit::{admit, admit_check, bits, lookup_hash};
+use super::{ApiJson, AppState, JsonResult, thread_messages};
+use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
-use crate::store::{MessageRow, PowSpend};
+use crate::policy::decoy::check_envelope;
+use crate::policy::rate::Kind;
+use crate::store::{LookupHash, RoleId};
 
-/// Magic and version of an envelope (crypto/SPEC.md §4): the server checks the frame, not the
-/// content, so obvious garbage is refused before it is stored.
-const ENVELOPE_MAGIC: &[u8] = b"LOKT\x01";
-/// Smallest possible envelope: fixed header, one stanza, nonce, MAC, one padded 4 KiB chunk.
-const MIN_ENVELOPE: usize = 7 + 80 + 16 + 32 + 4096 + 16;
+/// Most roles one report may be addressed to.
 const MAX_ROLES: usize = 16;
 
-pub(crate) fn check_envelope(envelope: &B64) -> ApiResult<()> {
-    if envelope.0.len() < MIN_ENVELOPE || !envelope.0.starts_with(ENVELOPE_MAGIC) {
-        return Err(ErrorCode::InvalidField.into());
-    }
-    Ok(())
-}
-
-fn lookup_hash(token: &B64) -> ApiResult<[u8; 32]> {
-    let token: [u8; 32] = token
-        .array()
-        .ok_or(ApiError::new(ErrorCode::InvalidField))?;
-    Ok(sha256(&token))
-}
-
-pub(crate) fn thread_messages(rows: Vec<MessageRow>) -> Vec<ThreadMessage> {
-    rows.into_iter()
-        .map(|m| ThreadMessage {
-            id: m.id,
-            author: match m.author_member_id {
-                Some(member_id) => Author::Member { member_id },
-                None => Author::Reporter,
-            },
-            created: m.created_at,
-            envelope: B64(m.envelope),
-        })
-        .collect()
+/// The reporter's routes (crypto/SPEC.md §9.2–9.4, §9.7).
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(route::POW, post(pow))
+        .route(route::REPORTS, post(submit))
+        .route(route::THREAD, post(thread))
+        .route(route::THREAD_MESSAGES, post(answer))
+        .route(route::THREAD_WITHDRAW, post(withdraw))
 }
 
 /// `POST /pow`: a challenge for the next submission or code check.
-pub(super) async fn pow(
+async fn pow(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PowRequest>,
 ) -> JsonResult<PowChallenge> {
-    Ok(Json(state.abuse.challenge(&state.config, req.purpose)?))
+    let bits = bits(&state, req.purpose);
+    let ttl = state.config.limits.pow.ttl;
+    Ok(Json(state.abuse.pow.challenge(
+        req.purpose,
+        bits,
+        ttl,
+        now(),
+    )?))
 }
 
-/// Counts a request of `kind` against the global limit and checks its proof of work.
-fn admit(
-    state: &AppState,
-    kind: Kind,
-    solution: Option<&PowSolution>,
-) -> ApiResult<Option<PowSpend>> {
-    let (limit, purpose) = match kind {
-        Kind::Submit => (state.config.submit_per_minute, PowPurpose::Submit),
-        _ => (state.config.check_per_minute, PowPurpose::Check),
-    };
-    state.abuse.count(kind, limit)?;
-    state.abuse.verify(&state.config, purpose, solution)
-}
-
-/// Admits a code check whose own write (if any) does not carry the proof of work: spends it
-/// on its own, through the group commit.
-async fn admit_check(state: &AppState, solution: Option<&PowSolution>) -> ApiResult<()> {
-    if let Some(spend) = admit(state, Kind::Check, solution)? {
-        state.store.spend_pow(spend).await?;
-    }
-    Ok(())
-}
-
-pub(super) async fn submit(
+/// `POST /reports` (§9.2): stores a new report, addressed to `roles`.
+async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SubmitReport>,
 ) -> ApiResult<(StatusCode, Json<SubmitReportResponse>)> {
     let hash = lookup_hash(&req.lookup_token)?;
-    check_envelope(&req.envelope)?;
+    check_envelope(&req.envelope.0)?;
     let mut roles = req.roles;
     roles.sort();
     roles.dedup();
     if roles.is_empty() || roles.len() > MAX_ROLES || roles.iter().any(|r| r.len() > 64) {
         return Err(ErrorCode::InvalidField.into());
     }
+    let roles: Vec<RoleId> = roles.into_iter().map(RoleId::from).collect();
     let spend = admit(&state, Kind::Submit, req.pow.as_ref())?;
     let received = to_hour(now());
     let report_id = state
@@ -110,53 +78,28 @@ pub(super) async fn submit(
     Ok((
         StatusCode::CREATED,
         Json(SubmitReportResponse {
-            report_id,
+            report_id: report_id.into_string(),
             received,
         }),
     ))
 }
 
-/// The thread for an unknown lookup token: same status and shape as a real one, the same every
-/// time for the same token, sized like a fresh report to one of the roles, and impossible to
-/// open — so the client says "no report found for this code" only after trying, and nobody
-/// watching the answers can tell a known code from an unknown one.
-async fn decoy_thread(state: &AppState, hash: &[u8; 32]) -> ApiResult<Thread> {
-    let seed = state.abuse.decoy_bytes(hash, b"thread", 32)?;
-    let per_role = state.abuse.readers_per_role(&state.store).await?;
-    let pick = seed.first().copied().map_or(0, usize::from);
-    let readers = per_role
-        .get(pick % per_role.len().max(1))
-        .and_then(|n| usize::try_from(*n).ok())
-        .unwrap_or(1);
-    // A report envelope: header, a stanza per reader plus the reporter's own, nonce and MAC,
-    // one padded 4 KiB chunk with its tag (crypto/SPEC.md §4–6).
-    let stanzas = readers.clamp(1, 1023) + 1;
-    let len = 7 + 80 * stanzas + 16 + 32 + 4096 + 16;
-    let mut envelope = Vec::with_capacity(len);
-    envelope.extend_from_slice(b"LOKT\x01");
-    envelope.extend_from_slice(&u16::try_from(stanzas).unwrap_or(1).to_be_bytes());
-    envelope.extend_from_slice(&state.abuse.decoy_bytes(hash, b"envelope", len - 7)?);
-    let id: String = seed
-        .get(1..17)
-        .unwrap_or_default()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    // Arrival: an hour in the 30 days before the start of the current 30-day period, so it is
-    // in the past and stays the same for a month (docs/api.md notes this limit of decoys).
-    let age_hours = seed
-        .get(17..21)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .map_or(0, |b| i64::from(u32::from_be_bytes(b) % (30 * 24)));
+/// The thread for an unknown lookup token: see `policy::decoy` — so the client says "no
+/// report found for this code" only after trying to open it.
+async fn decoy_thread(state: &AppState, hash: &LookupHash) -> ApiResult<Thread> {
     let now = now();
-    let period = now - now.rem_euclid(30 * DAY);
-    let received = period - (age_hours + 1) * HOUR;
-    Ok(Thread {
-        report_id: id,
-        received,
-        envelope: B64(envelope),
-        messages: Vec::new(),
-    })
+    let per_role = match state.abuse.decoys.cached_readers(now) {
+        Some(readers) => readers,
+        None => {
+            let readers = std::sync::Arc::new(state.store.readers_per_role().await?);
+            state
+                .abuse
+                .decoys
+                .remember_readers(now, std::sync::Arc::clone(&readers));
+            readers
+        }
+    };
+    Ok(state.abuse.decoys.thread(hash, &per_role, now)?)
 }
 
 /// Appends `bytes` as a JSON string of standard base64, encoded in place.
@@ -223,7 +166,8 @@ fn thread_response(thread: &Thread) -> ApiResult<Response> {
         .into_response())
 }
 
-pub(super) async fn thread(
+/// `POST /thread` (§9.3): the report and its messages, or a decoy.
+async fn thread(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ThreadRequest>,
 ) -> ApiResult<Response> {
@@ -234,19 +178,21 @@ pub(super) async fn thread(
         return thread_response(&decoy_thread(&state, &hash).await?);
     };
     thread_response(&Thread {
-        report_id: thread.report_id,
+        report_id: thread.report_id.into_string(),
         received: thread.received_at,
         envelope: B64(thread.envelope),
         messages: thread_messages(thread.messages),
     })
 }
 
-pub(super) async fn answer(
+/// `POST /thread/messages` (§9.4): the reporter answers; an unknown code gets an answer
+/// that looks stored.
+async fn answer(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PostAnswer>,
 ) -> ApiResult<(StatusCode, Json<PostedMessage>)> {
     let hash = lookup_hash(&req.lookup_token)?;
-    check_envelope(&req.envelope)?;
+    check_envelope(&req.envelope.0)?;
     let spend = admit(&state, Kind::Check, req.pow.as_ref())?;
     let created = to_hour(now());
     let Some(report) = state.store.report_by_lookup(&hash).await? else {
@@ -265,8 +211,8 @@ pub(super) async fn answer(
 }
 
 /// The reporter withdraws the report: it is deleted at once, with every message and
-/// attachment (DESIGN). An unknown code gets the answer a known one would.
-pub(super) async fn withdraw(
+/// attachment (§9.7). An unknown code gets the answer a known one would.
+async fn withdraw(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ThreadRequest>,
 ) -> JsonResult<Withdrawn> {
@@ -275,32 +221,17 @@ pub(super) async fn withdraw(
     let report_id = match state.store.withdraw_report(&hash).await? {
         Some(id) => {
             tracing::info!("a report was withdrawn by its reporter");
-            id
+            id.into_string()
         }
         None => decoy_thread(&state, &hash).await?.report_id,
     };
     Ok(Json(Withdrawn { report_id }))
 }
 
-/// The report behind a lookup token, for the attachment endpoints.
-pub(crate) async fn report_for(
-    state: &AppState,
-    token: &B64,
-    solution: Option<&PowSolution>,
-) -> ApiResult<String> {
-    let hash = lookup_hash(token)?;
-    admit_check(state, solution).await?;
-    Ok(state
-        .store
-        .report_by_lookup(&hash)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?
-        .id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loket_wire::api::{Author, ThreadMessage};
 
     fn message(id: i64, author: Author, len: usize) -> ThreadMessage {
         ThreadMessage {

@@ -2,57 +2,45 @@
 //! challenge with the Ed25519 key from the directory; the session token is a bearer token whose
 //! SHA-256 alone is stored. Sessions live in the database, so any instance can check them.
 
-use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::api::{
-    AttachmentInfo, Challenge, CloseReport, Closed, Deadlines, Inbox, InboxItem, Outcome,
-    PostReply, PostedMessage, Session, SessionRequest, TeamReport,
+    AttachmentInfo, Challenge, CloseReport, Closed, Inbox, InboxItem, PostReply, PostedMessage,
+    Session, SessionRequest, TeamReport,
 };
-use loket_wire::keys::session_proof_message;
-use loket_wire::{B64, ErrorCode, to_hour};
+use loket_wire::paths::route;
+use loket_wire::{B64, ErrorCode};
 
-use super::abuse::Kind;
-use super::reporter::{check_envelope, thread_messages};
-use super::{ApiJson, AppState, JsonResult, now, random_bytes, sha256};
+use super::admit::limit;
+use super::extract::bearer;
+use super::{ApiJson, AppState, JsonResult, TeamMember, random_bytes, thread_messages};
+use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
-use crate::store::ClosedRow;
+use crate::policy::decoy::check_envelope;
+use crate::policy::rate::Kind;
+use crate::policy::session::verify_session_proof;
+use crate::policy::{deadlines, retention};
+use crate::store::{ChallengeHash, ClosedRow, InboxRow, MemberId, ReportId, TokenHash};
 
-/// The member behind a valid `Authorization: Bearer` session token.
-pub struct TeamMember(pub String);
-
-impl FromRequestParts<AppState> for TeamMember {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers).ok_or(ApiError::new(ErrorCode::Unauthorized))?;
-        let member = state
-            .store
-            .session_member(&token, now())
-            .await?
-            .ok_or(ApiError::new(ErrorCode::Unauthorized))?;
-        Ok(Self(member))
-    }
-}
-
-/// SHA-256 of the `Authorization: Bearer` token, if there is one.
-fn bearer(headers: &axum::http::HeaderMap) -> Option<[u8; 32]> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| sha256(t.trim().as_bytes()))
+/// The team's routes (crypto/SPEC.md §9.5–9.6), except attachments (`uploads`).
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(route::TEAM_CHALLENGE, post(challenge))
+        .route(route::TEAM_SESSION, post(session))
+        .route(route::TEAM_LOGOUT, post(logout))
+        .route(route::TEAM_INBOX, get(inbox))
+        .route(route::TEAM_REPORT, get(report))
+        .route(route::TEAM_REPORT_MESSAGES, post(reply))
+        .route(route::TEAM_REPORT_CLOSE, post(close))
 }
 
 /// `POST /team/logout`: ends the session at once (it is also gone when it expires, and when the
 /// member is removed).
-pub(super) async fn logout(
+async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
@@ -64,16 +52,18 @@ pub(super) async fn logout(
     }
 }
 
-pub(super) async fn challenge(State(state): State<AppState>) -> JsonResult<Challenge> {
+/// `POST /team/challenge`: a single-use login challenge.
+async fn challenge(State(state): State<AppState>) -> JsonResult<Challenge> {
+    let now = now();
     state
         .abuse
-        .count(Kind::Login, state.config.login_per_minute)?;
+        .rates
+        .count(Kind::Login, limit(&state, Kind::Login), now)?;
     let challenge: [u8; 32] = random_bytes()?;
-    let now = now();
-    let expires = now + state.config.challenge_ttl;
+    let expires = now + state.config.sessions.challenge_ttl;
     state
         .store
-        .insert_challenge(&sha256(&challenge), expires, now)
+        .insert_challenge(&ChallengeHash::of(&challenge), expires, now)
         .await?;
     Ok(Json(Challenge {
         challenge: B64(challenge.to_vec()),
@@ -81,7 +71,8 @@ pub(super) async fn challenge(State(state): State<AppState>) -> JsonResult<Chall
     }))
 }
 
-pub(super) async fn session(
+/// `POST /team/session` (§9.5): a session for a signed challenge.
+async fn session(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SessionRequest>,
 ) -> JsonResult<Session> {
@@ -97,92 +88,81 @@ pub(super) async fn session(
     // Single use: the challenge is consumed whether or not the proof is good.
     if !state
         .store
-        .consume_challenge(&sha256(&challenge), now)
+        .consume_challenge(&ChallengeHash::of(&challenge), now)
         .await?
     {
         return Err(ErrorCode::InvalidProof.into());
     }
     let member = state
         .store
-        .member(&req.member_id)
+        .member(&MemberId::from(req.member_id))
         .await?
         .ok_or(ApiError::new(ErrorCode::InvalidProof))?;
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&member.keys.ed25519)
-        .map_err(|_| ApiError::new(ErrorCode::InvalidProof))?;
-    key.verify_strict(
-        &session_proof_message(&challenge),
-        &ed25519_dalek::Signature::from_bytes(&signature),
-    )
-    .map_err(|_| ApiError::new(ErrorCode::InvalidProof))?;
+    verify_session_proof(&member.keys, &challenge, &signature)?;
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
-    let expires = now + state.config.session_ttl;
+    let expires = now + state.config.sessions.ttl;
     state
         .store
-        .insert_session(&sha256(token.as_bytes()), &member.id, expires, now)
+        .insert_session(&TokenHash::of(token.as_bytes()), &member.id, expires, now)
         .await?;
     Ok(Json(Session {
         token,
         expires,
-        member_id: member.id,
+        member_id: member.id.into_string(),
     }))
 }
 
-pub(super) async fn inbox(
-    State(state): State<AppState>,
-    TeamMember(member): TeamMember,
-) -> JsonResult<Inbox> {
-    let c = &state.config;
+/// `GET /team/inbox`: the reports the member may read, with their deadlines.
+async fn inbox(State(state): State<AppState>, TeamMember(member): TeamMember) -> JsonResult<Inbox> {
     let rows = state.store.inbox(&member).await?;
+    let item = |row: InboxRow| {
+        let r = row.report;
+        InboxItem {
+            deadlines: deadlines::due(&state.config.deadlines, r.received_at),
+            report_id: r.id.into_string(),
+            roles: r.roles.into_iter().map(|r| r.into_string()).collect(),
+            received: r.received_at,
+            first_response: r.first_response_at,
+            messages: row.messages,
+            last_activity: r.last_activity_at,
+            closed: r.closed.map(closed),
+        }
+    };
     Ok(Json(Inbox {
-        reports: rows
-            .into_iter()
-            .map(|row| {
-                let r = row.report;
-                InboxItem {
-                    deadlines: Deadlines {
-                        first_response_due: r.received_at + c.first_response_due,
-                        acknowledgement_due: r.received_at + c.acknowledgement_due,
-                        feedback_due: r.received_at + c.feedback_due,
-                    },
-                    report_id: r.id,
-                    roles: r.roles,
-                    received: r.received_at,
-                    first_response: r.first_response_at,
-                    messages: row.messages,
-                    last_activity: r.last_activity_at,
-                    closed: r.closed.map(closed),
-                }
-            })
-            .collect(),
+        reports: rows.into_iter().map(item).collect(),
     }))
 }
 
-pub(super) fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
+/// The report `id` from the path, if the member may read it; `NotFound` otherwise.
+async fn readable(
+    state: &AppState,
+    member: &MemberId,
+    id: &str,
+) -> ApiResult<crate::store::ReportRow> {
+    let id = ReportId::parse(id).ok_or(ApiError::new(ErrorCode::NotFound))?;
+    state
+        .store
+        .team_report(member, &id)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::NotFound))
 }
 
-pub(super) async fn report(
+/// `GET /team/reports/{id}`: one report with its thread and complete attachments.
+async fn report(
     State(state): State<AppState>,
     TeamMember(member): TeamMember,
     Path(id): Path<String>,
 ) -> JsonResult<TeamReport> {
-    if !valid_id(&id) {
-        return Err(ErrorCode::NotFound.into());
-    }
-    let report = state
-        .store
-        .team_report(&member, &id)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    let report = readable(&state, &member, &id).await?;
     let messages = state.store.messages(&report.id).await?;
-    let piece_size = state.config.piece_size;
+    let piece_size = state.config.attachments.piece_size;
     let attachments = state
         .store
         .attachments(&report.id)
         .await?
         .into_iter()
         .map(|a| AttachmentInfo {
-            attachment_id: a.id,
+            attachment_id: a.id.into_string(),
             size: u64::try_from(a.size).unwrap_or(0),
             pieces: u64::try_from(a.pieces).unwrap_or(0),
             piece_size,
@@ -190,8 +170,8 @@ pub(super) async fn report(
         })
         .collect();
     Ok(Json(TeamReport {
-        report_id: report.id,
-        roles: report.roles,
+        report_id: report.id.into_string(),
+        roles: report.roles.into_iter().map(|r| r.into_string()).collect(),
         received: report.received_at,
         envelope: B64(report.envelope),
         messages: thread_messages(messages),
@@ -209,45 +189,36 @@ fn closed(row: ClosedRow) -> Closed {
 }
 
 /// `POST /team/reports/{id}/close`: closes the case with its outcome, which sets the date the
-/// purge job deletes it: `keep_no_complaint` after closing, or `keep_formal_complaint` after
-/// the decision on a formal complaint (closing records the decision).
-pub(super) async fn close(
+/// purge job deletes it (`policy::retention`).
+async fn close(
     State(state): State<AppState>,
     TeamMember(member): TeamMember,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CloseReport>,
 ) -> JsonResult<Closed> {
-    if !valid_id(&id) {
-        return Err(ErrorCode::NotFound.into());
-    }
+    let id = ReportId::parse(&id).ok_or(ApiError::new(ErrorCode::NotFound))?;
     let at = to_hour(now());
-    let keep = match req.outcome {
-        Outcome::NoComplaint => state.config.keep_no_complaint,
-        Outcome::FormalComplaint => state.config.keep_formal_complaint,
-    };
+    let delete_after = retention::delete_after(&state.config.retention, req.outcome, at);
     let row = state
         .store
-        .close_report(&member, &id, req.outcome, at, at + keep)
+        .close_report(&member, &id, req.outcome, at, delete_after)
         .await?;
     tracing::info!("a case was closed");
     Ok(Json(closed(row)))
 }
 
-pub(super) async fn reply(
+/// `POST /team/reports/{id}/messages` (§9.6): a member replies.
+async fn reply(
     State(state): State<AppState>,
     TeamMember(member): TeamMember,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<PostReply>,
 ) -> ApiResult<(StatusCode, Json<PostedMessage>)> {
-    if !valid_id(&id) {
+    if ReportId::parse(&id).is_none() {
         return Err(ErrorCode::NotFound.into());
     }
-    check_envelope(&req.envelope)?;
-    let report = state
-        .store
-        .team_report(&member, &id)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::NotFound))?;
+    check_envelope(&req.envelope.0)?;
+    let report = readable(&state, &member, &id).await?;
     let created = to_hour(now());
     let msg = state
         .store

@@ -1,6 +1,6 @@
 //! What the abuse defences keep in the database, so that every instance on one PostgreSQL
 //! sees the same state: the secret that authenticates proof-of-work challenges, spent
-//! challenges, and per-minute request counts. Nothing here names a client.
+//! challenges, and per-minute request counts; and the clean-up of what has expired. Nothing here names a client.
 
 use sqlx::Row;
 
@@ -16,9 +16,7 @@ pub struct RateCount {
 impl Store {
     /// The instance-wide secret (32 bytes), created by whichever instance asks first.
     pub async fn server_secret(&self) -> Result<[u8; 32], StoreError> {
-        let mut fresh = [0u8; 32];
-        getrandom::fill(&mut fresh)
-            .map_err(|e| StoreError::Db(sqlx::Error::Protocol(e.to_string())))?;
+        let fresh = super::random_bytes::<32>()?;
         sqlx::query(
             "INSERT INTO server_secrets (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
         )
@@ -29,11 +27,9 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         let secret: Vec<u8> = row.try_get("secret")?;
-        secret.try_into().map_err(|_| {
-            StoreError::Db(sqlx::Error::Protocol(
-                "stored server secret has the wrong length".into(),
-            ))
-        })
+        secret
+            .try_into()
+            .map_err(|_| StoreError::CorruptRow("the server secret has the wrong length"))
     }
 
     /// Stores this instance's counts for `minute` and returns what all OTHER instances
@@ -90,14 +86,5 @@ impl Store {
                 .await?;
         }
         Ok(())
-    }
-
-    /// Ends a team session (log out); `false` if there was none.
-    pub async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
-        let res = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash.to_vec())
-            .execute(&self.pool)
-            .await?;
-        Ok(res.rows_affected() > 0)
     }
 }

@@ -4,21 +4,31 @@
 
 use sqlx::Row;
 
-use super::{Store, StoreError, random_hex};
+use super::sql::visible_to_member;
+use super::{AttachmentId, MemberId, ReportId, Store, StoreError, UploadHash, random_hex};
 
 /// An upload in progress (or finished), as the reporter sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadRow {
-    pub attachment_id: String,
+    pub attachment_id: AttachmentId,
     pub size: i64,
     pub pieces: i64,
     pub received: i64,
 }
 
+/// An upload to start: the hash of its key, its size in bytes and in pieces, and the hour.
+#[derive(Clone, Debug)]
+pub struct NewUpload {
+    pub hash: UploadHash,
+    pub size: i64,
+    pub pieces: i64,
+    pub hour: i64,
+}
+
 /// A complete attachment, as the team sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttachmentRow {
-    pub id: String,
+    pub id: AttachmentId,
     pub size: i64,
     pub pieces: i64,
     pub created_at: i64,
@@ -26,7 +36,7 @@ pub struct AttachmentRow {
 
 fn upload_from_row(r: &sqlx::any::AnyRow) -> Result<UploadRow, StoreError> {
     Ok(UploadRow {
-        attachment_id: r.try_get("id")?,
+        attachment_id: AttachmentId::from(r.try_get::<String, _>("id")?),
         size: r.try_get("size")?,
         pieces: r.try_get("pieces")?,
         received: r.try_get("received")?,
@@ -34,21 +44,18 @@ fn upload_from_row(r: &sqlx::any::AnyRow) -> Result<UploadRow, StoreError> {
 }
 
 impl Store {
-    /// Starts an attachment of `size` bytes in `pieces` pieces for `report_id`, unless the
-    /// report has `max_per_report` attachments already (`Conflict`).
+    /// Starts `upload` for `report_id`, unless the report has `max_per_report` attachments
+    /// already (`Conflict`).
     pub async fn create_attachment(
         &self,
-        report_id: &str,
-        upload_hash: &[u8; 32],
-        size: i64,
-        pieces: i64,
+        report_id: &ReportId,
+        upload: &NewUpload,
         max_per_report: i64,
-        hour: i64,
-    ) -> Result<String, StoreError> {
-        let id = random_hex(16)?;
+    ) -> Result<AttachmentId, StoreError> {
+        let id = AttachmentId::from(random_hex::<16>()?);
         let mut tx = super::begin_write(&self.pool, self.backend).await?;
         let row = sqlx::query("SELECT COUNT(*) AS n FROM attachments WHERE report_id = $1")
-            .bind(report_id)
+            .bind(report_id.as_str())
             .fetch_one(&mut *tx)
             .await?;
         let n: i64 = row.try_get("n")?;
@@ -59,19 +66,19 @@ impl Store {
             "INSERT INTO attachments (id, report_id, upload_hash, size, pieces, received, created_at) \
              VALUES ($1, $2, $3, $4, $5, 0, $6)",
         )
-        .bind(&id)
-        .bind(report_id)
-        .bind(upload_hash.to_vec())
-        .bind(size)
-        .bind(pieces)
-        .bind(hour)
+        .bind(id.as_str())
+        .bind(report_id.as_str())
+        .bind(upload.hash.to_vec())
+        .bind(upload.size)
+        .bind(upload.pieces)
+        .bind(upload.hour)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn upload(&self, upload_hash: &[u8; 32]) -> Result<Option<UploadRow>, StoreError> {
+    pub async fn upload(&self, upload_hash: &UploadHash) -> Result<Option<UploadRow>, StoreError> {
         let row = sqlx::query(
             "SELECT id, size, pieces, received FROM attachments WHERE upload_hash = $1",
         )
@@ -86,7 +93,7 @@ impl Store {
     /// request); one further ahead is a `Conflict`.
     pub async fn put_piece(
         &self,
-        upload_hash: &[u8; 32],
+        upload_hash: &UploadHash,
         index: i64,
         data: &[u8],
     ) -> Result<UploadRow, StoreError> {
@@ -108,7 +115,7 @@ impl Store {
         let res = sqlx::query(
             "UPDATE attachments SET received = received + 1 WHERE id = $1 AND received = $2",
         )
-        .bind(&upload.attachment_id)
+        .bind(upload.attachment_id.as_str())
         .bind(index)
         .execute(&mut *tx)
         .await?;
@@ -117,7 +124,7 @@ impl Store {
             return Err(StoreError::Conflict);
         }
         sqlx::query("INSERT INTO attachment_pieces (attachment_id, idx, data) VALUES ($1, $2, $3)")
-            .bind(&upload.attachment_id)
+            .bind(upload.attachment_id.as_str())
             .bind(index)
             .bind(data)
             .execute(&mut *tx)
@@ -128,18 +135,21 @@ impl Store {
     }
 
     /// The complete attachments of a report.
-    pub async fn attachments(&self, report_id: &str) -> Result<Vec<AttachmentRow>, StoreError> {
+    pub async fn attachments(
+        &self,
+        report_id: &ReportId,
+    ) -> Result<Vec<AttachmentRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, size, pieces, created_at FROM attachments \
              WHERE report_id = $1 AND received = pieces ORDER BY created_at, id",
         )
-        .bind(report_id)
+        .bind(report_id.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(AttachmentRow {
-                    id: r.try_get("id")?,
+                    id: AttachmentId::from(r.try_get::<String, _>("id")?),
                     size: r.try_get("size")?,
                     pieces: r.try_get("pieces")?,
                     created_at: r.try_get("created_at")?,
@@ -151,19 +161,18 @@ impl Store {
     /// Piece `index` of a complete attachment, if `member_id` may read its report.
     pub async fn team_piece(
         &self,
-        member_id: &str,
-        attachment_id: &str,
+        member_id: &MemberId,
+        attachment_id: &AttachmentId,
         index: i64,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query(
+        let row = sqlx::query(&format!(
             "SELECT p.data FROM attachment_pieces p JOIN attachments a ON a.id = p.attachment_id \
-             WHERE p.attachment_id = $1 AND p.idx = $2 AND a.received = a.pieces AND EXISTS \
-             (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
-              WHERE rr.report_id = a.report_id AND mr.member_id = $3)",
-        )
-        .bind(attachment_id)
+             WHERE p.attachment_id = $1 AND p.idx = $2 AND a.received = a.pieces AND {}",
+            visible_to_member("a.report_id", "$3")
+        ))
+        .bind(attachment_id.as_str())
         .bind(index)
-        .bind(member_id)
+        .bind(member_id.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(match row {

@@ -4,7 +4,8 @@
 use loket_wire::api::Outcome;
 use sqlx::Row;
 
-use super::{Store, StoreError, delete_report_rows};
+use super::sql::visible_to_member;
+use super::{MemberId, ReportId, Store, StoreError, delete_report_rows};
 
 /// A closed case as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,9 +42,7 @@ fn outcome_from_str(s: &str) -> Result<Outcome, StoreError> {
     match s {
         "no_complaint" => Ok(Outcome::NoComplaint),
         "formal_complaint" => Ok(Outcome::FormalComplaint),
-        _ => Err(StoreError::Db(sqlx::Error::Protocol(
-            "stored outcome is unknown".into(),
-        ))),
+        _ => Err(StoreError::CorruptRow("a stored outcome is unknown")),
     }
 }
 
@@ -59,19 +58,19 @@ impl Store {
     /// `NotFound` if the member cannot see it, `Conflict` if it was closed already.
     pub async fn close_report(
         &self,
-        member_id: &str,
-        report_id: &str,
+        member_id: &MemberId,
+        report_id: &ReportId,
         outcome: Outcome,
         at: i64,
         delete_after: i64,
     ) -> Result<ClosedRow, StoreError> {
         let mut tx = super::begin_write(&self.pool, self.backend).await?;
-        let row = sqlx::query(
-            "SELECT r.closed_at FROM reports r WHERE r.id = $1 AND EXISTS (SELECT 1 FROM report_roles rr \
-             JOIN member_roles mr ON mr.role_id = rr.role_id WHERE rr.report_id = r.id AND mr.member_id = $2)",
-        )
-        .bind(report_id)
-        .bind(member_id)
+        let row = sqlx::query(&format!(
+            "SELECT r.closed_at FROM reports r WHERE r.id = $1 AND {}",
+            visible_to_member("r.id", "$2")
+        ))
+        .bind(report_id.as_str())
+        .bind(member_id.as_str())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -87,7 +86,7 @@ impl Store {
         .bind(outcome_str(outcome))
         .bind(delete_after)
         .bind(at)
-        .bind(report_id)
+        .bind(report_id.as_str())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -109,7 +108,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for row in due {
-            let id: String = row.try_get("id")?;
+            let id = ReportId::from(row.try_get::<String, _>("id")?);
             let mut tx = super::begin_write(&self.pool, self.backend).await?;
             delete_report_rows(&mut tx, &id).await?;
             tx.commit().await?;

@@ -9,6 +9,10 @@
 //! of its rows are written, or its rows are removed again, inside the same transaction. A
 //! database failure rolls back the whole batch and every request in it gets an error: none of
 //! them was acknowledged.
+//!
+//! Hook: a batch that stored a report or a reporter's message also marks the team's e-mail
+//! notice as due ([`super::notices::mark_pending`]), in the same transaction, so a notice can
+//! never announce something that was rolled back, nor miss something that was committed.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,7 +20,7 @@ use std::sync::Arc;
 use sqlx::{AnyPool, Row};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::{Backend, StoreError, begin_write};
+use super::{Backend, LookupHash, MemberId, ReportId, RoleId, StoreError, begin_write};
 
 /// Most writes in one transaction.
 const MAX_BATCH: usize = 256;
@@ -35,16 +39,16 @@ pub struct PowSpend {
 #[derive(Debug)]
 pub(crate) enum WriteOp {
     Report {
-        id: String,
-        lookup_hash: [u8; 32],
-        roles: Vec<String>,
+        id: ReportId,
+        lookup_hash: LookupHash,
+        roles: Vec<RoleId>,
         envelope: Vec<u8>,
         hour: i64,
         spend: Option<PowSpend>,
     },
     Message {
-        report_id: String,
-        author: Option<String>,
+        report_id: ReportId,
+        author: Option<MemberId>,
         envelope: Vec<u8>,
         hour: i64,
         spend: Option<PowSpend>,
@@ -63,7 +67,7 @@ impl WriteOp {
 
 #[derive(Debug)]
 pub(crate) enum Written {
-    Report(String),
+    Report(ReportId),
     Message(i64),
     Spent,
 }
@@ -164,13 +168,8 @@ async fn apply_all(
 ) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
     let mut tx = begin_write(pool, backend).await?;
     let needs_roles = ops.iter().any(|op| matches!(op, WriteOp::Report { .. }));
-    let roles: HashSet<String> = if needs_roles {
-        sqlx::query("SELECT id FROM roles")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?
+    let roles = if needs_roles {
+        known_roles(&mut tx).await?
     } else {
         HashSet::new()
     };
@@ -178,103 +177,130 @@ async fn apply_all(
     // A report or a reporter's message was stored: the team's e-mail notice is due.
     let mut news = false;
     for op in ops {
-        let result = match op {
-            WriteOp::Report {
-                id,
-                lookup_hash,
-                roles: wanted,
-                envelope,
-                hour,
-                spend,
-            } => {
-                if let Some(unknown) = wanted.iter().find(|r| !roles.contains(*r)) {
-                    Err(StoreError::UnknownRole(unknown.clone()))
-                } else if spend.is_some() && !spend_pow(&mut tx, spend.as_ref()).await? {
-                    Err(StoreError::PowSpent)
-                } else {
-                    let res = sqlx::query(
-                        "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING",
-                    )
-                    .bind(&id)
-                    .bind(lookup_hash.to_vec())
-                    .bind(envelope)
-                    .bind(hour)
-                    .bind(hour)
-                    .execute(&mut *tx)
-                    .await?;
-                    if res.rows_affected() == 0 {
-                        unspend_pow(&mut tx, spend.as_ref()).await?;
-                        Err(StoreError::Conflict)
-                    } else {
-                        for role in &wanted {
-                            sqlx::query(
-                                "INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)",
-                            )
-                            .bind(&id)
-                            .bind(role)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        news = true;
-                        Ok(Written::Report(id))
-                    }
-                }
-            }
-            WriteOp::Message {
-                report_id,
-                author,
-                envelope,
-                hour,
-                spend,
-            } => {
-                if spend.is_some() && !spend_pow(&mut tx, spend.as_ref()).await? {
-                    Err(StoreError::PowSpent)
-                } else {
-                    let update = if author.is_some() {
-                        "UPDATE reports SET last_activity_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
-                    } else {
-                        "UPDATE reports SET last_activity_at = $1 WHERE id = $2"
-                    };
-                    let res = sqlx::query(update)
-                        .bind(hour)
-                        .bind(&report_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    if res.rows_affected() == 0 {
-                        unspend_pow(&mut tx, spend.as_ref()).await?;
-                        Err(StoreError::NotFound)
-                    } else {
-                        news |= author.is_none();
-                        let row = sqlx::query(
-                            "INSERT INTO messages (report_id, author_member_id, envelope, created_at) \
-                             VALUES ($1, $2, $3, $4) RETURNING id",
-                        )
-                        .bind(&report_id)
-                        .bind(author)
-                        .bind(envelope)
-                        .bind(hour)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        Ok(Written::Message(row.try_get("id")?))
-                    }
-                }
-            }
-            WriteOp::Spend(spend) => {
-                if spend_pow(&mut tx, Some(&spend)).await? {
-                    Ok(Written::Spent)
-                } else {
-                    Err(StoreError::PowSpent)
-                }
-            }
+        let (result, new) = match op {
+            WriteOp::Report { .. } => apply_report(&mut tx, &roles, op).await?,
+            WriteOp::Message { .. } => apply_message(&mut tx, op).await?,
+            WriteOp::Spend(spend) => match spend_pow(&mut tx, Some(&spend)).await? {
+                true => (Ok(Written::Spent), false),
+                false => (Err(StoreError::PowSpent), false),
+            },
         };
+        news |= new;
         results.push(result);
     }
     if news {
+        // The notice hook (see the module documentation).
         super::notices::mark_pending(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(results)
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// One op's outcome, and whether it is news for the team's notice.
+type Applied = (Result<Written, StoreError>, bool);
+
+async fn known_roles(tx: &mut Tx) -> Result<HashSet<String>, sqlx::Error> {
+    sqlx::query("SELECT id FROM roles")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect()
+}
+
+/// A report with its role routing, unless a role is unknown, the proof of work was spent, or
+/// the lookup hash is taken (then nothing of it is left).
+async fn apply_report(
+    tx: &mut Tx,
+    known: &HashSet<String>,
+    op: WriteOp,
+) -> Result<Applied, sqlx::Error> {
+    let WriteOp::Report {
+        id,
+        lookup_hash,
+        roles,
+        envelope,
+        hour,
+        spend,
+    } = op
+    else {
+        return Ok((Err(StoreError::BatchFailed), false));
+    };
+    if let Some(unknown) = roles.iter().find(|r| !known.contains(r.as_str())) {
+        return Ok((Err(StoreError::UnknownRole(unknown.to_string())), false));
+    }
+    if !spend_pow(tx, spend.as_ref()).await? {
+        return Ok((Err(StoreError::PowSpent), false));
+    }
+    let res = sqlx::query(
+        "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING",
+    )
+    .bind(id.as_str())
+    .bind(lookup_hash.to_vec())
+    .bind(envelope)
+    .bind(hour)
+    .bind(hour)
+    .execute(&mut **tx)
+    .await?;
+    if res.rows_affected() == 0 {
+        unspend_pow(tx, spend.as_ref()).await?;
+        return Ok((Err(StoreError::Conflict), false));
+    }
+    for role in &roles {
+        sqlx::query("INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)")
+            .bind(id.as_str())
+            .bind(role.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok((Ok(Written::Report(id)), true))
+}
+
+/// A message, unless the proof of work was spent or the report is gone. A team message also
+/// records the first response; a reporter's message is news for the team.
+async fn apply_message(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
+    let WriteOp::Message {
+        report_id,
+        author,
+        envelope,
+        hour,
+        spend,
+    } = op
+    else {
+        return Ok((Err(StoreError::BatchFailed), false));
+    };
+    if !spend_pow(tx, spend.as_ref()).await? {
+        return Ok((Err(StoreError::PowSpent), false));
+    }
+    let update = if author.is_some() {
+        "UPDATE reports SET last_activity_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
+    } else {
+        "UPDATE reports SET last_activity_at = $1 WHERE id = $2"
+    };
+    let res = sqlx::query(update)
+        .bind(hour)
+        .bind(report_id.as_str())
+        .execute(&mut **tx)
+        .await?;
+    if res.rows_affected() == 0 {
+        unspend_pow(tx, spend.as_ref()).await?;
+        return Ok((Err(StoreError::NotFound), false));
+    }
+    let news = author.is_none();
+    let row = sqlx::query(
+        "INSERT INTO messages (report_id, author_member_id, envelope, created_at) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(report_id.as_str())
+    .bind(author.map(MemberId::into_string))
+    .bind(envelope)
+    .bind(hour)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((Ok(Written::Message(row.try_get("id")?)), news))
 }
 
 /// Records a spent challenge; `false` if it was spent before.

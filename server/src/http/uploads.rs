@@ -3,36 +3,52 @@
 //! request and one transaction, so neither the server nor the database ever holds more than a
 //! piece of it in memory, and an interrupted upload resumes at `received`.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::ErrorCode;
 use loket_wire::api::{AttachmentUpload, NewAttachment, UploadStatus};
+use loket_wire::paths::route;
 
-use super::reporter::report_for;
-use super::team::{TeamMember, valid_id};
-use super::{ApiJson, AppState, JsonResult, now, random_bytes, sha256};
+use super::admit::report_for;
+use super::extract::body_error;
+use super::{ApiJson, AppState, JsonResult, TeamMember, random_bytes};
+use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
-use crate::store::UploadRow;
+use crate::store::{AttachmentId, NewUpload, UploadHash, UploadRow};
+
+/// The attachment routes with JSON bodies (crypto/SPEC.md §9.9) and the team's download.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(route::THREAD_ATTACHMENTS, post(create))
+        .route(route::UPLOAD, get(status))
+        .route(route::TEAM_ATTACHMENT_PIECE, get(team_piece))
+}
+
+/// The upload of a piece: a raw body, with its own size limit (see `http::router`).
+pub(super) fn piece_routes() -> Router<AppState> {
+    Router::new().route(route::UPLOAD_PIECE, put(put_piece))
+}
 
 /// The upload key from the path: 32 bytes, base64url. Only its SHA-256 is looked up.
-fn upload_hash(key: &str) -> ApiResult<[u8; 32]> {
+fn upload_hash(key: &str) -> ApiResult<UploadHash> {
     let bytes = URL_SAFE_NO_PAD
         .decode(key)
         .map_err(|_| ApiError::new(ErrorCode::NotFound))?;
     if bytes.len() != 32 {
         return Err(ErrorCode::NotFound.into());
     }
-    Ok(sha256(&bytes))
+    Ok(UploadHash::of(&bytes))
 }
 
 fn status_of(row: UploadRow) -> UploadStatus {
     UploadStatus {
-        attachment_id: row.attachment_id,
+        attachment_id: row.attachment_id.into_string(),
         size: u64::try_from(row.size).unwrap_or(0),
         pieces: u64::try_from(row.pieces).unwrap_or(0),
         received: u64::try_from(row.received).unwrap_or(0),
@@ -41,35 +57,35 @@ fn status_of(row: UploadRow) -> UploadStatus {
 }
 
 /// `POST /thread/attachments`: starts an upload for the report of a lookup token.
-pub(super) async fn create(
+async fn create(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<NewAttachment>,
 ) -> ApiResult<(StatusCode, Json<AttachmentUpload>)> {
-    let c = &state.config;
+    let c = &state.config.attachments;
     if req.size == 0 {
         return Err(ErrorCode::InvalidField.into());
     }
-    if req.size > c.attachment_max {
+    if req.size > c.max {
         return Err(ErrorCode::PayloadTooLarge.into());
     }
     let report_id = report_for(&state, &req.lookup_token, req.pow.as_ref()).await?;
     let pieces = req.size.div_ceil(c.piece_size);
     let key: [u8; 32] = random_bytes()?;
+    let invalid = |_| ApiError::new(ErrorCode::InvalidField);
+    let upload = NewUpload {
+        hash: UploadHash::of(&key),
+        size: i64::try_from(req.size).map_err(invalid)?,
+        pieces: i64::try_from(pieces).map_err(invalid)?,
+        hour: to_hour(now()),
+    };
     let attachment_id = state
         .store
-        .create_attachment(
-            &report_id,
-            &sha256(&key),
-            i64::try_from(req.size).map_err(|_| ApiError::new(ErrorCode::InvalidField))?,
-            i64::try_from(pieces).map_err(|_| ApiError::new(ErrorCode::InvalidField))?,
-            c.attachments_per_report,
-            loket_wire::to_hour(now()),
-        )
+        .create_attachment(&report_id, &upload, c.per_report)
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(AttachmentUpload {
-            attachment_id,
+            attachment_id: attachment_id.into_string(),
             upload_key: URL_SAFE_NO_PAD.encode(key),
             piece_size: c.piece_size,
             pieces,
@@ -78,7 +94,7 @@ pub(super) async fn create(
 }
 
 /// `GET /uploads/{key}`: how far an upload got.
-pub(super) async fn status(
+async fn status(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> JsonResult<UploadStatus> {
@@ -92,7 +108,7 @@ pub(super) async fn status(
 
 /// `PUT /uploads/{key}/{index}`: stores one piece (`application/octet-stream`). Every piece but
 /// the last is exactly `piece_size` bytes; the last makes up the declared size.
-pub(super) async fn put_piece(
+async fn put_piece(
     State(state): State<AppState>,
     Path((key, index)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
@@ -105,13 +121,7 @@ pub(super) async fn put_piece(
     if !is_octets {
         return Err(ErrorCode::UnsupportedMediaType.into());
     }
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(ErrorCode::PayloadTooLarge)
-        } else {
-            ApiError::new(ErrorCode::MalformedRequest)
-        }
-    })?;
+    let body = body.map_err(|rejection| body_error(&rejection))?;
     let hash = upload_hash(&key)?;
     let index: u64 = index
         .parse()
@@ -121,7 +131,7 @@ pub(super) async fn put_piece(
         .upload(&hash)
         .await?
         .ok_or(ApiError::new(ErrorCode::NotFound))?;
-    let piece_size = state.config.piece_size;
+    let piece_size = state.config.attachments.piece_size;
     let size = u64::try_from(upload.size).unwrap_or(0);
     let pieces = u64::try_from(upload.pieces).unwrap_or(0);
     if index >= pieces {
@@ -145,7 +155,7 @@ pub(super) async fn put_piece(
 
 /// `GET /team/attachments/{id}/{index}`: one piece of a complete attachment, for a member who
 /// may read its report.
-pub(super) async fn team_piece(
+async fn team_piece(
     State(state): State<AppState>,
     TeamMember(member): TeamMember,
     Path((id, index)): Path<(String, String)>,
@@ -153,7 +163,8 @@ pub(super) async fn team_piece(
     let index: i64 = index
         .parse()
         .map_err(|_| ApiError::new(ErrorCode::NotFound))?;
-    if !valid_id(&id) || index < 0 {
+    let id = AttachmentId::parse(&id).ok_or(ApiError::new(ErrorCode::NotFound))?;
+    if index < 0 {
         return Err(ErrorCode::NotFound.into());
     }
     let data = state

@@ -3,6 +3,7 @@
 //! over TLS through each, and afterwards nothing the proxy wrote — logs, temporary files,
 //! standard error — names the client's address, its user agent, its referrer or a path it
 //! asked for.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};

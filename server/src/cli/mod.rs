@@ -1,0 +1,207 @@
+//! The `loket` command line: the flags, one function per subcommand ([`serve`], [`admin`]),
+//! and [`CliError`], what a command can fail with.
+
+mod admin;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::BuildError;
+use crate::config::{ConfigError, NoticeArgs, PolicyArgs, defaults};
+use crate::directory::DirectoryError;
+use crate::store::{Store, StoreError};
+
+#[derive(Parser)]
+#[command(
+    name = "loket",
+    version,
+    about = "Loket: anonymous reporting with end-to-end encryption (server)"
+)]
+pub struct Cli {
+    /// Directory for the SQLite database (used when DATABASE_URL is not set).
+    #[arg(long, env = "LOKET_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…) or SQLite URL; default: SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// The organisation's signing key file (default: organisation.key in the data directory).
+    /// Only `init`, `member`, `role` and `directory` use it; `serve` never reads it.
+    #[arg(long, env = "LOKET_ORG_KEY_FILE", global = true)]
+    org_key: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal and the API.
+    Serve {
+        #[arg(long, env = "LOKET_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Largest accepted request body in bytes.
+        #[arg(long, env = "LOKET_MAX_BODY", default_value_t = defaults::MAX_BODY)]
+        max_body: usize,
+        #[command(flatten)]
+        limits: PolicyArgs,
+        #[command(flatten)]
+        notices: NoticeArgs,
+    },
+    /// Delete now what is due: closed cases past their retention, stale uploads, expired
+    /// records. `serve` also does this every `--purge-interval` seconds.
+    Purge {
+        #[command(flatten)]
+        limits: PolicyArgs,
+    },
+    /// Initialise an instance: organisation, deployment salt, default roles.
+    Init {
+        #[arg(long, default_value = "Demo University")]
+        organisation: String,
+        /// Succeed quietly when the instance is already initialised.
+        #[arg(long)]
+        exists_ok: bool,
+    },
+    /// Manage team members.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Manage roles.
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Print the organisation's public key (lko1:…), which the portal is built with.
+    OrgKey,
+    /// The signed team directory.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Sign the current roles and members with the organisation key and publish them.
+    Publish,
+}
+
+#[derive(Subcommand)]
+enum MemberCommand {
+    /// Add a member with the public key printed by `loket-team keygen`.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Role id; repeat for several roles.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The member's public key (lkm1:…).
+        #[arg(long)]
+        key: String,
+    },
+    /// List members with their roles and fingerprints.
+    List,
+    /// Remove a member (their sessions end at once).
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum RoleCommand {
+    /// Add a role (for example a faculty PhD confidential adviser).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List roles.
+    List,
+}
+
+/// What a command can fail with; printed as `loket: <message>`.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("cannot create {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database: {0}")]
+    OpenDatabase(StoreError),
+    #[error("this instance is not initialised: run `loket init` first")]
+    NotInitialised,
+    #[error("this instance is already initialised")]
+    AlreadyInitialised,
+    #[error("no organisation key is recorded: run `loket init`")]
+    NoOrganisationKey,
+    #[error("a member with this key already exists")]
+    DuplicateMember,
+    #[error("the member key is not usable: {0}")]
+    MemberKey(String),
+    #[error(
+        "{0}; the change is stored but the directory was not re-signed: run `loket directory publish --org-key <file>`"
+    )]
+    NotRepublished(DirectoryError),
+    #[error("cannot start: {0}")]
+    Build(#[from] BuildError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the command `cli` names.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let store = open_store(&cli).await?;
+    match &cli.command {
+        Command::Serve {
+            listen,
+            max_body,
+            limits,
+            notices,
+        } => serve::serve(&store, listen, *max_body, limits, notices).await,
+        Command::Purge { limits } => serve::purge(&store, limits).await,
+        Command::Init {
+            organisation,
+            exists_ok,
+        } => admin::init(&cli, &store, organisation, *exists_ok).await,
+        Command::OrgKey => admin::org_key(&store).await,
+        Command::Directory(DirectoryCommand::Publish) => admin::republish(&cli, &store).await,
+        Command::Member(MemberCommand::Add { name, roles, key }) => {
+            admin::add_member(&cli, &store, name, roles, key).await
+        }
+        Command::Member(MemberCommand::List) => admin::list_members(&store).await,
+        Command::Member(MemberCommand::Remove { id }) => {
+            admin::remove_member(&cli, &store, id).await
+        }
+        Command::Role(RoleCommand::Add {
+            id,
+            name,
+            description,
+        }) => admin::add_role(&cli, &store, id, name, description).await,
+        Command::Role(RoleCommand::List) => admin::list_roles(&store).await,
+    }
+}
+
+async fn open_store(cli: &Cli) -> Result<Store, CliError> {
+    let url = match &cli.database_url {
+        Some(url) => url.clone(),
+        None => crate::sqlite_url(&cli.data_dir).map_err(|source| CliError::DataDir {
+            path: cli.data_dir.display().to_string(),
+            source,
+        })?,
+    };
+    Store::connect(&url).await.map_err(CliError::OpenDatabase)
+}
+
+fn org_key_path(cli: &Cli) -> PathBuf {
+    cli.org_key
+        .clone()
+        .unwrap_or_else(|| cli.data_dir.join("organisation.key"))
+}

@@ -1,0 +1,41 @@
+//! Every `purge_interval` seconds: delete what is due — closed cases past their retention,
+//! uploads left unfinished for longer than `upload_ttl`, expired records. `loket purge` runs
+//! the same [`once`].
+
+use std::sync::Arc;
+
+use crate::clock::now;
+use crate::config::ServeConfig;
+use crate::store::{Purged, Store, StoreError};
+
+/// One purge run at `now` with the configured upload lifetime.
+pub async fn once(store: &Store, config: &ServeConfig, now: i64) -> Result<Purged, StoreError> {
+    store
+        .purge(now, now.saturating_sub(config.attachments.upload_ttl))
+        .await
+}
+
+/// Runs forever; does nothing when `purge_interval` is 0 (then only `loket purge` purges).
+pub async fn run(store: Store, config: Arc<ServeConfig>) {
+    let interval = config.retention.purge_interval;
+    if interval <= 0 {
+        return;
+    }
+    let mut tick = super::every_second();
+    let mut last = 0i64;
+    loop {
+        tick.tick().await;
+        let now = now();
+        if now - last < interval {
+            continue;
+        }
+        last = now;
+        match once(&store, &config, now).await {
+            Ok(p) if p.reports + p.stale_uploads > 0 => {
+                tracing::info!(reports = p.reports, uploads = p.stale_uploads, "purged");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purge failed"),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Global per-minute rate limits that never identify a client: each process counts what it
+//! admitted this minute, and learns what the other instances counted through the database
+//! (the rate exchange job, `jobs::rate_exchange`).
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use crate::store::RateCount;
+
+use super::PolicyError;
+
+/// What is counted for the global limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Report submissions.
+    Submit = 0,
+    /// Anything done with a follow-up code.
+    Check = 1,
+    /// Team login challenges.
+    Login = 2,
+}
+
+const KINDS: [Kind; 3] = [Kind::Submit, Kind::Check, Kind::Login];
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Check => "check",
+            Self::Login => "login",
+        }
+    }
+}
+
+/// This process's counts of the current minute, and the other instances' as last learnt.
+#[derive(Debug)]
+pub struct RateCounter {
+    /// Random per process: the row its counts are stored under.
+    instance: String,
+    minute: AtomicI64,
+    mine: [AtomicI64; 3],
+    others: [AtomicI64; 3],
+}
+
+impl RateCounter {
+    /// A counter for a new process, starting at `now`.
+    pub fn new(now: i64) -> Result<Self, PolicyError> {
+        let id: [u8; 8] = super::random_bytes()?;
+        Ok(Self {
+            instance: id.iter().map(|b| format!("{b:02x}")).collect(),
+            minute: AtomicI64::new(now / 60),
+            mine: Default::default(),
+            others: Default::default(),
+        })
+    }
+
+    /// The row this process's counts are stored under.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// Starts a new minute when `now` is in one: every count back to zero.
+    fn roll(&self, now: i64) {
+        let minute = now / 60;
+        let seen = self.minute.load(Ordering::Relaxed);
+        if minute > seen
+            && self
+                .minute
+                .compare_exchange(seen, minute, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            for c in self.mine.iter().chain(self.others.iter()) {
+                c.store(0, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Requests of `kind` this minute, across all instances (as of the last exchange).
+    pub fn rate(&self, kind: Kind) -> i64 {
+        let i = kind as usize;
+        self.mine.get(i).map_or(0, |c| c.load(Ordering::Relaxed))
+            + self.others.get(i).map_or(0, |c| c.load(Ordering::Relaxed))
+    }
+
+    /// Counts one request of `kind` at `now`; `RateLimited` once this minute's global count
+    /// is over `limit` (0: no limit).
+    pub fn count(&self, kind: Kind, limit: i64, now: i64) -> Result<(), PolicyError> {
+        self.roll(now);
+        if let Some(c) = self.mine.get(kind as usize) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+        if limit > 0 && self.rate(kind) > limit {
+            return Err(PolicyError::RateLimited {
+                retry_after: 60 - now % 60,
+            });
+        }
+        Ok(())
+    }
+
+    /// What to store for the exchange at `now`: the minute and this process's counts.
+    pub fn mine(&self, now: i64) -> (i64, Vec<RateCount>) {
+        self.roll(now);
+        let counts = KINDS
+            .iter()
+            .map(|k| RateCount {
+                kind: k.name().to_owned(),
+                count: self
+                    .mine
+                    .get(*k as usize)
+                    .map_or(0, |c| c.load(Ordering::Relaxed)),
+            })
+            .collect();
+        (now / 60, counts)
+    }
+
+    /// Learns what the other instances counted in `minute` (ignored if that minute is over).
+    pub fn learn(&self, minute: i64, others: &[RateCount]) {
+        if self.minute.load(Ordering::Relaxed) != minute {
+            return;
+        }
+        for k in KINDS {
+            let total = others
+                .iter()
+                .find(|c| c.kind == k.name())
+                .map_or(0, |c| c.count);
+            if let Some(c) = self.others.get(k as usize) {
+                c.store(total, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_count_all_instances_and_reset_each_minute() {
+        let r = RateCounter::new(600).unwrap();
+        r.count(Kind::Submit, 2, 600).unwrap();
+        r.learn(
+            10,
+            &[RateCount {
+                kind: "submit".into(),
+                count: 1,
+            }],
+        );
+        assert_eq!(r.rate(Kind::Submit), 2);
+        assert!(matches!(
+            r.count(Kind::Submit, 2, 610),
+            Err(PolicyError::RateLimited { retry_after: 50 })
+        ));
+        r.count(Kind::Submit, 2, 660).unwrap();
+        assert_eq!(r.rate(Kind::Submit), 1);
+        assert_eq!(r.rate(Kind::Check), 0);
+    }
+}

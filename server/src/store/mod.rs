@@ -1,0 +1,285 @@
+//! Storage: one type over SQLite (the default, a file in the data directory) and PostgreSQL,
+//! with a migrations folder per backend. Everything stored is ciphertext, an opaque id, a
+//! SHA-256 of a token, or a time rounded to the hour.
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Connection, Executor};
+
+use loket_wire::keys::MemberKeys;
+
+mod abuse;
+mod attachments;
+mod ids;
+mod messages;
+mod notices;
+mod organisation;
+mod reports;
+mod retention;
+mod sessions;
+mod sql;
+mod writer;
+
+pub use abuse::RateCount;
+pub use attachments::{AttachmentRow, NewUpload, UploadRow};
+pub use ids::{
+    AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
+};
+pub use notices::NoticeState;
+pub use organisation::DEFAULT_ROLES;
+pub use retention::{ClosedRow, Purged};
+pub use writer::PowSpend;
+use writer::Writer;
+
+/// Which database a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("already exists")]
+    Conflict,
+    #[error("not found")]
+    NotFound,
+    #[error("unknown role: {0}")]
+    UnknownRole(String),
+    #[error("the instance is not initialised (run `loket init`)")]
+    NotInitialised,
+    #[error("this proof of work was used before")]
+    PowSpent,
+    #[error("the write batch failed and was rolled back")]
+    BatchFailed,
+    #[error("the writer task has stopped")]
+    WriterStopped,
+    #[error("no randomness from the operating system: {0}")]
+    Random(getrandom::Error),
+    #[error("a stored row is not what it should be: {0}")]
+    CorruptRow(&'static str),
+}
+
+#[derive(Clone, Debug)]
+pub struct Organisation {
+    pub name: String,
+    pub deployment_salt: Vec<u8>,
+    /// The organisation's Ed25519 public key, which signs the directory.
+    pub organisation_key: Option<Vec<u8>>,
+}
+
+/// The team directory as the organisation signed it.
+#[derive(Clone, Debug)]
+pub struct SignedDirectoryRow {
+    pub serial: i64,
+    pub body: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RoleRow {
+    pub id: RoleId,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MemberRow {
+    pub id: MemberId,
+    pub name: String,
+    pub keys: MemberKeys,
+    pub roles: Vec<RoleId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReportRow {
+    pub id: ReportId,
+    pub envelope: Vec<u8>,
+    pub received_at: i64,
+    pub first_response_at: Option<i64>,
+    pub last_activity_at: i64,
+    pub roles: Vec<RoleId>,
+    pub closed: Option<ClosedRow>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MessageRow {
+    pub id: i64,
+    pub author_member_id: Option<MemberId>,
+    pub envelope: Vec<u8>,
+    pub created_at: i64,
+}
+
+/// What the reporter's thread shows: the report's id, arrival hour and envelope, and its
+/// messages in order.
+#[derive(Clone, Debug)]
+pub struct ThreadRow {
+    pub report_id: ReportId,
+    pub received_at: i64,
+    pub envelope: Vec<u8>,
+    pub messages: Vec<MessageRow>,
+}
+
+#[derive(Clone, Debug)]
+pub struct InboxRow {
+    pub report: ReportRow,
+    pub messages: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    writer: Writer,
+}
+
+/// A pooled connection idle this long is pinged before use (see [`Store::connect`]).
+const PING_IF_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `N` random bytes from the operating system.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(StoreError::Random)?;
+    Ok(buf)
+}
+
+/// A new random id of `N` bytes, as hex.
+fn random_hex<const N: usize>() -> Result<String, StoreError> {
+    Ok(random_bytes::<N>()?
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let pool = open_pool(url, backend).await?;
+        // SQLite has one writer at a time: one group-commit task. PostgreSQL commits batches
+        // in parallel.
+        let writers = if backend == Backend::Sqlite { 1 } else { 4 };
+        let writer = Writer::start(pool.clone(), backend, writers);
+        let store = Self {
+            pool,
+            backend,
+            writer,
+        };
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&store.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&store.pool)
+                    .await?
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// After a deletion: on SQLite, copy the write-ahead log (which holds zeroed pages thanks
+    /// to `secure_delete`) into the database and truncate it. Best effort: a reader that holds
+    /// an old snapshot can delay it, and the next checkpoint finishes the job.
+    async fn scrub(&self) {
+        if self.backend == Backend::Sqlite
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+        {
+            tracing::warn!(error = %e, "checkpoint after deletion failed");
+        }
+    }
+}
+
+/// The connection pool for `url`, with the pragmas SQLite needs on every connection.
+async fn open_pool(url: &str, backend: Backend) -> Result<AnyPool, sqlx::Error> {
+    let options = AnyConnectOptions::from_str(url)?;
+    AnyPoolOptions::new()
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        // sqlx pings every connection it hands out by default: a round trip to PostgreSQL
+        // (or a hop to SQLite's worker thread) before every query. Ping only connections
+        // that sat idle, where a dead one is likely; under load they never do.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IF_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL with synchronous=FULL: an acknowledged commit survives a crash.
+                    // secure_delete: deleted ciphertext is overwritten, not left in free pages.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; \
+                         PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+}
+
+/// Every row of a report, inside the caller's transaction: attachment pieces, attachments,
+/// messages, role routing, the report.
+pub(crate) async fn delete_report_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    report_id: &ReportId,
+) -> Result<(), sqlx::Error> {
+    for statement in [
+        "DELETE FROM attachment_pieces WHERE attachment_id IN \
+         (SELECT id FROM attachments WHERE report_id = $1)",
+        "DELETE FROM attachments WHERE report_id = $1",
+        "DELETE FROM messages WHERE report_id = $1",
+        "DELETE FROM report_roles WHERE report_id = $1",
+        "DELETE FROM reports WHERE id = $1",
+    ] {
+        sqlx::query(statement)
+            .bind(report_id.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), waiting up to `busy_timeout` for it: a deferred transaction that reads
+/// first and writes later cannot wait for the lock when another writer holds it, and would fail
+/// with "database is locked" under concurrent writes.
+pub(crate) async fn begin_write(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
+}

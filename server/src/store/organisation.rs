@@ -1,0 +1,271 @@
+//! The organisation, its signed directory, roles and members (the admin side).
+
+use std::collections::BTreeMap;
+
+use loket_wire::keys::MemberKeys;
+use sqlx::Row;
+
+use super::{
+    MemberId, MemberRow, Organisation, RoleId, RoleRow, SignedDirectoryRow, Store, StoreError,
+    begin_write, random_bytes, random_hex,
+};
+
+/// The roles of the regulation, created by `loket init`.
+pub const DEFAULT_ROLES: &[(&str, &str, &str)] = &[
+    (
+        "ccp",
+        "CCP coordinator",
+        "First contact: listens, explains the options, refers you on.",
+    ),
+    (
+        "confidential-adviser",
+        "Confidential adviser",
+        "Listens and supports you; you stay in control of every next step.",
+    ),
+    (
+        "ombudsperson",
+        "Ombudsperson",
+        "Neutral: advises, mediates and can investigate.",
+    ),
+];
+
+impl Store {
+    pub async fn organisation(&self) -> Result<Option<Organisation>, StoreError> {
+        let row = sqlx::query(
+            "SELECT name, deployment_salt, organisation_key FROM organisation WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some(Organisation {
+                name: r.try_get("name")?,
+                deployment_salt: r.try_get("deployment_salt")?,
+                organisation_key: r.try_get("organisation_key")?,
+            }),
+            None => None,
+        })
+    }
+
+    /// Records the organisation's public key (once; `Conflict` if a different one is set).
+    pub async fn set_organisation_key(&self, key: &[u8; 32]) -> Result<(), StoreError> {
+        let res = sqlx::query(
+            "UPDATE organisation SET organisation_key = $1 \
+             WHERE id = 1 AND (organisation_key IS NULL OR organisation_key = $2)",
+        )
+        .bind(key.to_vec())
+        .bind(key.to_vec())
+        .execute(&self.pool)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(match self.organisation().await? {
+                None => StoreError::NotInitialised,
+                Some(_) => StoreError::Conflict,
+            });
+        }
+        Ok(())
+    }
+
+    /// The current signed directory, if one was published.
+    pub async fn signed_directory(&self) -> Result<Option<SignedDirectoryRow>, StoreError> {
+        let row = sqlx::query("SELECT serial, body, signature FROM signed_directory WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(SignedDirectoryRow {
+                serial: r.try_get("serial")?,
+                body: r.try_get("body")?,
+                signature: r.try_get("signature")?,
+            }),
+            None => None,
+        })
+    }
+
+    /// Stores a newly signed directory, unless one with the same or a higher serial is there
+    /// already (`Conflict`): two admins publishing at once cannot roll the directory back.
+    pub async fn save_signed_directory(&self, row: &SignedDirectoryRow) -> Result<(), StoreError> {
+        let res = sqlx::query(
+            "INSERT INTO signed_directory (id, serial, body, signature) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET serial = excluded.serial, body = excluded.body, \
+             signature = excluded.signature WHERE signed_directory.serial < excluded.serial",
+        )
+        .bind(row.serial)
+        .bind(row.body.clone())
+        .bind(row.signature.clone())
+        .execute(&self.pool)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
+    }
+
+    /// Creates the organisation with a fresh deployment salt and the default roles.
+    pub async fn init_organisation(&self, name: &str, now: i64) -> Result<(), StoreError> {
+        let salt = random_bytes::<32>()?.to_vec();
+        let mut tx = begin_write(&self.pool, self.backend).await?;
+        let exists = sqlx::query("SELECT 1 FROM organisation WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("INSERT INTO organisation (id, name, deployment_salt, created_at) VALUES (1, $1, $2, $3)")
+            .bind(name)
+            .bind(salt)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for (i, (id, role_name, description)) in DEFAULT_ROLES.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO roles (id, name, description, position) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(*id)
+            .bind(*role_name)
+            .bind(*description)
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_role(
+        &self,
+        id: &RoleId,
+        name: &str,
+        description: &str,
+    ) -> Result<(), StoreError> {
+        let res = sqlx::query(
+            "INSERT INTO roles (id, name, description, position) \
+             SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM roles \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id.as_str())
+        .bind(name)
+        .bind(description)
+        .execute(&self.pool)
+        .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
+    }
+
+    pub async fn roles(&self) -> Result<Vec<RoleRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, description FROM roles ORDER BY position, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleRow {
+                    id: RoleId::from(r.try_get::<String, _>("id")?),
+                    name: r.try_get("name")?,
+                    description: r.try_get("description")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a member with `keys` to `roles`; returns the new member id.
+    pub async fn add_member(
+        &self,
+        name: &str,
+        keys: &MemberKeys,
+        roles: &[RoleId],
+        now: i64,
+    ) -> Result<MemberId, StoreError> {
+        let id = random_hex::<8>()?;
+        let mut tx = begin_write(&self.pool, self.backend).await?;
+        let dup = sqlx::query("SELECT 1 FROM members WHERE x25519 = $1 OR ed25519 = $2")
+            .bind(keys.x25519.to_vec())
+            .bind(keys.ed25519.to_vec())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("INSERT INTO members (id, name, x25519, ed25519, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(name)
+            .bind(keys.x25519.to_vec())
+            .bind(keys.ed25519.to_vec())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for role in roles {
+            let known = sqlx::query("SELECT 1 FROM roles WHERE id = $1")
+                .bind(role.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::UnknownRole(role.to_string()));
+            }
+            sqlx::query("INSERT INTO member_roles (member_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(&id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(MemberId::from(id))
+    }
+
+    pub async fn remove_member(&self, id: &MemberId) -> Result<(), StoreError> {
+        let mut tx = begin_write(&self.pool, self.backend).await?;
+        sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM member_roles WHERE member_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let res = sqlx::query("DELETE FROM members WHERE id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn members(&self) -> Result<Vec<MemberRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, x25519, ed25519 FROM members ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let role_rows = sqlx::query("SELECT mr.member_id, mr.role_id FROM member_roles mr JOIN roles r ON r.id = mr.role_id ORDER BY r.position")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut roles: BTreeMap<String, Vec<RoleId>> = BTreeMap::new();
+        for r in role_rows {
+            roles
+                .entry(r.try_get("member_id")?)
+                .or_default()
+                .push(RoleId::from(r.try_get::<String, _>("role_id")?));
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.try_get("id")?;
+            let x: Vec<u8> = r.try_get("x25519")?;
+            let ed: Vec<u8> = r.try_get("ed25519")?;
+            let (Ok(x25519), Ok(ed25519)) = (x.try_into(), ed.try_into()) else {
+                return Err(StoreError::CorruptRow("a member key has the wrong length"));
+            };
+            out.push(MemberRow {
+                roles: roles.remove(&id).unwrap_or_default(),
+                id: MemberId::from(id),
+                name: r.try_get("name")?,
+                keys: MemberKeys { x25519, ed25519 },
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn member(&self, id: &MemberId) -> Result<Option<MemberRow>, StoreError> {
+        Ok(self.members().await?.into_iter().find(|m| &m.id == id))
+    }
+}

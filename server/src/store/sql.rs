@@ -1,0 +1,59 @@
+//! SQL fragments shared by several queries.
+
+/// "Member `$N` may read report `r`": the report is addressed to a role the member holds.
+/// Every query that shows a report, a message or an attachment to a member uses this, with
+/// the report's table aliased as `r` (`r.id`) and the member id bound where `{member}` stands.
+pub(crate) fn visible_to_member(report_id: &str, member: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
+         WHERE rr.report_id = {report_id} AND mr.member_id = {member})"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The migrations of both backends make the same schema: equal once the type names that
+    /// differ between SQLite and PostgreSQL are normalised.
+    #[test]
+    fn sqlite_and_postgres_migrations_match() {
+        let pairs = [
+            (
+                include_str!("../../migrations/sqlite/0001_init.sql"),
+                include_str!("../../migrations/postgres/0001_init.sql"),
+            ),
+            (
+                include_str!("../../migrations/sqlite/0002_signed_directory.sql"),
+                include_str!("../../migrations/postgres/0002_signed_directory.sql"),
+            ),
+            (
+                include_str!("../../migrations/sqlite/0003_abuse_retention_attachments.sql"),
+                include_str!("../../migrations/postgres/0003_abuse_retention_attachments.sql"),
+            ),
+            (
+                include_str!("../../migrations/sqlite/0004_notices.sql"),
+                include_str!("../../migrations/postgres/0004_notices.sql"),
+            ),
+        ];
+        for (sqlite, postgres) in pairs {
+            assert_eq!(normalise(sqlite), normalise(postgres));
+        }
+        let count = |dir: &str| std::fs::read_dir(dir).unwrap().count();
+        let root = env!("CARGO_MANIFEST_DIR");
+        assert_eq!(count(&format!("{root}/migrations/sqlite")), pairs.len());
+        assert_eq!(count(&format!("{root}/migrations/postgres")), pairs.len());
+    }
+
+    /// Lower case, comments and spacing dropped, PostgreSQL's type names as SQLite's.
+    fn normalise(sql: &str) -> String {
+        let text: String = sql
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+            .replace("bytea", "blob")
+            .replace("bigserial primary key", "integer primary key autoincrement")
+            .replace("bigint", "integer");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
