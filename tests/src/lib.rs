@@ -13,7 +13,7 @@ use loket_crypto::keyfile::{self, KdfParams};
 use loket_crypto::{FollowUpCode, MemberSecretKey, ReporterKeys};
 use loket_server::{OrganisationSigner, ServeConfig, Store, router};
 use loket_wire::api::{Directory, SignedDirectory, SubmitReport, SubmitReportResponse};
-use loket_wire::keys::{MemberKeys, OrganisationKey};
+use loket_wire::keys::OrganisationKey;
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest, PowSolution};
 use loket_wire::{B64, ErrorBody};
 use sqlx::Connection;
@@ -213,15 +213,7 @@ impl TestApp {
         let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
         let id = self
             .store
-            .add_member(
-                name,
-                &MemberKeys {
-                    x25519: public.x25519,
-                    ed25519: public.ed25519,
-                },
-                &roles,
-                0,
-            )
+            .add_member(name, &public, &roles, 0)
             .await
             .unwrap();
         self.publish().await;
