@@ -30,7 +30,7 @@ log "clippy (native)"
 cargo clippy --all-targets -- -D warnings
 log "clippy (wasm32)"
 LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) \
-  cargo clippy -p loket-portal -p loket-client -p loket-crypto -p loket-wire \
+  cargo clippy -p loket-portal -p loket-client -p loket-crypto -p loket-wire -p loket-format \
   --target wasm32-unknown-unknown -- -D warnings
 
 log "loket-crypto on wasm32 in headless Chromium (wasm-bindgen-test: vectors, round trips)"

@@ -16,7 +16,7 @@ use loket_crypto::{Identity, RecipientKey, ReporterKeys};
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, SignedDirectory};
 use loket_wire::content::{AttachmentRef, CONTENT_VERSION, Content};
-use loket_wire::keys::{OrganisationKey, directory_signed_message};
+use loket_wire::keys::OrganisationKey;
 use zeroize::Zeroizing;
 
 /// Why a client step failed. Messages are for people; none carries a secret.
@@ -43,11 +43,7 @@ pub fn verify_directory(
         .signature
         .array()
         .ok_or(ClientError::DirectoryNotSigned)?;
-    if !sign::verify(
-        &organisation.ed25519,
-        &directory_signed_message(&signed.body.0),
-        &signature,
-    ) {
+    if !organisation.verify_directory(&signed.body.0, &signature) {
         return Err(ClientError::DirectoryNotSigned);
     }
     serde_json::from_slice(&signed.body.0).map_err(|_| ClientError::DirectoryMalformed)
@@ -326,6 +322,7 @@ mod tests {
     use loket_crypto::sign::SigningSecret;
     use loket_crypto::{FollowUpCode, MemberSecretKey};
     use loket_wire::api::{Member, Role};
+    use loket_wire::keys::directory_signed_message;
     use rand::SeedableRng;
 
     struct World {

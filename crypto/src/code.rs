@@ -12,8 +12,9 @@ use crate::keys::Identity;
 use crate::labels;
 use crate::sign::SigningSecret;
 
-/// Crockford's base-32 alphabet: no I, L, O or U.
-pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Crockford's base-32 alphabet: no I, L, O or U (defined in loket-format).
+pub use loket_format::base32::ALPHABET;
+use loket_format::base32::{self, symbol};
 /// Random symbols in a code (5 bits each: 95 bits of entropy).
 pub const DATA_SYMBOLS: usize = 19;
 /// Symbols in a code, including the check symbol.
@@ -34,18 +35,6 @@ pub struct ReporterKeys {
     pub signing: SigningSecret,
 }
 
-fn symbol_value(c: u8) -> Option<u8> {
-    let c = match c.to_ascii_uppercase() {
-        b'I' | b'L' => b'1',
-        b'O' => b'0',
-        other => other,
-    };
-    ALPHABET
-        .iter()
-        .position(|&a| a == c)
-        .and_then(|p| u8::try_from(p).ok())
-}
-
 /// Weighted sum with odd weights modulo 32: every single-symbol substitution changes it, and
 /// so does every swap of neighbouring symbols except those whose values differ by exactly 16.
 fn check_value(values: &[u8]) -> u8 {
@@ -54,13 +43,6 @@ fn check_value(values: &[u8]) -> u8 {
         .enumerate()
         .fold(0usize, |acc, (i, &v)| acc + (2 * i + 1) * usize::from(v));
     (sum % 32) as u8
-}
-
-fn symbol(value: u8) -> u8 {
-    ALPHABET
-        .get(usize::from(value & 31))
-        .copied()
-        .unwrap_or(b'0')
 }
 
 impl FollowUpCode {
@@ -85,7 +67,7 @@ impl FollowUpCode {
             if c == b'-' || c.is_ascii_whitespace() {
                 continue;
             }
-            values.push(symbol_value(c).ok_or(CodeError::InvalidCharacter)?);
+            values.push(base32::value(c).ok_or(CodeError::InvalidCharacter)?);
         }
         if values.len() != CODE_SYMBOLS {
             return Err(CodeError::WrongLength {
@@ -104,13 +86,8 @@ impl FollowUpCode {
 
     /// The code as shown to the reporter: `XXXX-XXXX-XXXX-XXXX-XXXX`.
     pub fn display(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(String::with_capacity(CODE_SYMBOLS + 4));
-        for (i, &c) in self.0.iter().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                out.push('-');
-            }
-            out.push(char::from(c));
-        }
+        let mut out = Zeroizing::new(String::with_capacity(base32::grouped_len(CODE_SYMBOLS)));
+        base32::push_grouped(&mut out, self.0.iter().map(|&c| char::from(c)), '-');
         out
     }
 
@@ -222,7 +199,7 @@ mod tests {
         fn every_single_substitution_is_caught(seed in any::<u64>(), pos in 0usize..CODE_SYMBOLS, delta in 1u8..32) {
             let code = FollowUpCode::generate(&mut rand::rngs::StdRng::seed_from_u64(seed));
             let mut typed: Vec<u8> = code.0.to_vec();
-            let v = symbol_value(typed[pos]).unwrap();
+            let v = base32::value(typed[pos]).unwrap();
             typed[pos] = symbol((v + delta) % 32);
             prop_assert_eq!(FollowUpCode::parse(std::str::from_utf8(&typed).unwrap()).unwrap_err(), CodeError::Typo);
         }

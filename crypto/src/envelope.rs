@@ -16,20 +16,13 @@ use crate::keys::{Identity, RecipientKey};
 use crate::reader::Reader;
 use crate::{labels, pad, random32};
 
-/// First bytes of every envelope.
-pub const MAGIC: &[u8; 4] = b"LOKT";
-/// The only envelope version this library writes and reads.
-pub const VERSION: u8 = 1;
-/// Plaintext bytes per payload chunk.
-pub const CHUNK_SIZE: usize = 64 * 1024;
-/// Poly1305 tag length.
-pub const TAG_SIZE: usize = 16;
-/// Ephemeral share (32) ‖ wrapped content key (32 + 16).
-pub const STANZA_SIZE: usize = 32 + 32 + TAG_SIZE;
-/// Upper bound on recipients; keeps a hostile header from costing unbounded work.
-pub const MAX_RECIPIENTS: usize = 1024;
-pub const NONCE_SIZE: usize = 16;
-pub const MAC_SIZE: usize = 32;
+/// The frame (magic, version, sizes, lengths) is defined once in loket-format, which the
+/// server links to check frames and build decoys; this module adds the cipher.
+pub use loket_format::envelope::{
+    CHUNK_SIZE, FIXED_SIZE, MAC_SIZE, MAGIC, MAX_RECIPIENTS, NONCE_SIZE, SHARE_SIZE, STANZA_SIZE,
+    TAG_SIZE, VERSION, header_len, sealed_len,
+};
+use loket_format::envelope::{FrameError, PREFIX, payload_len, read_fixed};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -92,8 +85,7 @@ pub(crate) fn seal_header<R: rand_core::CryptoRng + ?Sized>(
     let mut payload_nonce = [0u8; NONCE_SIZE];
     rng.fill_bytes(&mut payload_nonce);
     let mut out = Vec::with_capacity(header_len(recipients.len()));
-    out.extend_from_slice(MAGIC);
-    out.push(VERSION);
+    out.extend_from_slice(&PREFIX);
     out.extend_from_slice(&count.to_be_bytes());
     for recipient in recipients {
         let ephemeral = StaticSecret::from(random32(rng));
@@ -116,28 +108,12 @@ pub(crate) fn seal_header<R: rand_core::CryptoRng + ?Sized>(
     Ok((out, payload_key))
 }
 
-/// Length of a header with `recipients` stanzas, MAC included.
-pub fn header_len(recipients: usize) -> usize {
-    FIXED_SIZE + recipients * STANZA_SIZE + NONCE_SIZE + MAC_SIZE
-}
-
-/// Bytes before the stanzas: magic, version, count.
-pub(crate) const FIXED_SIZE: usize = 7;
-
 /// Reads magic, version and count from the first [`FIXED_SIZE`] bytes (§4.4 steps 1–2).
 pub(crate) fn parse_fixed(fixed: &[u8]) -> Result<usize, OpenError> {
-    let mut r = Reader::new(fixed);
-    if r.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
-        return Err(OpenError::Malformed);
-    }
-    if r.u8().ok_or(OpenError::Malformed)? != VERSION {
-        return Err(OpenError::UnsupportedVersion);
-    }
-    let count = usize::from(r.u16().ok_or(OpenError::Malformed)?);
-    if count == 0 || count > MAX_RECIPIENTS {
-        return Err(OpenError::Malformed);
-    }
-    Ok(count)
+    read_fixed(fixed).map_err(|e| match e {
+        FrameError::UnsupportedVersion => OpenError::UnsupportedVersion,
+        FrameError::TooShort | FrameError::BadMagic | FrameError::BadCount => OpenError::Malformed,
+    })
 }
 
 /// Unwraps the content key from a complete header and checks its MAC (§4.4 steps 3–4).
@@ -162,7 +138,7 @@ pub(crate) fn open_header(
     let own = identity.recipient().0;
     let mut content_key: Option<Zeroizing<[u8; 32]>> = None;
     for stanza in stanzas.chunks_exact(STANZA_SIZE) {
-        let (share, body) = stanza.split_at(32);
+        let (share, body) = stanza.split_at(SHARE_SIZE);
         let share: [u8; 32] = share.try_into().map_err(|_| OpenError::Malformed)?;
         let shared = identity.secret().diffie_hellman(&PublicKey::from(share));
         let Some(key) = wrap_key(&shared, &share, &own) else {
@@ -264,18 +240,6 @@ impl PayloadCipher {
             .map_err(|_| OpenError::CannotDecrypt)?;
         Ok(ciphertext)
     }
-}
-
-/// Length of the payload (§5) of a padded plaintext of `padded_len` bytes: the bytes plus one
-/// tag per chunk.
-fn payload_len(padded_len: usize) -> Option<usize> {
-    padded_len.checked_add(padded_len.div_ceil(CHUNK_SIZE).checked_mul(TAG_SIZE)?)
-}
-
-/// Length of the envelope that seals a plaintext of `plaintext_len` bytes to `recipients`
-/// recipients (SPEC.md §4–§6); `None` if it does not fit in memory.
-pub fn sealed_len(recipients: usize, plaintext_len: usize) -> Option<usize> {
-    payload_len(pad::padded_len(plaintext_len))?.checked_add(header_len(recipients))
 }
 
 /// Seals `plaintext` to `recipients` (SPEC.md §4.3), in memory, into a new allocation of
@@ -470,6 +434,29 @@ mod tests {
         assert_eq!(open(&a, &v2), Err(OpenError::UnsupportedVersion));
         assert_eq!(open(&a, b"LOKT"), Err(OpenError::Malformed));
         assert_eq!(open(&a, b""), Err(OpenError::Malformed));
+    }
+
+    /// The server's decoys (loket-format) have the size and frame of a real short report for
+    /// the same number of readers, pass the server's frame check, and open to "cannot
+    /// decrypt", as an envelope for someone else would.
+    #[test]
+    fn decoys_look_like_short_reports_and_do_not_open() {
+        use rand::Rng as _;
+        let mut rng = rng();
+        let ids: Vec<Identity> = (0..4).map(|_| Identity::generate(&mut rng)).collect();
+        for n in 1..=ids.len() {
+            let recipients: Vec<RecipientKey> = ids[..n].iter().map(Identity::recipient).collect();
+            let real = seal(&mut rng, &recipients, &[1u8; 700]).unwrap();
+            let decoy = loket_format::envelope::decoy_envelope(n, |rest| rng.fill_bytes(rest));
+            assert_eq!(decoy.len(), real.len());
+            assert_eq!(decoy[..FIXED_SIZE], real[..FIXED_SIZE]);
+            assert_eq!(loket_format::check_frame(&real), Ok(()));
+            assert_eq!(loket_format::check_frame(&decoy), Ok(()));
+            assert_eq!(open(&ids[0], &decoy), Err(OpenError::CannotDecrypt));
+        }
+        let smallest = seal(&mut rng, &[ids[0].recipient()], b"").unwrap();
+        assert_eq!(smallest.len(), loket_format::envelope::MIN_SEALED_LEN);
+        assert!(loket_format::check_frame(&smallest[..smallest.len() - 1]).is_err());
     }
 
     proptest! {

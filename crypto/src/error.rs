@@ -54,7 +54,5 @@ pub enum KeyFileError {
 }
 
 /// A signed body whose signature does not verify, or that is not a signed body at all. One
-/// error for every cause, like [`OpenError::CannotDecrypt`].
-#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
-#[error("the signature is not valid")]
-pub struct SignatureError;
+/// error for every cause, like [`OpenError::CannotDecrypt`] (defined in loket-format).
+pub use loket_format::signed::SignatureError;

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
+use loket_format::base32;
 use zeroize::Zeroizing;
 
 use crate::error::KeyFileError;
@@ -202,17 +203,11 @@ impl LockedKey {
 pub fn generate_passphrase<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> Zeroizing<String> {
     let mut raw = Zeroizing::new([0u8; 24]);
     rng.fill_bytes(raw.as_mut());
-    let mut out = Zeroizing::new(String::with_capacity(29));
-    for (i, b) in raw.iter().enumerate() {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        let c = crate::code::ALPHABET
-            .get(usize::from(b & 31))
-            .copied()
-            .unwrap_or(b'0');
-        out.push(char::from(c).to_ascii_lowercase());
-    }
+    let mut out = Zeroizing::new(String::with_capacity(base32::grouped_len(raw.len())));
+    let symbols = raw
+        .iter()
+        .map(|&b| char::from(base32::symbol(b)).to_ascii_lowercase());
+    base32::push_grouped(&mut out, symbols, '-');
     out
 }
 

@@ -1,14 +1,14 @@
 //! Keys (SPEC.md §3): a team member holds an X25519 key pair (to receive envelopes) and an
-//! Ed25519 key pair (to sign). Secrets zeroize on drop and never print.
+//! Ed25519 key pair (to sign). Secrets zeroize on drop and never print. The public halves are
+//! loket-format's types, so that server, tools and clients share one.
 
 use ed25519_dalek::{Signer, SigningKey};
 use x25519_dalek::{PublicKey, StaticSecret};
 
 use crate::random32;
 
-/// A public X25519 key that envelopes can be sealed to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RecipientKey(pub [u8; 32]);
+/// Public keys and their strings (`lkm1:`) and fingerprints are defined in loket-format.
+pub use loket_format::keys::{MemberPublicKey, RecipientKey};
 
 /// An X25519 secret that opens envelopes sealed to its public half.
 pub struct Identity(StaticSecret);
@@ -38,28 +38,6 @@ impl Identity {
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("Identity").field(&"[redacted]").finish()
-    }
-}
-
-/// The public half of a member's keys, as published in the team directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct MemberPublicKey {
-    pub x25519: [u8; 32],
-    pub ed25519: [u8; 32],
-}
-
-impl MemberPublicKey {
-    pub fn recipient(&self) -> RecipientKey {
-        RecipientKey(self.x25519)
-    }
-
-    /// Checks an Ed25519 signature by this member (strict verification, RFC 8032 §5.1.7).
-    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&self.ed25519) else {
-            return false;
-        };
-        key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature))
-            .is_ok()
     }
 }
 

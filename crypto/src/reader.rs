@@ -23,10 +23,6 @@ impl<'a> Reader<'a> {
         self.array::<1>().map(|[b]| b)
     }
 
-    pub(crate) fn u16(&mut self) -> Option<u16> {
-        self.array::<2>().map(u16::from_be_bytes)
-    }
-
     pub(crate) fn u32(&mut self) -> Option<u32> {
         self.array::<4>().map(u32::from_be_bytes)
     }

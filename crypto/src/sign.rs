@@ -2,30 +2,18 @@
 //! message, and plain Ed25519 verification for the signed team directory. Signing keys zeroize
 //! on drop (ed25519-dalek's `zeroize` feature) and never print.
 
-use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey};
 
-use crate::error::SignatureError;
 use crate::keys::MemberSecretKey;
 use crate::random32;
-use crate::reader::Reader;
 
-/// Magic of a signed body (SPEC.md §11).
-pub const MAGIC: &[u8; 4] = b"LKSG";
-pub const VERSION: u8 = 1;
-/// Bytes before the body: magic, version, signer key, signature.
-pub const HEADER_LEN: usize = 4 + 1 + 32 + 64;
-/// Domain label of what a signed body's signature covers.
-pub const LABEL: &[u8] = b"loket/v1/signed-body";
-/// Context of a report (the first message of a thread; it has no id yet).
-pub const REPORT_CONTEXT: &[u8] = b"report";
-
-/// The context of a message in the thread of `report_id`: a signed message cannot be moved
-/// to another thread.
-pub fn thread_context(report_id: &str) -> Vec<u8> {
-    let mut c = b"thread/".to_vec();
-    c.extend_from_slice(report_id.as_bytes());
-    c
-}
+/// The layout of signed bodies, their contexts and strict verification are defined in
+/// loket-format (SPEC.md §11), so that every crate checks signatures the same way.
+pub use loket_format::labels::SIGNED_BODY as LABEL;
+pub use loket_format::signed::{
+    HEADER_LEN, MAGIC, REPORT_CONTEXT, VERSION, Verified, signed_message, thread_context, verify,
+    verify_body,
+};
 
 /// Anything that can sign: a member key, a reporter key, an organisation key.
 pub trait Signer {
@@ -77,64 +65,16 @@ impl std::fmt::Debug for SigningSecret {
     }
 }
 
-/// Strict Ed25519 verification (RFC 8032 §5.1.7, no malleable or small-order keys).
-pub fn verify(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-    let Ok(key) = VerifyingKey::from_bytes(public) else {
-        return false;
-    };
-    key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature))
-        .is_ok()
-}
-
-fn signed_message(context: &[u8], body: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(LABEL.len() + 4 + context.len() + body.len());
-    m.extend_from_slice(LABEL);
-    m.extend_from_slice(&(context.len() as u32).to_be_bytes());
-    m.extend_from_slice(context);
-    m.extend_from_slice(body);
-    m
-}
-
 /// Wraps `body` with `signer`'s key and signature over (label, context, body) (SPEC.md §11).
 pub fn sign_body(signer: &impl Signer, context: &[u8], body: &[u8]) -> Vec<u8> {
     let signature = signer.sign(&signed_message(context, body));
-    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-    out.extend_from_slice(MAGIC);
-    out.push(VERSION);
-    out.extend_from_slice(&signer.verifying_key());
-    out.extend_from_slice(&signature);
-    out.extend_from_slice(body);
-    out
-}
-
-/// A body whose signature checked out, and the key that made it. The caller decides whether
-/// that key is the one it expected (a member in the signed directory, the reporter's key).
-#[derive(Debug, PartialEq, Eq)]
-pub struct Verified<'a> {
-    pub signer: [u8; 32],
-    pub body: &'a [u8],
-}
-
-/// Checks a signed body for `context`; any failure is the same error.
-pub fn verify_body<'a>(signed: &'a [u8], context: &[u8]) -> Result<Verified<'a>, SignatureError> {
-    let mut r = Reader::new(signed);
-    let magic = r.take(4).ok_or(SignatureError)?;
-    let version = r.take(1).ok_or(SignatureError)?;
-    if magic != MAGIC.as_slice() || version != [VERSION].as_slice() {
-        return Err(SignatureError);
-    }
-    let signer: [u8; 32] = r.array().ok_or(SignatureError)?;
-    let signature: [u8; 64] = r.array().ok_or(SignatureError)?;
-    let body = r.rest();
-    if !verify(&signer, &signed_message(context, body), &signature) {
-        return Err(SignatureError);
-    }
-    Ok(Verified { signer, body })
+    loket_format::signed::signed_body(&signer.verifying_key(), &signature, body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::SignatureError;
     use proptest::prelude::*;
     use rand::SeedableRng;
 

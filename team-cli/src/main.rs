@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use loket_crypto::MemberSecretKey;
 use loket_crypto::keyfile::{self, DEFAULT_PARAMS};
-use loket_wire::keys::MemberKeys;
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -71,12 +70,8 @@ fn read_passphrase(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String
 }
 
 fn print_public(key: &loket_crypto::MemberPublicKey) {
-    let keys = MemberKeys {
-        x25519: key.x25519,
-        ed25519: key.ed25519,
-    };
-    println!("public key:  {}", keys.encode());
-    println!("fingerprint: {}", keys.fingerprint());
+    println!("public key:  {}", key.encode());
+    println!("fingerprint: {}", key.fingerprint());
 }
 
 fn write_new(path: &Path, contents: &str) -> Result<(), String> {

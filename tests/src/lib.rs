@@ -15,7 +15,7 @@ use loket_server::{App, OrganisationSigner, ServeConfig, Store};
 use loket_wire::api::{
     Directory, PostAnswer, PostReply, SignedDirectory, SubmitReport, SubmitReportResponse,
 };
-use loket_wire::keys::{MemberKeys, OrganisationKey};
+use loket_wire::keys::OrganisationKey;
 use loket_wire::paths::{self, route};
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest, PowSolution};
 use loket_wire::{B64, ErrorBody};
@@ -252,15 +252,7 @@ impl TestApp {
         let roles: Vec<_> = roles.iter().map(|r| (*r).into()).collect();
         let id = self
             .store
-            .add_member(
-                name,
-                &MemberKeys {
-                    x25519: public.x25519,
-                    ed25519: public.ed25519,
-                },
-                &roles,
-                0,
-            )
+            .add_member(name, &public, &roles, 0)
             .await
             .unwrap();
         self.publish().await;

@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 
 use crate::B64;
 
-/// Domain separation of the work hash.
-const LABEL: &[u8] = b"loket-pow-v1";
+/// Domain separation of the work hash (crypto/SPEC.md §2).
+use loket_format::labels::POW_WORK as LABEL;
 /// Largest difficulty a client agrees to work on (2^32 hashes: hours on a phone).
 pub const MAX_BITS: u8 = 32;
 

@@ -2,7 +2,11 @@
 //! small set of buckets. Rule: append one 0x80 byte, then zero bytes up to the bucket size —
 //! the smallest of 4 KiB, 16 KiB and 64 KiB that fits, and above 64 KiB the Padmé length
 //! (at most 12 % overhead, leaking O(log log n) bits of the length).
+//!
+//! Pure length arithmetic and byte shuffling: the server uses [`padded_len`] to size decoys,
+//! the crypto crate to pad before sealing.
 
+/// The padded sizes of small plaintexts: 4 KiB, 16 KiB and 64 KiB.
 pub const SMALL_BUCKETS: [usize; 3] = [4 * 1024, 16 * 1024, 64 * 1024];
 
 /// The padded length for a plaintext of `len` bytes (including the 0x80 marker).

@@ -1,0 +1,200 @@
+//! The envelope's frame (SPEC.md §4–§5) without its cipher: magic, version, sizes, lengths,
+//! the check of a frame, and decoy envelopes of exactly a real envelope's size and shape.
+//! The crypto crate seals and opens with these constants; the server, which cannot decrypt,
+//! checks frames and builds decoys with them.
+
+use crate::pad;
+
+/// First bytes of every envelope.
+pub const MAGIC: &[u8; 4] = b"LOKT";
+/// The only envelope version written and read.
+pub const VERSION: u8 = 1;
+/// Magic ‖ version: the first five bytes of every version-1 envelope.
+pub const PREFIX: [u8; 5] = [MAGIC[0], MAGIC[1], MAGIC[2], MAGIC[3], VERSION];
+/// Bytes before the stanzas: magic, version, stanza count (u16, big-endian).
+pub const FIXED_SIZE: usize = PREFIX.len() + 2;
+/// An X25519 public key: a stanza's ephemeral share.
+pub const SHARE_SIZE: usize = 32;
+/// A symmetric key (the content key, wrapped in each stanza).
+pub const KEY_SIZE: usize = 32;
+/// Poly1305 tag length.
+pub const TAG_SIZE: usize = 16;
+/// Ephemeral share ‖ wrapped content key (SPEC.md §4.2).
+pub const STANZA_SIZE: usize = SHARE_SIZE + KEY_SIZE + TAG_SIZE;
+/// The payload nonce of the header.
+pub const NONCE_SIZE: usize = 16;
+/// The header MAC (HMAC-SHA-256).
+pub const MAC_SIZE: usize = 32;
+/// Plaintext bytes per payload chunk (SPEC.md §5).
+pub const CHUNK_SIZE: usize = 64 * 1024;
+/// Upper bound on recipients; keeps a hostile header from costing unbounded work.
+pub const MAX_RECIPIENTS: usize = 1024;
+/// The smallest envelope: one stanza and one padded 4 KiB chunk with its tag.
+pub const MIN_SEALED_LEN: usize = header_len(1) + pad::SMALL_BUCKETS[0] + TAG_SIZE;
+
+/// Length of a header with `recipients` stanzas, MAC included (saturating; a header has at
+/// most [`MAX_RECIPIENTS`] stanzas).
+pub const fn header_len(recipients: usize) -> usize {
+    recipients
+        .saturating_mul(STANZA_SIZE)
+        .saturating_add(FIXED_SIZE + NONCE_SIZE + MAC_SIZE)
+}
+
+/// Length of the payload (SPEC.md §5) of a padded plaintext of `padded_len` bytes: the bytes
+/// plus one tag per chunk.
+pub fn payload_len(padded_len: usize) -> Option<usize> {
+    padded_len.checked_add(padded_len.div_ceil(CHUNK_SIZE).checked_mul(TAG_SIZE)?)
+}
+
+/// Length of the envelope that seals a plaintext of `plaintext_len` bytes to `recipients`
+/// recipients (SPEC.md §4–§6); `None` if it does not fit in memory.
+pub fn sealed_len(recipients: usize, plaintext_len: usize) -> Option<usize> {
+    payload_len(pad::padded_len(plaintext_len))?.checked_add(header_len(recipients))
+}
+
+/// Why bytes are not an envelope frame.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+pub enum FrameError {
+    /// Fewer bytes than the smallest envelope (or than its fixed header).
+    #[error("too short for an envelope")]
+    TooShort,
+    /// The bytes do not start with the magic `LOKT`.
+    #[error("not an envelope")]
+    BadMagic,
+    /// A version other than 1.
+    #[error("unsupported envelope version")]
+    UnsupportedVersion,
+    /// A stanza count of 0 or above [`MAX_RECIPIENTS`].
+    #[error("bad recipient count")]
+    BadCount,
+}
+
+/// The frame check of a party that cannot decrypt (the server, before it stores an
+/// envelope): magic and version, and at least [`MIN_SEALED_LEN`] bytes. Obvious garbage is
+/// refused; the stanza count and everything after it only a reader checks.
+pub fn check_frame(envelope: &[u8]) -> Result<(), FrameError> {
+    if envelope.len() < MIN_SEALED_LEN {
+        return Err(FrameError::TooShort);
+    }
+    match envelope.first_chunk::<{ PREFIX.len() }>() {
+        Some(prefix) if *prefix == PREFIX => Ok(()),
+        Some(prefix) if prefix.starts_with(MAGIC) => Err(FrameError::UnsupportedVersion),
+        _ => Err(FrameError::BadMagic),
+    }
+}
+
+/// Reads magic, version and stanza count from the start of `bytes` (SPEC.md §4.4 steps 1–2):
+/// the number of stanzas, 1 to [`MAX_RECIPIENTS`].
+pub fn read_fixed(bytes: &[u8]) -> Result<usize, FrameError> {
+    let (magic, rest) = bytes
+        .split_at_checked(MAGIC.len())
+        .ok_or(FrameError::TooShort)?;
+    if magic != MAGIC.as_slice() {
+        return Err(FrameError::BadMagic);
+    }
+    let (&version, rest) = rest.split_first().ok_or(FrameError::TooShort)?;
+    if version != VERSION {
+        return Err(FrameError::UnsupportedVersion);
+    }
+    let count: [u8; 2] = rest
+        .get(..2)
+        .and_then(|c| c.try_into().ok())
+        .ok_or(FrameError::TooShort)?;
+    let count = usize::from(u16::from_be_bytes(count));
+    if count == 0 || count > MAX_RECIPIENTS {
+        return Err(FrameError::BadCount);
+    }
+    Ok(count)
+}
+
+/// A decoy envelope for `recipients` recipients (clamped to 1 to [`MAX_RECIPIENTS`]): the
+/// fixed header of a real envelope, then `fill`'s bytes for the stanzas, nonce, MAC and one
+/// padded 4 KiB chunk. It has exactly the size and shape of a real envelope of a plaintext
+/// under 4 KiB for that many recipients (every short report); a reader parses its frame and
+/// finds it cannot decrypt it. `fill` gets the bytes after the fixed header, zeroed, and
+/// should write bytes that look random (the server writes a PRF of the request).
+pub fn try_decoy_envelope<E>(
+    recipients: usize,
+    fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
+) -> Result<Vec<u8>, E> {
+    let count = u16::try_from(recipients.clamp(1, MAX_RECIPIENTS)).unwrap_or(1);
+    let len = header_len(usize::from(count)) + pad::SMALL_BUCKETS[0] + TAG_SIZE;
+    let mut out = Vec::with_capacity(len);
+    out.extend_from_slice(&PREFIX);
+    out.extend_from_slice(&count.to_be_bytes());
+    out.resize(len, 0);
+    if let Some(rest) = out.get_mut(FIXED_SIZE..) {
+        fill(rest)?;
+    }
+    Ok(out)
+}
+
+/// As [`try_decoy_envelope`], with a byte source that cannot fail.
+pub fn decoy_envelope(recipients: usize, fill: impl FnOnce(&mut [u8])) -> Vec<u8> {
+    let filled: Result<Vec<u8>, std::convert::Infallible> =
+        try_decoy_envelope(recipients, |rest| {
+            fill(rest);
+            Ok(())
+        });
+    match filled {
+        Ok(envelope) => envelope,
+        Err(never) => match never {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_match_the_spec() {
+        assert_eq!(PREFIX, *b"LOKT\x01");
+        assert_eq!(FIXED_SIZE, 7);
+        assert_eq!(STANZA_SIZE, 80);
+        assert_eq!(header_len(1), 7 + 80 + 16 + 32);
+        assert_eq!(MIN_SEALED_LEN, 7 + 80 + 16 + 32 + 4096 + 16);
+        assert_eq!(sealed_len(1, 0), Some(MIN_SEALED_LEN));
+        assert_eq!(sealed_len(1, 4095), Some(MIN_SEALED_LEN));
+        assert_eq!(sealed_len(3, 5000), Some(header_len(3) + 16384 + 16));
+        assert_eq!(payload_len(CHUNK_SIZE + 1), Some(CHUNK_SIZE + 1 + 32));
+        assert_eq!(sealed_len(usize::MAX, usize::MAX), None);
+        assert_eq!(header_len(usize::MAX), usize::MAX);
+    }
+
+    #[test]
+    fn frames_are_checked() {
+        let mut env = PREFIX.to_vec();
+        env.resize(MIN_SEALED_LEN, 0xa5);
+        // The count is not the server's business: any bytes after the prefix pass.
+        assert_eq!(check_frame(&env), Ok(()));
+        assert_eq!(
+            check_frame(&env[..MIN_SEALED_LEN - 1]),
+            Err(FrameError::TooShort)
+        );
+        env[4] = 2;
+        assert_eq!(check_frame(&env), Err(FrameError::UnsupportedVersion));
+        env[0] = b'X';
+        assert_eq!(check_frame(&env), Err(FrameError::BadMagic));
+        assert_eq!(check_frame(b""), Err(FrameError::TooShort));
+        assert_eq!(read_fixed(b"LOKT\x01\x00\x03"), Ok(3));
+        assert_eq!(read_fixed(b"LOKT\x01\x00\x00"), Err(FrameError::BadCount));
+        assert_eq!(read_fixed(b"LOKT\x01\x04\x01"), Err(FrameError::BadCount));
+        assert_eq!(read_fixed(b"LOKT\x01\x00"), Err(FrameError::TooShort));
+        assert_eq!(read_fixed(b"LOKT"), Err(FrameError::TooShort));
+        assert_eq!(read_fixed(b"LOK"), Err(FrameError::TooShort));
+    }
+
+    #[test]
+    fn decoys_have_the_shape_of_envelopes() {
+        for n in [0, 1, 2, 7, 1024, 5000] {
+            let count = n.clamp(1, MAX_RECIPIENTS);
+            let decoy = decoy_envelope(n, |rest| rest.fill(0x5a));
+            assert_eq!(Some(decoy.len()), sealed_len(count, 100));
+            assert_eq!(read_fixed(&decoy), Ok(count));
+            assert_eq!(check_frame(&decoy), Ok(()));
+            assert!(decoy[FIXED_SIZE..].iter().all(|&b| b == 0x5a));
+        }
+        let failed: Result<Vec<u8>, &str> = try_decoy_envelope(2, |_| Err("no randomness"));
+        assert_eq!(failed, Err("no randomness"));
+    }
+}
