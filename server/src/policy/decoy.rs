@@ -4,13 +4,14 @@
 //! status, shape and size as a real one, the same every time for the same code, which nobody
 //! can open — so nobody watching the answers can tell a known code from an unknown one.
 //!
-//! The frame constants and the decoy's layout mirror the envelope format of loket-crypto,
-//! which the server may not link; they are kept together here so they can be swapped for a
-//! shared format crate in one place.
+//! The frame and the decoy's layout come from loket-format, the crate of byte layouts without
+//! cipher code that loket-crypto writes its envelopes with too, so they cannot drift.
 
 use std::sync::{Arc, Mutex};
 
 use hmac::Mac as _;
+use loket_format::envelope::{self, FIXED_SIZE};
+use loket_format::labels;
 use loket_wire::api::Thread;
 use loket_wire::{B64, HOUR};
 
@@ -18,23 +19,10 @@ use super::{PolicyError, derive, mac_of};
 use crate::clock::DAY;
 use crate::store::LookupHash;
 
-/// Magic and version of an envelope (crypto/SPEC.md §4).
-pub const ENVELOPE_MAGIC: &[u8] = b"LOKT\x01";
-/// Fixed header: magic and version (5), stanza count (2).
-const HEADER: usize = 7;
-/// One recipient stanza.
-const STANZA: usize = 80;
-/// Nonce, MAC, one padded 4 KiB chunk and its tag.
-const BODY: usize = 16 + 32 + 4096 + 16;
-/// Smallest possible envelope: fixed header, one stanza, nonce, MAC, one padded 4 KiB chunk.
-pub const MIN_ENVELOPE: usize = HEADER + STANZA + BODY;
-
-/// Checks the frame of an envelope: magic and version, and at least the smallest size.
-pub fn check_envelope(envelope: &[u8]) -> Result<(), PolicyError> {
-    if envelope.len() < MIN_ENVELOPE || !envelope.starts_with(ENVELOPE_MAGIC) {
-        return Err(PolicyError::InvalidEnvelope);
-    }
-    Ok(())
+/// Checks the frame of an envelope: magic and version, and at least the smallest size
+/// (crypto/SPEC.md §4).
+pub fn check_envelope(bytes: &[u8]) -> Result<(), PolicyError> {
+    envelope::check_frame(bytes).map_err(|_| PolicyError::InvalidEnvelope)
 }
 
 /// Seconds the count of readers per role is reused for sizing decoys.
@@ -55,7 +43,7 @@ impl std::fmt::Debug for Decoys {
 impl Decoys {
     pub fn new(secret: &[u8; 32]) -> Result<Self, PolicyError> {
         Ok(Self {
-            key: derive(secret, b"loket/v1/decoy")?,
+            key: derive(secret, labels::DECOY_KEY)?,
             readers: Mutex::new(None),
         })
     }
@@ -112,14 +100,14 @@ impl Decoys {
             .get(pick % per_role.len().max(1))
             .and_then(|n| usize::try_from(*n).ok())
             .unwrap_or(1);
-        // A report envelope: header, a stanza per reader plus the reporter's own, nonce and
-        // MAC, one padded 4 KiB chunk with its tag (crypto/SPEC.md §4–6).
-        let stanzas = readers.clamp(1, 1023) + 1;
-        let len = HEADER + STANZA * stanzas + BODY;
-        let mut envelope = Vec::with_capacity(len);
-        envelope.extend_from_slice(ENVELOPE_MAGIC);
-        envelope.extend_from_slice(&u16::try_from(stanzas).unwrap_or(1).to_be_bytes());
-        envelope.extend_from_slice(&self.bytes(hash, b"envelope", len - HEADER)?);
+        // A report envelope to every reader and the reporter's own key, of a short report
+        // (crypto/SPEC.md §4–6): the frame of a real one, filled with the decoy's bytes.
+        let recipients = readers.clamp(1, envelope::MAX_RECIPIENTS - 1) + 1;
+        let envelope = envelope::try_decoy_envelope(recipients, |rest| {
+            let bytes = self.bytes(hash, b"envelope", rest.len())?;
+            rest.copy_from_slice(&bytes);
+            Ok::<(), PolicyError>(())
+        })?;
         let id: String = seed
             .get(1..17)
             .unwrap_or_default()
@@ -158,7 +146,9 @@ mod tests {
         let b = d.thread(&hash, &[3], 10 * DAY + 60).unwrap();
         assert_eq!(a, b);
         check_envelope(&a.envelope.0).unwrap();
-        assert_eq!(a.envelope.0.len(), HEADER + 4 * STANZA + BODY);
+        assert_eq!(a.envelope.0.len(), envelope::sealed_len(4, 0).unwrap());
+        assert_eq!(envelope::read_fixed(&a.envelope.0), Ok(4));
+        assert!(a.envelope.0.len() > FIXED_SIZE);
         assert!(a.received < 10 * DAY);
         assert!(check_envelope(b"LOKT\x01").is_err());
     }

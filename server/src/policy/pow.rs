@@ -55,7 +55,7 @@ fn purpose_byte(purpose: PowPurpose) -> u8 {
 impl PowIssuer {
     pub fn new(secret: &[u8; 32]) -> Result<Self, PolicyError> {
         Ok(Self {
-            key: derive(secret, b"loket/v1/pow")?,
+            key: derive(secret, loket_format::labels::POW_KEY)?,
         })
     }
 
