@@ -194,31 +194,13 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     let envelope = reporter.seal_report(&dir, "text");
 
     // Broken JSON: 400. Wrong content type: 415. Missing field: 422.
-    let res = app
-        .http
-        .post(app.url(&paths::api(route::REPORTS)))
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 400);
     assert_eq!(
-        error_code(&res.json().await.unwrap()),
-        ErrorCode::MalformedRequest
+        submit_bytes(&app, "application/json", "{not json").await,
+        (400, ErrorCode::MalformedRequest)
     );
-    let res = app
-        .http
-        .post(app.url(&paths::api(route::REPORTS)))
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 415);
     assert_eq!(
-        error_code(&res.json().await.unwrap()),
-        ErrorCode::UnsupportedMediaType
+        submit_bytes(&app, "text/plain", "{}").await,
+        (415, ErrorCode::UnsupportedMediaType)
     );
     let (status, json) = app.submit(&serde_json::json!({"roles": ["ccp"]})).await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::InvalidField));
@@ -313,6 +295,21 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     let (status, json) = app.get(&paths::api("/nothing-here"), None).await;
     assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
     app.shutdown().await;
+}
+
+/// POSTs `body` as it is, with `content_type`, to the submission endpoint: the status and the
+/// error code.
+async fn submit_bytes(app: &TestApp, content_type: &str, body: &'static str) -> (u16, ErrorCode) {
+    let res = app
+        .http
+        .post(app.url(&paths::api(route::REPORTS)))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, error_code(&res.json().await.unwrap()))
 }
 
 /// Sends only the headers of a POST declaring `len` bytes of JSON and reads the answer.
