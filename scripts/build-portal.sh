@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Builds the portal (leptos, WebAssembly) into portal/dist, which the server embeds:
+# Builds Loket's two browser apps (leptos, WebAssembly) into portal/dist, which the server
+# embeds: portal/dist/reporter (the reporter's app, served at /) and portal/dist/team (the
+# team's app, served under /team/ until it moves into loket-team).
 # cargo (wasm32, release) -> wasm-bindgen (exact Cargo.lock version) -> wasm-opt (npm binaryen
 # >= 132, when it can be installed; Debian's binaryen 108 breaks the module) -> static files.
 # No inline scripts, so the Content-Security-Policy stays 'self' + 'wasm-unsafe-eval'.
+#
+#   --bench   also build the `#bench` page into the reporter's app (tests/examples/wasm_bench.rs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# The portal is pinned to one organisation key (crypto/SPEC.md §12): it refuses a team
+features=()
+for arg in "$@"; do
+  case "$arg" in
+    --bench) features=(--features bench) ;;
+    *) echo "build-portal: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+# The apps are pinned to one organisation key (crypto/SPEC.md §12): they refuse a team
 # directory that key did not sign. `loket org-key` prints an instance's key.
 if [ -z "${LOKET_ORG_KEY:-}" ]; then
   echo "build-portal: set LOKET_ORG_KEY to the organisation's public key (lko1:…, see \`loket org-key\`)" >&2
@@ -17,38 +29,48 @@ fi
 export LOKET_ORG_KEY
 
 ./scripts/setup.sh
-log "building the portal (wasm32, release) for organisation key $LOKET_ORG_KEY"
-cargo build -p loket-portal --target wasm32-unknown-unknown --release
-
-out=portal/dist
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$tmp" \
-  target/wasm32-unknown-unknown/release/loket_portal.wasm
+log "building the apps (wasm32, release) for organisation key $LOKET_ORG_KEY"
+cargo build -p loket-portal --target wasm32-unknown-unknown --release --bins ${features[@]+"${features[@]}"}
 
 opt=tools/node/node_modules/.bin/wasm-opt
 if [ ! -x "$opt" ] && command -v npm >/dev/null 2>&1; then
   log "installing wasm-opt (npm binaryen 132)"
   (cd tools/node && npm install --no-audit --no-fund --silent >/dev/null 2>&1) || true
 fi
-if [ -x "$opt" ]; then
-  log "wasm-opt -Oz"
-  "$opt" -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$tmp/loket_portal_bg.wasm" -o "$tmp/loket_portal_bg.opt.wasm"
-  mv "$tmp/loket_portal_bg.opt.wasm" "$tmp/loket_portal_bg.wasm"
-else
-  log "wasm-opt not available: serving the unoptimised module (it works the same)"
-fi
-cp portal/static/index.html portal/static/boot.js portal/static/style.css "$tmp/"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# build_app <bin name> <dist folder> <URL base>
+build_app() {
+  local app=$1 dir=$tmp/$2 base=$3
+  mkdir -p "$dir"
+  wasm-bindgen --target web --no-typescript --out-dir "$dir" \
+    "target/wasm32-unknown-unknown/release/$app.wasm"
+  if [ -x "$opt" ]; then
+    log "wasm-opt -Oz $app"
+    "$opt" -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+      "$dir/${app}_bg.wasm" -o "$dir/${app}_bg.opt.wasm"
+    mv "$dir/${app}_bg.opt.wasm" "$dir/${app}_bg.wasm"
+  else
+    log "wasm-opt not available: $app stays unoptimised (it works the same)"
+  fi
+  sed -e "s|@APP@|$app|g" -e "s|@BASE@|$base|g" portal/static/index.html >"$dir/index.html"
+  cp portal/static/boot.js portal/static/style.css "$dir/"
+}
+build_app loket_reporter reporter /
+build_app loket_team team /team/
 
 # Replace dist only when something changed, so the server is not rebuilt for nothing.
-mkdir -p "$out"
+out=portal/dist
 if ! diff -rq "$tmp" "$out" >/dev/null 2>&1; then
   rm -rf "$out"
   mkdir -p "$out"
-  cp "$tmp"/* "$out/"
+  cp -r "$tmp"/reporter "$tmp"/team "$out/"
 fi
-raw=$(stat -c %s "$out/loket_portal_bg.wasm")
-gz=$(gzip -9 -c "$out/loket_portal_bg.wasm" | wc -c)
-log "portal built: loket_portal_bg.wasm $raw bytes, $gz gzipped"
+for app in reporter/loket_reporter team/loket_team; do
+  raw=$(stat -c %s "$out/${app}_bg.wasm")
+  gz=$(gzip -9 -c "$out/${app}_bg.wasm" | wc -c)
+  log "built: ${app}_bg.wasm $raw bytes, $gz gzipped"
+done

@@ -41,6 +41,20 @@ log "loket-crypto on wasm32 in headless Chromium (wasm-bindgen-test: vectors, ro
 log "building the portal (pinned to the test organisation key, tests/fixtures)"
 LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) ./scripts/build-portal.sh
 
+log "the reporter's app links no team code (the key-file label of crypto/src/keyfile.rs)"
+label='LOKET MEMBER KEY'
+if ! grep -qaF "$label" portal/dist/team/loket_team_bg.wasm; then
+  echo "test: the team's app lacks \"$label\": this check no longer finds team code" >&2
+  exit 1
+fi
+if grep -qaF "$label" portal/dist/reporter/loket_reporter_bg.wasm; then
+  echo "test: the reporter's app contains team code (\"$label\" is in loket_reporter_bg.wasm)" >&2
+  exit 1
+fi
+
+log "the apps' texts (every text in English and Dutch)"
+cargo test -p loket-portal --lib
+
 log "cargo test (unit, property, API on SQLite and PostgreSQL, Chromium end to end)"
 mkdir -p target
 set +e +o pipefail

@@ -9,7 +9,11 @@
 //!   still cannot forge a reply from the team or an answer from the reporter.
 //! - Readers are taken from inside the sealed report, never from the server.
 
+#[cfg(feature = "bench")]
 pub mod bench;
+mod thread;
+
+pub use thread::{OpenedMessage, OpenedThread, open_thread};
 
 use loket_crypto::sign::{self, Signer};
 use loket_crypto::{Identity, RecipientKey, ReporterKeys};
@@ -109,13 +113,23 @@ pub fn seal_report<R: rand_core::CryptoRng + ?Sized>(
     )
 }
 
-/// A report that opened and whose signature matches the reporter key inside it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A report that opened and whose signature matches the reporter key inside it. Its `Debug`
+/// leaves the text out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct OpenedReport {
     pub roles: Vec<String>,
     pub reporter_key: RecipientKey,
     pub reporter_signing_key: [u8; 32],
     pub text: String,
+}
+
+impl std::fmt::Debug for OpenedReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedReport")
+            .field("roles", &self.roles)
+            .field("text", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Opens a report; `None` unless it decrypts, parses and is signed by the key it names.
@@ -577,6 +591,68 @@ mod tests {
         let sealed =
             B64(loket_crypto::seal(&mut w.rng, &[w.member.public().recipient()], &signed).unwrap());
         assert!(open_report(w.member.identity(), &sealed).is_none());
+    }
+
+    #[test]
+    fn open_thread_opens_the_report_and_keeps_a_forged_message_in_its_place() {
+        use loket_wire::api::ThreadMessage;
+        let mut w = world();
+        let roles = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "what happened").unwrap();
+        let mine = open_report(&w.reporter.identity, &report).unwrap();
+        let opened = open_report(w.member.identity(), &report).unwrap();
+        let reply =
+            seal_team_message(&mut w.rng, &w.dir, &opened, "r1", &w.member, "we hear you").unwrap();
+        let answer =
+            seal_reporter_message(&mut w.rng, &w.dir, &mine, "r1", &w.reporter, "thanks").unwrap();
+        let by_m1 = Author::Member {
+            member_id: "m1".into(),
+        };
+        let messages = vec![
+            ThreadMessage {
+                id: 1,
+                author: by_m1.clone(),
+                created: 10,
+                envelope: reply.clone(),
+            },
+            // The server claims the member's reply came from the reporter: not shown.
+            ThreadMessage {
+                id: 2,
+                author: Author::Reporter,
+                created: 20,
+                envelope: reply,
+            },
+            ThreadMessage {
+                id: 3,
+                author: Author::Reporter,
+                created: 30,
+                envelope: answer,
+            },
+        ];
+        for identity in [&w.reporter.identity, w.member.identity()] {
+            let thread = open_thread(identity, &w.dir, "r1", &report, &messages).unwrap();
+            assert_eq!(thread.report.text, "what happened");
+            let bodies: Vec<Option<&str>> = thread
+                .messages
+                .iter()
+                .map(|m| m.body.as_ref().map(|b| b.as_str()))
+                .collect();
+            assert_eq!(bodies, [Some("we hear you"), None, Some("thanks")]);
+            assert_eq!(thread.messages[0].author, by_m1);
+            // Debug never shows plaintext.
+            let debug = format!("{thread:?}");
+            assert!(!debug.contains("what happened") && !debug.contains("thanks"));
+        }
+        assert!(
+            open_thread(
+                w.other_role_member.identity(),
+                &w.dir,
+                "r1",
+                &report,
+                &messages
+            )
+            .is_none()
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! process) and in headless Chromium (the portal at `/#bench`, served by a real server), and
 //! prints both with the ratio. Figures and how to read them: docs/benchmarks.md.
 //!
-//!     LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) scripts/build-portal.sh
+//!     LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) scripts/build-portal.sh --bench
 //!     cargo run --release -p loket-e2e --example wasm_bench
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -112,3 +112,34 @@ pub async fn type_into(c: &Client, css: &str, text: &str) {
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
+
+/// Waits until the status line shows the message with stable name `key` (its `data-msg`,
+/// the same in every language); returns its text.
+pub async fn wait_msg(c: &Client, key: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(Locator::Css("#status")).await {
+            let msg = el.attr("data-msg").await.ok().flatten().unwrap_or_default();
+            let text = el.text().await.unwrap_or_default();
+            if msg == key {
+                return text;
+            }
+            last = format!("{msg}: {text}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the message {key:?}; last {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until an element matches `css`.
+pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+}

@@ -1,31 +1,34 @@
-//! The whole round trip through the real portal in headless Chromium (Debian's chromium and
-//! chromedriver): a reporter writes and submits a report, a team member unlocks a key file,
-//! reads it and replies, and the reporter reads the reply with the follow-up code and answers.
-//! Then the SQLite files are searched for any piece of the plaintext.
+//! The whole round trip through the real apps in headless Chromium (Debian's chromium and
+//! chromedriver): in the reporter's app (`/`) a reporter writes and submits a report; in the
+//! team's app (`/team/`, another tab) a team member unlocks a key file, reads it and replies;
+//! the reporter reads the reply with the follow-up code and answers. Then the SQLite files are
+//! searched for any piece of the plaintext. The tests wait on stable hooks (ids, `data-msg` of
+//! the status line, `data-*` attributes), not on English prose, except where the text itself is
+//! what is tested (the language switch).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use fantoccini::Locator;
 use loket_crypto::FollowUpCode;
 use loket_crypto::keyfile::{self, DEFAULT_PARAMS};
-use loket_e2e::browser::{browser, click, type_into, wait_text};
+use loket_e2e::browser::{browser, click, type_into, wait_for, wait_msg, wait_text};
 use loket_e2e::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_the_portal_in_chromium() {
     let app = TestApp::sqlite().await;
-    let wasm = app
-        .http
-        .get(app.url("/loket_portal_bg.wasm"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        wasm.status().as_u16(),
-        200,
-        "the portal is not built into the server: run scripts/build-portal.sh first"
-    );
-    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    for (path, what) in [
+        ("/loket_reporter_bg.wasm", "the reporter's app"),
+        ("/team/loket_team_bg.wasm", "the team's app"),
+    ] {
+        let wasm = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            wasm.status().as_u16(),
+            200,
+            "{what} is not built into the server: run scripts/build-portal.sh first"
+        );
+        assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    }
 
     let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
     let passphrase = "a long demo passphrase";
@@ -40,8 +43,10 @@ async fn round_trip_through_the_portal_in_chromium() {
     let b = browser().await;
     let c = &b.client;
     c.goto(&app.url("/")).await.unwrap();
+    click(c, "#lang-en").await;
+    let reporter_tab = c.window().await.unwrap();
 
-    // The portal verified the directory with the key it was built with, and shows its fingerprint.
+    // The app verified the directory with the key it was built with, and shows its fingerprint.
     wait_text(c, "#org-fingerprint", "the organisation fingerprint", |t| {
         t.trim() == test_org_key().fingerprint()
     })
@@ -66,15 +71,27 @@ async fn round_trip_through_the_portal_in_chromium() {
     assert!(argon2_ms > 0);
     click(c, "#code-saved").await;
 
-    // 2. A team member unlocks the key file; a wrong passphrase first says so.
-    click(c, "#nav-team").await;
+    // The reporter's app links to the team's app, a separate bundle.
+    let team_link = wait_for(c, "#nav-team").await;
+    assert_eq!(
+        team_link.attr("href").await.unwrap().as_deref(),
+        Some("/team/")
+    );
+
+    // 2. In another tab, a team member unlocks the key file in the team's app; a wrong
+    // passphrase first says so.
+    let team_tab = c.new_window(true).await.unwrap().handle;
+    c.switch_to_window(team_tab.clone()).await.unwrap();
+    c.goto(&app.url("/team/")).await.unwrap();
+    click(c, "#lang-en").await;
+    wait_text(c, "#org-fingerprint", "the organisation fingerprint", |t| {
+        t.trim() == test_org_key().fingerprint()
+    })
+    .await;
     type_into(c, "#key-file", &key_file).await;
     type_into(c, "#passphrase", "not the passphrase").await;
     click(c, "#unlock").await;
-    wait_text(c, "#status", "the wrong passphrase message", |t| {
-        t.to_lowercase().contains("wrong passphrase")
-    })
-    .await;
+    wait_msg(c, "wrong-passphrase").await;
     type_into(c, "#passphrase", passphrase).await;
     click(c, "#unlock").await;
     click(c, ".inbox-item").await;
@@ -99,31 +116,24 @@ async fn round_trip_through_the_portal_in_chromium() {
     // The member closes the case (no formal complaint): the deletion date is set and shown.
     click(c, "#close-no-complaint").await;
     click(c, "#confirm-close").await;
-    wait_text(c, "#case-closed", "the closed case", |t| {
-        t.contains("Closed without a formal complaint") && t.contains("Deleted on")
-    })
-    .await;
+    let closed = wait_for(c, "#case-closed[data-outcome='no-complaint']").await;
+    assert!(closed.text().await.unwrap().contains("Deleted on"));
 
     // 3. The reporter comes back: a typo is caught before any request, a wrong code is refused.
+    c.switch_to_window(reporter_tab.clone()).await.unwrap();
     click(c, "#nav-followup").await;
     let mut typo = code.trim().to_owned();
     let first = typo.remove(0);
     typo.insert(0, if first == 'A' { 'B' } else { 'A' });
     type_into(c, "#code-input", &typo).await;
     click(c, "#open-thread").await;
-    wait_text(c, "#status", "the typo message", |t| {
-        t.to_lowercase().contains("typo")
-    })
-    .await;
+    wait_msg(c, "code-typo").await;
     let unknown = FollowUpCode::generate(&mut rand::rng())
         .display()
         .to_string();
     type_into(c, "#code-input", &unknown).await;
     click(c, "#open-thread").await;
-    wait_text(c, "#status", "the not-found message", |t| {
-        t.contains("No report found for this code")
-    })
-    .await;
+    wait_msg(c, "not-found").await;
 
     // ... and with the right code reads the reply and answers.
     type_into(c, "#code-input", code.trim()).await;
@@ -150,29 +160,34 @@ async fn round_trip_through_the_portal_in_chromium() {
         .await
         .unwrap();
     click(c, "#attach").await;
-    wait_text(c, "#status", "the attachment", |t| {
-        t.contains("was encrypted and attached")
-    })
-    .await;
-    wait_text(c, "#thread", "the note about the file", |t| {
-        t.contains("Attached a file: minutes.txt")
-    })
-    .await;
-    // The member (still unlocked in this tab) decrypts it after checking the signed hash.
-    click(c, "#nav-team").await;
+    wait_msg(c, "file-attached").await;
+    // The note carries no text of its own: each reader's app announces the file in their
+    // language.
+    let note = wait_for(c, "#thread article[data-attachment='minutes.txt']").await;
+    assert!(
+        note.text()
+            .await
+            .unwrap()
+            .contains("Attached a file: minutes.txt")
+    );
+    // The member (still unlocked in the team's tab) decrypts it after checking the signed hash.
+    c.switch_to_window(team_tab.clone()).await.unwrap();
+    click(c, "#refresh").await;
     click(c, ".inbox-item").await;
     wait_text(c, "#attachments", "the attachment list", |t| {
         t.contains("minutes.txt")
     })
     .await;
-    click(c, "#attachments .download").await;
-    wait_text(c, "#status", "the decrypted attachment", |t| {
-        t.contains(&format!(
-            "Decrypted and verified: minutes.txt ({} bytes)",
-            file_body.len()
-        ))
-    })
+    click(
+        c,
+        "#attachments li[data-attachment='minutes.txt'] .download",
+    )
     .await;
+    let saved = wait_msg(c, "file-saved").await;
+    assert!(
+        saved.contains(&format!("minutes.txt ({} bytes)", file_body.len())),
+        "{saved}"
+    );
 
     // 4. What the server stored is ciphertext the member can open natively...
     let token = team_login(&app, &member_id, &member_key).await;
@@ -204,8 +219,9 @@ async fn round_trip_through_the_portal_in_chromium() {
         &report.messages[2].envelope,
     )
     .unwrap();
-    assert_eq!(note, "Attached a file: minutes.txt");
+    assert_eq!(note, "", "no English is signed into the note");
     let reference = reference.unwrap();
+    assert_eq!(reference.name, "minutes.txt");
     assert_eq!(report.attachments.len(), 1);
     assert_eq!(report.attachments[0].attachment_id, reference.attachment_id);
     let ciphertext = app
@@ -264,6 +280,7 @@ async fn round_trip_through_the_portal_in_chromium() {
     assert!(!contains(&bytes, code.trim().as_bytes()));
 
     // 6. The reporter withdraws the report: it is gone at once, and the code opens nothing.
+    c.switch_to_window(reporter_tab).await.unwrap();
     c.goto(&app.url("/")).await.unwrap();
     click(c, "#nav-followup").await;
     type_into(c, "#code-input", code.trim()).await;
@@ -274,7 +291,7 @@ async fn round_trip_through_the_portal_in_chromium() {
     .await;
     click(c, "#withdraw").await;
     click(c, "#confirm-withdraw").await;
-    wait_text(c, "#status", "the deletion", |t| t.contains("were deleted")).await;
+    wait_msg(c, "withdrawn").await;
     b.client.close().await.unwrap();
     let (status, _) = app
         .get(
@@ -297,6 +314,7 @@ async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     let b = browser().await;
     let c = &b.client;
     c.goto(&app.url("/")).await.unwrap();
+    click(c, "#lang-en").await;
     wait_text(c, "#directory-error", "the refusal", |t| {
         t.contains("not signed by this organisation")
     })
@@ -307,8 +325,59 @@ async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     );
     type_into(c, "#report-text", "this must never leave the browser").await;
     click(c, "#submit-report").await;
-    wait_text(c, "#status", "the refusal to send", |t| {
-        t.contains("Nothing was encrypted or sent")
+    wait_msg(c, "directory-untrusted").await;
+    // The team's app refuses it too.
+    c.goto(&app.url("/team/")).await.unwrap();
+    wait_for(c, "#directory-error").await;
+    b.client.close().await.unwrap();
+
+    let token = team_login(&app, &member_id, &member_key).await;
+    let (_, inbox) = app.get("/api/v1/team/inbox", Some(&token)).await;
+    let inbox: loket_wire::api::Inbox = serde_json::from_value(inbox).unwrap();
+    assert!(inbox.reports.is_empty(), "nothing was submitted");
+    app.shutdown().await;
+}
+
+/// With the interface switched to Dutch, a report is written and sent: the texts are Dutch,
+/// `<html lang>` follows, and the report arrives (the language is never sent).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_sent_with_the_interface_in_dutch_arrives() {
+    let app = TestApp::sqlite().await;
+    let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
+    let report_text = "Melding 7f3a: mijn begeleider kleineert me in werkoverleggen.";
+
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&app.url("/")).await.unwrap();
+    wait_for(c, "#role-ccp").await;
+    click(c, "#lang-nl").await;
+    wait_text(c, "#submit-report", "the Dutch button", |t| {
+        t.trim() == "Versleutelen en versturen"
+    })
+    .await;
+    let html = c.find(Locator::Css("html")).await.unwrap();
+    assert_eq!(html.attr("lang").await.unwrap().as_deref(), Some("nl"));
+    wait_text(c, "#nav-report", "the Dutch navigation", |t| {
+        t.trim() == "Melding maken"
+    })
+    .await;
+    // A Dutch error first, then the report.
+    click(c, "#submit-report").await;
+    let empty = wait_msg(c, "report-empty").await;
+    assert_eq!(empty, "Schrijf eerst je melding.");
+    type_into(c, "#report-text", report_text).await;
+    click(c, "#role-ccp").await;
+    click(c, "#submit-report").await;
+    let code = wait_text(c, "#code", "the follow-up code", |t| {
+        FollowUpCode::parse(t.trim()).is_ok()
+    })
+    .await;
+    let sent = wait_msg(c, "report-sent").await;
+    assert!(sent.starts_with("Je melding is verstuurd"), "{sent}");
+    // Switching back translates what is on the page, the status line too.
+    click(c, "#lang-en").await;
+    wait_text(c, "#status", "the English status", |t| {
+        t.starts_with("Your report was sent")
     })
     .await;
     b.client.close().await.unwrap();
@@ -316,6 +385,16 @@ async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     let token = team_login(&app, &member_id, &member_key).await;
     let (_, inbox) = app.get("/api/v1/team/inbox", Some(&token)).await;
     let inbox: loket_wire::api::Inbox = serde_json::from_value(inbox).unwrap();
-    assert!(inbox.reports.is_empty(), "nothing was submitted");
+    assert_eq!(inbox.reports.len(), 1, "the report arrived");
+    let (_, report) = app
+        .get(
+            &format!("/api/v1/team/reports/{}", inbox.reports[0].report_id),
+            Some(&token),
+        )
+        .await;
+    let report: loket_wire::api::TeamReport = serde_json::from_value(report).unwrap();
+    let opened = open_report(member_key.identity(), &report.envelope).unwrap();
+    assert_eq!(opened.text, report_text);
+    assert!(FollowUpCode::parse(code.trim()).is_ok());
     app.shutdown().await;
 }

@@ -10,7 +10,8 @@ use crate::B64;
 /// Plaintext schema version.
 pub const CONTENT_VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+/// Its `Debug` leaves the texts out.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Content {
     /// The first message of a thread, written by the reporter.
@@ -37,8 +38,9 @@ pub enum Content {
 }
 
 /// What a message says about its attachment. The file's name and type travel only here,
-/// encrypted; the server sees an opaque upload of a certain size.
-#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+/// encrypted; the server sees an opaque upload of a certain size. Its `Debug` leaves the name
+/// and type out.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct AttachmentRef {
     /// The id the server gave the upload.
     pub attachment_id: String,
@@ -55,5 +57,31 @@ impl Content {
         match self {
             Self::Report { text, .. } | Self::Message { text, .. } => text,
         }
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Report { v, roles, .. } => f
+                .debug_struct("Report")
+                .field("v", v)
+                .field("roles", roles)
+                .finish_non_exhaustive(),
+            Self::Message { v, attachment, .. } => f
+                .debug_struct("Message")
+                .field("v", v)
+                .field("attachment", attachment)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AttachmentRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachmentRef")
+            .field("attachment_id", &self.attachment_id)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
     }
 }

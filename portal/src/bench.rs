@@ -1,10 +1,12 @@
-//! `/#bench`: the cryptography's speed in this browser (loket-client's `bench`, the same code
-//! the native runner measures). Linked from nowhere; used by `tests/examples/wasm_bench.rs`.
+//! `#bench` (feature `bench`, off in the apps' release builds): the cryptography's speed in
+//! this browser (loket-client's `bench`, the same code the native runner measures). Linked
+//! from nowhere; a developer page in English only, used by `tests/examples/wasm_bench.rs`
+//! (build it with `scripts/build-portal.sh --bench`).
 
 use leptos::prelude::*;
 use loket_client::bench::{self, Measure};
 
-use crate::components::pause;
+use crate::browser::pause;
 
 fn now_ms() -> f64 {
     web_sys::window()

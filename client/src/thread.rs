@@ -1,0 +1,91 @@
+//! Opening a whole thread (SPEC §9.3 for the reporter, §9.5 for the team), written once for
+//! both apps and the tests: the report first, then every message, each shown only if it
+//! opens and is signed by the author the server names.
+
+use loket_crypto::Identity;
+use loket_wire::B64;
+use loket_wire::api::{Author, Directory, ThreadMessage};
+use loket_wire::content::AttachmentRef;
+use zeroize::Zeroizing;
+
+use crate::{OpenedReport, open_message_with_attachment, open_report};
+
+/// One message of a thread after opening. No derived `Debug`: it holds plaintext.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OpenedMessage {
+    pub id: i64,
+    pub author: Author,
+    /// Creation time, to the hour.
+    pub created: i64,
+    /// The text; `None` when the envelope did not open or is not signed by `author`.
+    pub body: Option<Zeroizing<String>>,
+    /// The file the (verified) message vouches for, if any.
+    pub attachment: Option<AttachmentRef>,
+}
+
+impl std::fmt::Debug for OpenedMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedMessage")
+            .field("id", &self.id)
+            .field("author", &self.author)
+            .field("created", &self.created)
+            .field("opened", &self.body.is_some())
+            .field("attachment", &self.attachment.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A thread whose report opened and verified, with its messages in order.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OpenedThread {
+    pub report: OpenedReport,
+    pub messages: Vec<OpenedMessage>,
+}
+
+impl std::fmt::Debug for OpenedThread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedThread")
+            .field("report", &self.report)
+            .field("messages", &self.messages)
+            .finish()
+    }
+}
+
+/// Opens the report `report` of thread `report_id` and its `messages` with `identity` (the
+/// reporter's code-derived identity or a member's). `None` when the report itself does not
+/// open or is not signed by the reporter key inside it: then nothing of the thread can be
+/// trusted. A message that does not open keeps its place with `body: None`.
+pub fn open_thread(
+    identity: &Identity,
+    dir: &Directory,
+    report_id: &str,
+    report: &B64,
+    messages: &[ThreadMessage],
+) -> Option<OpenedThread> {
+    let report = open_report(identity, report)?;
+    let messages = messages
+        .iter()
+        .map(|m| {
+            let opened = open_message_with_attachment(
+                identity,
+                dir,
+                &report,
+                report_id,
+                &m.author,
+                &m.envelope,
+            );
+            let (body, attachment) = match opened {
+                Some((text, attachment)) => (Some(Zeroizing::new(text)), attachment),
+                None => (None, None),
+            };
+            OpenedMessage {
+                id: m.id,
+                author: m.author.clone(),
+                created: m.created,
+                body,
+                attachment,
+            }
+        })
+        .collect();
+    Some(OpenedThread { report, messages })
+}

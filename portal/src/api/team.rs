@@ -1,0 +1,70 @@
+//! The team's calls (SPEC §9.5, §9.6): sign in, inbox, reports, replies, closing, downloads.
+//! Only the team's app links them.
+
+use loket_wire::api::{
+    Challenge, CloseReport, Closed, Inbox, PostReply, PostedMessage, Session, SessionRequest,
+    TeamReport,
+};
+use loket_wire::paths::{self, route};
+use wasm_bindgen_futures::JsFuture;
+
+use super::{ApiFailure, call, fetch, post};
+
+pub async fn challenge() -> Result<Challenge, ApiFailure> {
+    post(
+        &paths::api(route::TEAM_CHALLENGE),
+        &serde_json::json!({}),
+        None,
+    )
+    .await
+}
+
+pub async fn session(body: &SessionRequest) -> Result<Session, ApiFailure> {
+    post(&paths::api(route::TEAM_SESSION), body, None).await
+}
+
+/// Ends the session on the server (204).
+pub async fn logout(token: &str) -> Result<(), ApiFailure> {
+    post(
+        &paths::api(route::TEAM_LOGOUT),
+        &serde_json::json!({}),
+        Some(token),
+    )
+    .await
+}
+
+pub async fn inbox(token: &str) -> Result<Inbox, ApiFailure> {
+    call("GET", &paths::api(route::TEAM_INBOX), None, Some(token)).await
+}
+
+pub async fn report(token: &str, report_id: &str) -> Result<TeamReport, ApiFailure> {
+    let path = paths::fill(route::TEAM_REPORT, &[report_id]);
+    call("GET", &path, None, Some(token)).await
+}
+
+pub async fn reply(
+    token: &str,
+    report_id: &str,
+    body: &PostReply,
+) -> Result<PostedMessage, ApiFailure> {
+    let path = paths::fill(route::TEAM_REPORT_MESSAGES, &[report_id]);
+    post(&path, body, Some(token)).await
+}
+
+pub async fn close(token: &str, report_id: &str, body: &CloseReport) -> Result<Closed, ApiFailure> {
+    let path = paths::fill(route::TEAM_REPORT_CLOSE, &[report_id]);
+    post(&path, body, Some(token)).await
+}
+
+/// Piece `index` of an attachment.
+pub async fn piece(token: &str, attachment_id: &str, index: u64) -> Result<Vec<u8>, ApiFailure> {
+    let path = paths::fill(
+        route::TEAM_ATTACHMENT_PIECE,
+        &[attachment_id, &index.to_string()],
+    );
+    let response = fetch("GET", &path, None, Some(token)).await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(|_| ApiFailure::Network)?)
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -1,0 +1,78 @@
+//! A thread: the report first, then the messages in order.
+
+use leptos::prelude::*;
+use loket_client::OpenedMessage;
+
+use crate::browser::hour;
+use crate::ctx::use_ctx;
+use crate::i18n::Lang;
+
+/// One message of a thread, ready to show. No `Debug`: it holds plaintext.
+#[derive(Clone)]
+pub struct Entry {
+    pub key: String,
+    pub from_team: bool,
+    /// Who wrote it, in every language.
+    pub author: [String; 2],
+    pub created: i64,
+    /// `None` when the envelope did not open completely: nothing of it is shown.
+    pub text: Option<String>,
+    /// The name of the file the message vouches for, if any.
+    pub attachment: Option<String>,
+}
+
+impl Entry {
+    /// The entry of an opened message, written by `author`.
+    pub fn message(m: &OpenedMessage, from_team: bool, author: [String; 2]) -> Self {
+        Self {
+            key: m.id.to_string(),
+            from_team,
+            author,
+            created: m.created,
+            text: m.body.as_ref().map(|b| b.to_string()),
+            attachment: m.attachment.as_ref().map(|a| a.name.clone()),
+        }
+    }
+
+    /// What the message says in `lang`. A note that only announces a file carries no text of
+    /// its own: each reader sees the announcement in their language. (Older notes carry an
+    /// English sentence; it is shown as written.)
+    pub fn body(&self, lang: Lang) -> String {
+        let t = lang.t();
+        match (&self.text, &self.attachment) {
+            (None, _) => t.undecryptable.to_owned(),
+            (Some(text), Some(name)) if text.trim().is_empty() => (t.attached_file)(name),
+            (Some(text), _) => text.clone(),
+        }
+    }
+}
+
+#[component]
+pub fn Messages(entries: Vec<Entry>) -> impl IntoView {
+    let ctx = use_ctx();
+    entries
+        .into_iter()
+        .map(|e| {
+            let class = match (e.from_team, e.text.is_some()) {
+                (_, false) => "message undecryptable",
+                (true, true) => "message from-team",
+                (false, true) => "message from-reporter",
+            };
+            let author = e.author.clone();
+            let attachment = e.attachment.clone();
+            let created = hour(e.created);
+            view! {
+                <article class=class data-attachment=attachment>
+                    <p class="meta">
+                        <span class="author">
+                            {move || ctx.lang.get().pick(&author).to_owned()}
+                        </span>
+                        " · "
+                        <time>{created}</time>
+                    </p>
+                    <p class="body">{move || e.body(ctx.lang.get())}</p>
+                </article>
+            }
+        })
+        .collect_view()
+}

@@ -1,0 +1,176 @@
+//! State every page of an app shares: the language, the verified team directory and the
+//! status line. Signals only: no secret ever lives here (each app keeps its secrets in its
+//! own `vault`).
+
+use leptos::prelude::*;
+use loket_wire::api::Directory;
+use loket_wire::keys::OrganisationKey;
+
+use crate::api::{self, ApiFailure};
+use crate::i18n::{Lang, Texts};
+
+/// What kind of message the status line shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    None,
+    Info,
+    Busy,
+    Error,
+}
+
+/// The status line: a message in every language (so a later switch of language translates
+/// it too) and a stable name for it, shown as `data-msg` (tests and styles use that, not the
+/// words).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    pub kind: Kind,
+    pub key: &'static str,
+    pub text: [String; 2],
+}
+
+/// Why the team directory cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectoryProblem {
+    /// The app was built without `LOKET_ORG_KEY`.
+    NoOrganisationKey,
+    /// The directory is not signed by the organisation key.
+    NotSigned,
+    /// It could not be loaded.
+    LoadFailed(ApiFailure),
+}
+
+impl DirectoryProblem {
+    pub fn text(self, lang: Lang) -> String {
+        let t = lang.t();
+        match self {
+            Self::NoOrganisationKey => t.dir_no_org_key.to_owned(),
+            Self::NotSigned => t.dir_not_signed.to_owned(),
+            Self::LoadFailed(e) => (t.dir_load_failed)(e.text(lang)),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// Chosen in this tab only: never sent to the server, never stored.
+    pub lang: RwSignal<Lang>,
+    pub directory: RwSignal<Option<Directory>>,
+    /// Why the directory cannot be used, shown above everything while it lasts.
+    pub directory_error: RwSignal<Option<DirectoryProblem>>,
+    pub status: RwSignal<Status>,
+}
+
+impl Ctx {
+    /// A new context, in the browser's preferred language.
+    pub fn new() -> Self {
+        Self {
+            lang: RwSignal::new(browser_lang()),
+            directory: RwSignal::new(None),
+            directory_error: RwSignal::new(None),
+            status: RwSignal::new(Status::default()),
+        }
+    }
+
+    /// The texts of the current language (tracked: views follow a switch).
+    pub fn t(&self) -> &'static Texts {
+        self.lang.get().t()
+    }
+
+    pub fn say(&self, kind: Kind, key: &'static str, text: impl Fn(Lang) -> String) {
+        self.status.set(Status {
+            kind,
+            key,
+            text: Lang::each(text),
+        });
+    }
+    pub fn info(&self, key: &'static str, text: impl Fn(Lang) -> String) {
+        self.say(Kind::Info, key, text);
+    }
+    pub fn error(&self, key: &'static str, text: impl Fn(Lang) -> String) {
+        self.say(Kind::Error, key, text);
+    }
+    pub fn busy(&self, key: &'static str, text: impl Fn(Lang) -> String) {
+        self.say(Kind::Busy, key, text);
+    }
+    pub fn clear(&self) {
+        self.status.set(Status::default());
+    }
+    /// Says why nothing can be sealed while the directory is missing.
+    pub fn no_directory(&self) {
+        if self.directory_error.get_untracked().is_some() {
+            self.error("directory-untrusted", |l| l.t().dir_untrusted.into());
+        } else {
+            self.error("directory-not-loaded", |l| l.t().dir_not_loaded.into());
+        }
+    }
+    pub fn is_busy(&self) -> bool {
+        self.status.with(|s| s.kind == Kind::Busy)
+    }
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The language from `navigator.languages`.
+fn browser_lang() -> Lang {
+    let languages: Vec<String> = web_sys::window()
+        .map(|w| w.navigator().languages())
+        .map(|list| list.iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    Lang::from_preferences(languages.iter().map(String::as_str))
+}
+
+pub fn use_ctx() -> Ctx {
+    // The app provides the context before any page exists; this fallback is never reached in
+    // practice but keeps the portal panic-free.
+    use_context::<Ctx>().unwrap_or_else(|| {
+        let ctx = Ctx::new();
+        ctx.error("start-failed", |l| l.t().start_failed.into());
+        ctx
+    })
+}
+
+/// The organisation key this app was built with (crypto/SPEC.md §12): a directory it did not
+/// sign is refused, so the server cannot add a key of its own to the readers.
+const ORGANISATION_KEY: Option<&str> = option_env!("LOKET_ORG_KEY");
+
+pub fn organisation_key() -> Option<OrganisationKey> {
+    ORGANISATION_KEY.and_then(|k| OrganisationKey::parse(k).ok())
+}
+
+/// Loads the team directory and accepts it only with the organisation's signature.
+pub async fn load_directory(ctx: Ctx) {
+    let fail = |problem| ctx.directory_error.set(Some(problem));
+    let Some(pinned) = organisation_key() else {
+        return fail(DirectoryProblem::NoOrganisationKey);
+    };
+    match api::directory().await {
+        Ok(signed) => match loket_client::verify_directory(&signed, &pinned) {
+            Ok(dir) => ctx.directory.set(Some(dir)),
+            Err(_) => fail(DirectoryProblem::NotSigned),
+        },
+        Err(e) => fail(DirectoryProblem::LoadFailed(e)),
+    }
+}
+
+/// Creates the context of an app, provides it and starts loading the directory.
+pub fn provide_ctx() -> Ctx {
+    let ctx = Ctx::new();
+    provide_context(ctx);
+    leptos::task::spawn_local(load_directory(ctx));
+    // `<html lang>` follows the switch.
+    Effect::new(move |_| {
+        let code = ctx.lang.get().code();
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", code);
+        }
+    });
+    ctx
+}

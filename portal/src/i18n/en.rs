@@ -1,0 +1,251 @@
+//! English.
+
+use loket_client::ClientError;
+use loket_crypto::{CodeError, KeyFileError};
+use loket_wire::ErrorCode;
+
+use super::{TeamTexts, Texts};
+
+fn error_code(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::MalformedRequest | ErrorCode::InvalidField | ErrorCode::UnsupportedMediaType => {
+            "The server did not accept the request. Reload the page and try again."
+        }
+        ErrorCode::UnknownRole => {
+            "A role you chose no longer exists. Reload the page and choose again."
+        }
+        ErrorCode::PayloadTooLarge => "This is too large to send.",
+        ErrorCode::Unauthorized => "Your session has ended. Unlock your key again.",
+        ErrorCode::InvalidProof => "The server did not accept the proof of your key. Try again.",
+        ErrorCode::ProofOfWorkRequired | ErrorCode::ProofOfWorkInvalid => {
+            "The protective puzzle was not accepted. Try again."
+        }
+        ErrorCode::ReportNotFound => "No report found for this code. Check the code and try again.",
+        ErrorCode::NotFound => "This no longer exists on the server.",
+        ErrorCode::Conflict => "This was changed in the meantime. Reload and try again.",
+        ErrorCode::RateLimited => "Too many requests right now. Wait a few minutes and try again.",
+        ErrorCode::Unavailable => "The service is not available right now. Try again later.",
+        ErrorCode::Internal => "Something went wrong on the server. Try again later.",
+    }
+}
+
+fn client_error(e: &ClientError) -> &'static str {
+    match e {
+        ClientError::DirectoryNotSigned => {
+            "The team directory is not signed by this organisation's key."
+        }
+        ClientError::DirectoryMalformed => "The team directory cannot be read.",
+        ClientError::NoReaders => "Nobody holds the chosen roles, so nobody could read it.",
+        ClientError::BadDirectoryKey => "A key in the team directory is not usable.",
+        ClientError::Seal => "It could not be encrypted.",
+    }
+}
+
+fn code_error(e: &CodeError) -> String {
+    match e {
+        CodeError::InvalidCharacter => {
+            "The code contains a character that codes never use. Check it and try again.".into()
+        }
+        CodeError::WrongLength { expected, found } => format!(
+            "The code has {found} characters; it should have {expected}. Check it and try again."
+        ),
+        CodeError::Typo => {
+            "The code contains a typo: one of its characters is wrong. Check it and try again."
+                .into()
+        }
+        CodeError::BadSalt => "This portal's settings are damaged; keys cannot be derived.".into(),
+    }
+}
+
+fn key_file_error(e: &KeyFileError) -> String {
+    match e {
+        KeyFileError::NotAKeyFile => "This is not a Loket member key file.".into(),
+        KeyFileError::UnsupportedVersion => "This key file's version is not supported.".into(),
+        KeyFileError::Corrupt => "The key file is damaged.".into(),
+        KeyFileError::ExcessiveWork => "The key file asks for more work than allowed.".into(),
+        KeyFileError::WrongPassphrase => "Wrong passphrase. Try again.".into(),
+        KeyFileError::WeakPassphrase { min } => {
+            format!("The passphrase is too short (at least {min} characters).")
+        }
+    }
+}
+
+pub const EN: Texts = Texts {
+    lang_name: "English",
+    lang_switch: "Language",
+    nav_report: "Make a report",
+    nav_followup: "Follow up",
+    nav_team: "Team",
+    team_moves: "For team members. The team's app will move to loket-team, on each member's own machine.",
+    footer_encrypted: "Your report is encrypted in this browser before it is sent. The server stores \
+        only ciphertext and cannot read it; it keeps no IP addresses, no cookies and no accounts.",
+    footer_fingerprint: "Organisation key fingerprint: ",
+    start_failed: "The portal failed to start. Reload the page.",
+    dir_untrusted: "Nothing was encrypted or sent: the team directory cannot be trusted.",
+    dir_not_loaded: "The team directory has not loaded yet; wait a moment and try again.",
+    dir_no_org_key: "This portal was built without its organisation's key, so it cannot check whom \
+        it encrypts to. Nothing can be sent. (Build it with LOKET_ORG_KEY set.)",
+    dir_not_signed: "The team directory from the server is not signed by this organisation. \
+        Nothing will be encrypted or sent. Please tell the team by another channel.",
+    dir_load_failed: |e| {
+        format!("Cannot load the team directory. {e} Reload the page to try again.")
+    },
+    network: "The server could not be reached; check your connection and try again.",
+    error_code,
+    client_error,
+    code_error,
+    pow_progress: |what, done| {
+        format!("{what} Solving a small puzzle that protects Loket from floods: {done} %")
+    },
+    undecryptable: "This message cannot be decrypted and is not shown.",
+    attached_file: |name| format!("Attached a file: {name}"),
+    encrypt_and_send: "Encrypt and send",
+    report_title: "Make a report",
+    report_intro: "Describe what happened, in your own words and as much as you want to share. \
+        You do not need to give your name. Only the people in the roles you choose can read it.",
+    report_label: "Your report",
+    report_readers: "Who may read it",
+    team_loading: "Loading the team…",
+    role_nobody: "nobody holds this role yet",
+    role_read_by: |names| format!("read by {names}"),
+    report_write_first: "Write your report first.",
+    report_choose_role: "Choose at least one role that may read your report.",
+    report_encrypting: "Encrypting your report in this browser…",
+    report_no_readers: "Nobody holds the roles you chose yet, so nobody could read your report. \
+        Choose another role.",
+    report_not_sent: |why| format!("Your report was not sent. {why}"),
+    report_pow: "Sending the report.",
+    report_sending: "Sending the encrypted report…",
+    report_sent: "Your report was sent. Keep your follow-up code: it is shown only now.",
+    code_title: "Your follow-up code",
+    code_warning: "Write this code down or keep it somewhere only you can reach. It is the only \
+        way back to your report and the team's answers. It is shown only this once: nobody, not \
+        the team and not the server, can recover it.",
+    code_derived: (
+        "Your keys were derived from the code in this browser in ",
+        " ms.",
+    ),
+    code_saved: "I have saved my code",
+    code_saved_info: "Come back with your code under “Follow up” to read the team's answer.",
+    followup_title: "Follow up on your report",
+    followup_intro: "Enter the follow-up code you received when you sent your report, to read the \
+        team's answers and to reply.",
+    code_label: "Follow-up code",
+    open: "Open",
+    deriving: "Deriving your keys from the code in this browser…",
+    fetch_pow: "Fetching your report.",
+    fetching: "Fetching your report…",
+    not_found: "No report found for this code. Check the code and try again.",
+    thread_title: "Your report",
+    sent_at: |when| format!("Sent {when}"),
+    you_report: "You (report)",
+    you: "You",
+    the_team: "The team",
+    answer_label: "Your answer",
+    answer_write_first: "Write your answer first.",
+    answer_no_readers: "Nobody holds the roles of this report any more; your answer was not sent.",
+    answer_not_sent: |why| format!("Your answer was not sent. {why}"),
+    answer_pow: "Sending your answer.",
+    answer_sending: "Sending your encrypted answer…",
+    answer_sent: "Your answer was sent.",
+    open_first: "Open your report with your code first.",
+    close: "Close",
+    attach_label: |mib| format!("Attach a file (encrypted here, at most {mib} MiB)"),
+    attach: "Encrypt and attach",
+    file_choose: "Choose a file first.",
+    file_too_large: |mib| {
+        format!("This file is larger than {mib} MiB; it cannot be attached here.")
+    },
+    file_reading: "Reading the file…",
+    file_unreadable: "The file could not be read.",
+    file_encrypting: "Encrypting the file in this browser…",
+    file_pow: "Uploading the file.",
+    file_uploading: |percent| format!("Uploading the encrypted file: {percent} %"),
+    file_note_pow: "Announcing the file.",
+    file_note_sending: "Sending the signed note about the file…",
+    file_attached: "Your file was encrypted and attached.",
+    file_not_attached: |why| format!("Your file was not attached. {why}"),
+    withdraw: "Withdraw my report…",
+    withdraw_warning: "Withdrawing deletes your report and every message in this thread from the \
+        server, at once and for good. The team can no longer read or answer it.",
+    withdraw_confirm: "Delete my report",
+    withdraw_keep: "Keep it",
+    withdraw_pow: "Deleting your report.",
+    withdrawing: "Deleting your report…",
+    withdrawn: "Your report and every message in it were deleted from the server. Your code no \
+        longer opens anything.",
+    withdraw_failed: |why| format!("Your report was not deleted. {why}"),
+};
+
+pub const EN_TEAM: TeamTexts = TeamTexts {
+    signin_title: "Team sign-in",
+    signin_intro: "Use a trusted machine. Paste your member key file; it is unlocked in this \
+        browser with your passphrase and never sent anywhere.",
+    key_file_label: "Member key file",
+    passphrase_label: "Passphrase",
+    unlock: "Unlock",
+    unlocking: "Unlocking your key in this browser…",
+    key_file_error,
+    not_in_directory: "This key is not in this server's team directory. Ask the administrator to \
+        add it.",
+    signing_in: "Signing in…",
+    sign_in_failed: |why| format!("Cannot sign in. {why}"),
+    session_ended: "Your session has ended. Unlock your key again.",
+    unlock_first: "Unlock your key first.",
+    inbox_title: "Inbox",
+    refresh: "Refresh",
+    lock: "Lock",
+    locked: "Locked and signed out. Your key is no longer in this browser's memory.",
+    inbox_empty: "No reports for your roles yet.",
+    inbox_failed: |why| format!("Cannot load the inbox. {why}"),
+    due_closed: |day| format!("closed; deleted on {day}"),
+    due_feedback: |day| format!("feedback due {day}"),
+    due_overdue: "first response overdue",
+    due_first: |when| format!("first response due {when}"),
+    message_count: |n| match n {
+        1 => "1 message".to_owned(),
+        n => format!("{n} messages"),
+    },
+    report_title: "Report",
+    report_failed: |why| format!("Cannot open the report. {why}"),
+    received_for: |when, roles| format!("Received {when} · for {roles}"),
+    reporter_report: "Reporter (report)",
+    reporter: "Reporter",
+    former_member: "A former team member",
+    attachments_title: "Attachments",
+    file_label: |name, size| format!("{name} ({size} bytes)"),
+    decrypt_save: "Decrypt and save",
+    upload_incomplete: "Upload not complete",
+    upload_incomplete_error: "This file's upload is not complete.",
+    downloading: |percent| format!("Downloading the encrypted file: {percent} %"),
+    checking_file: "Checking and decrypting the file…",
+    file_mismatch: "This file does not match what the reporter's signed message says, or cannot be \
+        decrypted. It was not opened.",
+    file_saved: |name, size| format!("Decrypted and verified: {name} ({size} bytes)."),
+    download_refused: "The browser did not accept the download.",
+    download_failed: |why| format!("The file could not be downloaded. {why}"),
+    reply_label: "Reply to the reporter",
+    reply_write_first: "Write your reply first.",
+    reply_undecryptable: "This report cannot be decrypted, so it cannot be answered.",
+    reply_sending: "Sending your encrypted reply…",
+    reply_sent: "Your reply was sent.",
+    reply_not_sent: |why| format!("Your reply was not sent. {why}"),
+    closed_no_complaint: "Closed without a formal complaint",
+    closed_formal: "Closed: formal complaint decided",
+    closed_dates: |on, deleted| format!(" on {on}. Deleted on {deleted}."),
+    close_label: "Close the case:",
+    close_no_complaint: "No formal complaint",
+    close_formal: "Formal complaint decided",
+    close_warning: |plain, formal| {
+        format!(
+            "Closing sets the date on which the report and all its messages are deleted for good \
+             ({plain} years after closing without a formal complaint, {formal} years after the \
+             decision on one)."
+        )
+    },
+    close_confirm: "Close the case",
+    cancel: "Cancel",
+    closing: "Closing the case…",
+    case_closed: |day| format!("The case is closed. It will be deleted on {day}."),
+    close_failed: |why| format!("The case was not closed. {why}"),
+};

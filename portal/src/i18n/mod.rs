@@ -1,0 +1,237 @@
+//! Every text the two apps show, one table per language. `Texts` holds what both apps and
+//! the reporter's app say; `TeamTexts` what only the team's app says, so the reporter's
+//! bundle carries none of it. Each language is one `const` of each struct: a language with a
+//! missing text does not compile. The language is chosen in the browser (from
+//! `navigator.languages`, then the switch on every page) and is never sent or stored.
+
+mod en;
+mod nl;
+
+use loket_client::ClientError;
+use loket_crypto::{CodeError, KeyFileError};
+use loket_wire::ErrorCode;
+
+pub use en::{EN, EN_TEAM};
+pub use nl::{NL, NL_TEAM};
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Nl,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Nl];
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Nl => "nl",
+        }
+    }
+
+    pub fn t(self) -> &'static Texts {
+        match self {
+            Self::En => &EN,
+            Self::Nl => &NL,
+        }
+    }
+
+    pub fn team(self) -> &'static TeamTexts {
+        match self {
+            Self::En => &EN_TEAM,
+            Self::Nl => &NL_TEAM,
+        }
+    }
+
+    /// The first of the browser's preferred languages that we have (`nl*` is Dutch, `en*`
+    /// English); English when none is.
+    pub fn from_preferences<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+        for tag in preferred {
+            let tag = tag.to_ascii_lowercase();
+            if tag.starts_with("nl") {
+                return Self::Nl;
+            }
+            if tag.starts_with("en") {
+                return Self::En;
+            }
+        }
+        Self::En
+    }
+
+    /// The same text in every language, computed now (for status lines that must follow a
+    /// later switch of language).
+    pub fn each(say: impl Fn(Lang) -> String) -> [String; 2] {
+        Self::ALL.map(say)
+    }
+
+    pub fn pick(self, texts: &[String; 2]) -> &str {
+        match self {
+            Self::En => &texts[0],
+            Self::Nl => &texts[1],
+        }
+    }
+}
+
+/// Texts of both apps and of the reporter's app.
+pub struct Texts {
+    // The frame: language switch, navigation, footer, the team directory.
+    pub lang_name: &'static str,
+    pub lang_switch: &'static str,
+    pub nav_report: &'static str,
+    pub nav_followup: &'static str,
+    pub nav_team: &'static str,
+    pub team_moves: &'static str,
+    pub footer_encrypted: &'static str,
+    pub footer_fingerprint: &'static str,
+    pub start_failed: &'static str,
+    pub dir_untrusted: &'static str,
+    pub dir_not_loaded: &'static str,
+    pub dir_no_org_key: &'static str,
+    pub dir_not_signed: &'static str,
+    pub dir_load_failed: fn(&str) -> String,
+    // Errors, by their stable codes.
+    pub network: &'static str,
+    pub error_code: fn(ErrorCode) -> &'static str,
+    pub client_error: fn(&ClientError) -> &'static str,
+    pub code_error: fn(&CodeError) -> String,
+    pub pow_progress: fn(&str, u32) -> String,
+    // Threads.
+    pub undecryptable: &'static str,
+    pub attached_file: fn(&str) -> String,
+    pub encrypt_and_send: &'static str,
+    // Make a report.
+    pub report_title: &'static str,
+    pub report_intro: &'static str,
+    pub report_label: &'static str,
+    pub report_readers: &'static str,
+    pub team_loading: &'static str,
+    pub role_nobody: &'static str,
+    pub role_read_by: fn(&str) -> String,
+    pub report_write_first: &'static str,
+    pub report_choose_role: &'static str,
+    pub report_encrypting: &'static str,
+    pub report_no_readers: &'static str,
+    pub report_not_sent: fn(&str) -> String,
+    pub report_pow: &'static str,
+    pub report_sending: &'static str,
+    pub report_sent: &'static str,
+    pub code_title: &'static str,
+    pub code_warning: &'static str,
+    /// Before and after the milliseconds.
+    pub code_derived: (&'static str, &'static str),
+    pub code_saved: &'static str,
+    pub code_saved_info: &'static str,
+    // Follow up.
+    pub followup_title: &'static str,
+    pub followup_intro: &'static str,
+    pub code_label: &'static str,
+    pub open: &'static str,
+    pub deriving: &'static str,
+    pub fetch_pow: &'static str,
+    pub fetching: &'static str,
+    pub not_found: &'static str,
+    pub thread_title: &'static str,
+    pub sent_at: fn(&str) -> String,
+    pub you_report: &'static str,
+    pub you: &'static str,
+    pub the_team: &'static str,
+    pub answer_label: &'static str,
+    pub answer_write_first: &'static str,
+    pub answer_no_readers: &'static str,
+    pub answer_not_sent: fn(&str) -> String,
+    pub answer_pow: &'static str,
+    pub answer_sending: &'static str,
+    pub answer_sent: &'static str,
+    pub open_first: &'static str,
+    pub close: &'static str,
+    pub attach_label: fn(u64) -> String,
+    pub attach: &'static str,
+    pub file_choose: &'static str,
+    pub file_too_large: fn(u64) -> String,
+    pub file_reading: &'static str,
+    pub file_unreadable: &'static str,
+    pub file_encrypting: &'static str,
+    pub file_pow: &'static str,
+    pub file_uploading: fn(usize) -> String,
+    pub file_note_pow: &'static str,
+    pub file_note_sending: &'static str,
+    pub file_attached: &'static str,
+    pub file_not_attached: fn(&str) -> String,
+    pub withdraw: &'static str,
+    pub withdraw_warning: &'static str,
+    pub withdraw_confirm: &'static str,
+    pub withdraw_keep: &'static str,
+    pub withdraw_pow: &'static str,
+    pub withdrawing: &'static str,
+    pub withdrawn: &'static str,
+    pub withdraw_failed: fn(&str) -> String,
+}
+
+/// Texts only the team's app shows.
+pub struct TeamTexts {
+    pub signin_title: &'static str,
+    pub signin_intro: &'static str,
+    pub key_file_label: &'static str,
+    pub passphrase_label: &'static str,
+    pub unlock: &'static str,
+    pub unlocking: &'static str,
+    pub key_file_error: fn(&KeyFileError) -> String,
+    pub not_in_directory: &'static str,
+    pub signing_in: &'static str,
+    pub sign_in_failed: fn(&str) -> String,
+    pub session_ended: &'static str,
+    pub unlock_first: &'static str,
+    pub inbox_title: &'static str,
+    pub refresh: &'static str,
+    pub lock: &'static str,
+    pub locked: &'static str,
+    pub inbox_empty: &'static str,
+    pub inbox_failed: fn(&str) -> String,
+    pub due_closed: fn(&str) -> String,
+    pub due_feedback: fn(&str) -> String,
+    pub due_overdue: &'static str,
+    pub due_first: fn(&str) -> String,
+    pub message_count: fn(i64) -> String,
+    pub report_title: &'static str,
+    pub report_failed: fn(&str) -> String,
+    pub received_for: fn(&str, &str) -> String,
+    pub reporter_report: &'static str,
+    pub reporter: &'static str,
+    pub former_member: &'static str,
+    pub attachments_title: &'static str,
+    pub file_label: fn(&str, u64) -> String,
+    pub decrypt_save: &'static str,
+    pub upload_incomplete: &'static str,
+    pub upload_incomplete_error: &'static str,
+    pub downloading: fn(u64) -> String,
+    pub checking_file: &'static str,
+    pub file_mismatch: &'static str,
+    pub file_saved: fn(&str, usize) -> String,
+    pub download_refused: &'static str,
+    pub download_failed: fn(&str) -> String,
+    pub reply_label: &'static str,
+    pub reply_write_first: &'static str,
+    pub reply_undecryptable: &'static str,
+    pub reply_sending: &'static str,
+    pub reply_sent: &'static str,
+    pub reply_not_sent: fn(&str) -> String,
+    pub closed_no_complaint: &'static str,
+    pub closed_formal: &'static str,
+    pub closed_dates: fn(&str, &str) -> String,
+    pub close_label: &'static str,
+    pub close_no_complaint: &'static str,
+    pub close_formal: &'static str,
+    pub close_warning: fn(u32, u32) -> String,
+    pub close_confirm: &'static str,
+    pub cancel: &'static str,
+    pub closing: &'static str,
+    pub case_closed: fn(&str) -> String,
+    pub close_failed: fn(&str) -> String,
+}
+
+#[cfg(test)]
+mod tests;

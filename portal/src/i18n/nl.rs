@@ -1,0 +1,283 @@
+//! Nederlands.
+
+use loket_client::ClientError;
+use loket_crypto::{CodeError, KeyFileError};
+use loket_wire::ErrorCode;
+
+use super::{TeamTexts, Texts};
+
+fn error_code(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::MalformedRequest | ErrorCode::InvalidField | ErrorCode::UnsupportedMediaType => {
+            "De server heeft het verzoek niet geaccepteerd. Laad de pagina opnieuw en probeer het nog eens."
+        }
+        ErrorCode::UnknownRole => {
+            "Een rol die je koos bestaat niet meer. Laad de pagina opnieuw en kies opnieuw."
+        }
+        ErrorCode::PayloadTooLarge => "Dit is te groot om te versturen.",
+        ErrorCode::Unauthorized => "Je sessie is afgelopen. Ontgrendel je sleutel opnieuw.",
+        ErrorCode::InvalidProof => {
+            "De server heeft het bewijs van je sleutel niet geaccepteerd. Probeer het nog eens."
+        }
+        ErrorCode::ProofOfWorkRequired | ErrorCode::ProofOfWorkInvalid => {
+            "De beschermende puzzel is niet geaccepteerd. Probeer het nog eens."
+        }
+        ErrorCode::ReportNotFound => {
+            "Er is geen melding gevonden bij deze volgcode. Controleer de code en probeer het opnieuw."
+        }
+        ErrorCode::NotFound => "Dit bestaat niet meer op de server.",
+        ErrorCode::Conflict => {
+            "Dit is intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
+        }
+        ErrorCode::RateLimited => {
+            "Er komen nu te veel verzoeken binnen. Wacht een paar minuten en probeer het opnieuw."
+        }
+        ErrorCode::Unavailable => {
+            "De dienst is op dit moment niet beschikbaar. Probeer het later opnieuw."
+        }
+        ErrorCode::Internal => "Er ging iets mis op de server. Probeer het later opnieuw.",
+    }
+}
+
+fn client_error(e: &ClientError) -> &'static str {
+    match e {
+        ClientError::DirectoryNotSigned => {
+            "Het teamoverzicht is niet ondertekend met de sleutel van deze organisatie."
+        }
+        ClientError::DirectoryMalformed => "Het teamoverzicht is onleesbaar.",
+        ClientError::NoReaders => {
+            "Niemand vervult de gekozen rollen, dus niemand zou het kunnen lezen."
+        }
+        ClientError::BadDirectoryKey => "Een sleutel in het teamoverzicht is onbruikbaar.",
+        ClientError::Seal => "Het kon niet worden versleuteld.",
+    }
+}
+
+fn code_error(e: &CodeError) -> String {
+    match e {
+        CodeError::InvalidCharacter => {
+            "De code bevat een teken dat in volgcodes niet voorkomt. Controleer de code en probeer het opnieuw."
+                .into()
+        }
+        CodeError::WrongLength { expected, found } => format!(
+            "De code heeft {found} tekens; dat moeten er {expected} zijn. Controleer de code en \
+             probeer het opnieuw."
+        ),
+        CodeError::Typo => {
+            "De code bevat een typefout: een van de tekens klopt niet. Controleer de code en \
+             probeer het opnieuw."
+                .into()
+        }
+        CodeError::BadSalt => {
+            "De instellingen van dit portaal zijn beschadigd; er kunnen geen sleutels worden \
+             afgeleid."
+                .into()
+        }
+    }
+}
+
+fn key_file_error(e: &KeyFileError) -> String {
+    match e {
+        KeyFileError::NotAKeyFile => "Dit is geen sleutelbestand voor Loket-teamleden.".into(),
+        KeyFileError::UnsupportedVersion => {
+            "De versie van dit sleutelbestand wordt niet ondersteund.".into()
+        }
+        KeyFileError::Corrupt => "Het sleutelbestand is beschadigd.".into(),
+        KeyFileError::ExcessiveWork => {
+            "Het sleutelbestand vraagt meer rekenwerk dan is toegestaan.".into()
+        }
+        KeyFileError::WrongPassphrase => "Verkeerd wachtwoord. Probeer het opnieuw.".into(),
+        KeyFileError::WeakPassphrase { min } => {
+            format!("Het wachtwoord is te kort (minstens {min} tekens).")
+        }
+    }
+}
+
+pub const NL: Texts = Texts {
+    lang_name: "Nederlands",
+    lang_switch: "Taal",
+    nav_report: "Melding maken",
+    nav_followup: "Mijn melding",
+    nav_team: "Team",
+    team_moves: "Voor teamleden. De app van het team verhuist naar loket-team, op de eigen \
+        computer van elk teamlid.",
+    footer_encrypted: "Je melding wordt in deze browser versleuteld voordat hij wordt verstuurd. \
+        De server bewaart alleen versleutelde gegevens en kan ze niet lezen; hij bewaart geen \
+        IP-adressen, geen cookies en geen accounts.",
+    footer_fingerprint: "Vingerafdruk van de organisatiesleutel: ",
+    start_failed: "Het portaal kon niet starten. Laad de pagina opnieuw.",
+    dir_untrusted: "Er is niets versleuteld of verstuurd: het teamoverzicht is niet te vertrouwen.",
+    dir_not_loaded: "Het teamoverzicht is nog niet geladen; wacht even en probeer het opnieuw.",
+    dir_no_org_key: "Dit portaal is gebouwd zonder de sleutel van de organisatie en kan dus niet \
+        controleren voor wie het versleutelt. Er kan niets worden verstuurd. (Bouw het met \
+        LOKET_ORG_KEY.)",
+    dir_not_signed: "Het teamoverzicht van de server is niet ondertekend door deze organisatie. \
+        Er wordt niets versleuteld of verstuurd. Laat het team dit via een ander kanaal weten.",
+    dir_load_failed: |e| {
+        format!("Het teamoverzicht kan niet worden geladen. {e} Laad de pagina opnieuw.")
+    },
+    network: "De server is niet bereikbaar; controleer je verbinding en probeer het opnieuw.",
+    error_code,
+    client_error,
+    code_error,
+    pow_progress: |what, done| {
+        format!(
+            "{what} Een kleine puzzel oplossen die Loket beschermt tegen overbelasting: {done} %"
+        )
+    },
+    undecryptable: "Dit bericht kan niet worden ontsleuteld en wordt niet getoond.",
+    attached_file: |name| format!("Bestand bijgevoegd: {name}"),
+    encrypt_and_send: "Versleutelen en versturen",
+    report_title: "Melding maken",
+    report_intro: "Beschrijf wat er is gebeurd, in je eigen woorden en zoveel als je wilt delen. \
+        Je hoeft je naam niet te noemen. Alleen de mensen in de rollen die je kiest, kunnen je \
+        melding lezen.",
+    report_label: "Je melding",
+    report_readers: "Wie mag hem lezen",
+    team_loading: "Het team wordt geladen…",
+    role_nobody: "nog niemand vervult deze rol",
+    role_read_by: |names| format!("gelezen door {names}"),
+    report_write_first: "Schrijf eerst je melding.",
+    report_choose_role: "Kies ten minste één rol die je melding mag lezen.",
+    report_encrypting: "Je melding wordt in deze browser versleuteld…",
+    report_no_readers: "Nog niemand vervult de rollen die je koos, dus niemand zou je melding \
+        kunnen lezen. Kies een andere rol.",
+    report_not_sent: |why| format!("Je melding is niet verstuurd. {why}"),
+    report_pow: "De melding wordt verstuurd.",
+    report_sending: "De versleutelde melding wordt verstuurd…",
+    report_sent: "Je melding is verstuurd. Bewaar je volgcode: die zie je alleen nu.",
+    code_title: "Je volgcode",
+    code_warning: "Schrijf deze code op of bewaar hem op een plek waar alleen jij bij kunt. Het is \
+        de enige weg terug naar je melding en de antwoorden van het team. Je ziet hem alleen deze \
+        ene keer: niemand, ook het team en de server niet, kan hem terughalen.",
+    code_derived: (
+        "Je sleutels zijn in deze browser uit de code afgeleid in ",
+        " ms.",
+    ),
+    code_saved: "Ik heb mijn code bewaard",
+    code_saved_info: "Kom met je code terug onder “Mijn melding” om het antwoord van het team te \
+        lezen.",
+    followup_title: "Terug naar je melding",
+    followup_intro: "Vul de volgcode in die je kreeg toen je je melding verstuurde, om de \
+        antwoorden van het team te lezen en te reageren.",
+    code_label: "Volgcode",
+    open: "Openen",
+    deriving: "Je sleutels worden in deze browser uit de code afgeleid…",
+    fetch_pow: "Je melding wordt opgehaald.",
+    fetching: "Je melding wordt opgehaald…",
+    not_found: "Er is geen melding gevonden bij deze volgcode. Controleer de code en probeer het \
+        opnieuw.",
+    thread_title: "Je melding",
+    sent_at: |when| format!("Verstuurd {when}"),
+    you_report: "Jij (melding)",
+    you: "Jij",
+    the_team: "Het team",
+    answer_label: "Je antwoord",
+    answer_write_first: "Schrijf eerst je antwoord.",
+    answer_no_readers: "Niemand vervult nog de rollen van deze melding; je antwoord is niet \
+        verstuurd.",
+    answer_not_sent: |why| format!("Je antwoord is niet verstuurd. {why}"),
+    answer_pow: "Je antwoord wordt verstuurd.",
+    answer_sending: "Je versleutelde antwoord wordt verstuurd…",
+    answer_sent: "Je antwoord is verstuurd.",
+    open_first: "Open eerst je melding met je volgcode.",
+    close: "Sluiten",
+    attach_label: |mib| format!("Bestand bijvoegen (hier versleuteld, hooguit {mib} MiB)"),
+    attach: "Versleutelen en bijvoegen",
+    file_choose: "Kies eerst een bestand.",
+    file_too_large: |mib| {
+        format!("Dit bestand is groter dan {mib} MiB; het kan hier niet worden bijgevoegd.")
+    },
+    file_reading: "Het bestand wordt gelezen…",
+    file_unreadable: "Het bestand kon niet worden gelezen.",
+    file_encrypting: "Het bestand wordt in deze browser versleuteld…",
+    file_pow: "Het bestand wordt geüpload.",
+    file_uploading: |percent| format!("Het versleutelde bestand wordt geüpload: {percent} %"),
+    file_note_pow: "Het bestand wordt aangekondigd.",
+    file_note_sending: "Het ondertekende bericht over het bestand wordt verstuurd…",
+    file_attached: "Je bestand is versleuteld en bijgevoegd.",
+    file_not_attached: |why| format!("Je bestand is niet bijgevoegd. {why}"),
+    withdraw: "Mijn melding intrekken…",
+    withdraw_warning: "Intrekken verwijdert je melding en elk bericht in dit gesprek van de server, \
+        direct en voorgoed. Het team kan hem dan niet meer lezen of beantwoorden.",
+    withdraw_confirm: "Mijn melding verwijderen",
+    withdraw_keep: "Bewaren",
+    withdraw_pow: "Je melding wordt verwijderd.",
+    withdrawing: "Je melding wordt verwijderd…",
+    withdrawn: "Je melding en alle berichten erin zijn van de server verwijderd. Je volgcode \
+        opent niets meer.",
+    withdraw_failed: |why| format!("Je melding is niet verwijderd. {why}"),
+};
+
+pub const NL_TEAM: TeamTexts = TeamTexts {
+    signin_title: "Inloggen voor het team",
+    signin_intro: "Gebruik een vertrouwde computer. Plak je sleutelbestand; het wordt in deze \
+        browser met je wachtwoord ontgrendeld en nergens heen gestuurd.",
+    key_file_label: "Sleutelbestand",
+    passphrase_label: "Wachtwoord",
+    unlock: "Ontgrendelen",
+    unlocking: "Je sleutel wordt in deze browser ontgrendeld…",
+    key_file_error,
+    not_in_directory: "Deze sleutel staat niet in het teamoverzicht van deze server. Vraag de \
+        beheerder om hem toe te voegen.",
+    signing_in: "Bezig met inloggen…",
+    sign_in_failed: |why| format!("Inloggen is niet gelukt. {why}"),
+    session_ended: "Je sessie is afgelopen. Ontgrendel je sleutel opnieuw.",
+    unlock_first: "Ontgrendel eerst je sleutel.",
+    inbox_title: "Postvak",
+    refresh: "Vernieuwen",
+    lock: "Vergrendelen",
+    locked: "Vergrendeld en uitgelogd. Je sleutel staat niet meer in het geheugen van deze browser.",
+    inbox_empty: "Nog geen meldingen voor jouw rollen.",
+    inbox_failed: |why| format!("Het postvak kan niet worden geladen. {why}"),
+    due_closed: |day| format!("afgesloten; wordt verwijderd op {day}"),
+    due_feedback: |day| format!("terugkoppeling uiterlijk {day}"),
+    due_overdue: "eerste reactie te laat",
+    due_first: |when| format!("eerste reactie uiterlijk {when}"),
+    message_count: |n| match n {
+        1 => "1 bericht".to_owned(),
+        n => format!("{n} berichten"),
+    },
+    report_title: "Melding",
+    report_failed: |why| format!("De melding kan niet worden geopend. {why}"),
+    received_for: |when, roles| format!("Ontvangen {when} · voor {roles}"),
+    reporter_report: "Melder (melding)",
+    reporter: "Melder",
+    former_member: "Een voormalig teamlid",
+    attachments_title: "Bijlagen",
+    file_label: |name, size| format!("{name} ({size} bytes)"),
+    decrypt_save: "Ontsleutelen en opslaan",
+    upload_incomplete: "Upload niet compleet",
+    upload_incomplete_error: "De upload van dit bestand is niet compleet.",
+    downloading: |percent| format!("Het versleutelde bestand wordt gedownload: {percent} %"),
+    checking_file: "Het bestand wordt gecontroleerd en ontsleuteld…",
+    file_mismatch: "Dit bestand klopt niet met wat het ondertekende bericht van de melder zegt, of \
+        kan niet worden ontsleuteld. Het is niet geopend.",
+    file_saved: |name, size| format!("Ontsleuteld en gecontroleerd: {name} ({size} bytes)."),
+    download_refused: "De browser heeft de download niet aangenomen.",
+    download_failed: |why| format!("Het bestand kon niet worden gedownload. {why}"),
+    reply_label: "Antwoord aan de melder",
+    reply_write_first: "Schrijf eerst je antwoord.",
+    reply_undecryptable: "Deze melding kan niet worden ontsleuteld en dus niet worden beantwoord.",
+    reply_sending: "Je versleutelde antwoord wordt verstuurd…",
+    reply_sent: "Je antwoord is verstuurd.",
+    reply_not_sent: |why| format!("Je antwoord is niet verstuurd. {why}"),
+    closed_no_complaint: "Afgesloten zonder formele klacht",
+    closed_formal: "Afgesloten: over de formele klacht is beslist",
+    closed_dates: |on, deleted| format!(" op {on}. Wordt verwijderd op {deleted}."),
+    close_label: "Zaak afsluiten:",
+    close_no_complaint: "Geen formele klacht",
+    close_formal: "Over formele klacht beslist",
+    close_warning: |plain, formal| {
+        format!(
+            "Afsluiten legt de datum vast waarop de melding en alle berichten voorgoed worden \
+             verwijderd ({plain} jaar na afsluiten zonder formele klacht, {formal} jaar na de \
+             beslissing over een klacht)."
+        )
+    },
+    close_confirm: "Zaak afsluiten",
+    cancel: "Annuleren",
+    closing: "De zaak wordt afgesloten…",
+    case_closed: |day| format!("De zaak is afgesloten. Hij wordt verwijderd op {day}."),
+    close_failed: |why| format!("De zaak is niet afgesloten. {why}"),
+};

@@ -1,0 +1,102 @@
+//! The reporter's view of a thread, and fetching it again after a change.
+
+use leptos::prelude::*;
+use loket_client::OpenedThread;
+use loket_portal::Ctx;
+use loket_portal::components::Entry;
+use loket_portal::i18n::Lang;
+use loket_portal::pow::proof_of_work;
+use loket_wire::api::{Author, Directory, Thread, ThreadRequest};
+use loket_wire::pow::{PowPurpose, PowSolution};
+
+use crate::vault;
+use loket_portal::api::{self, ApiFailure};
+
+/// A thread as the reporter sees it. No `Debug`: it holds plaintext.
+#[derive(Clone)]
+pub struct ThreadView {
+    pub received: i64,
+    pub entries: Vec<Entry>,
+}
+
+impl ThreadView {
+    pub fn new(thread: &Thread, opened: &OpenedThread) -> Self {
+        let mut entries = vec![Entry {
+            key: "report".into(),
+            from_team: false,
+            author: Lang::each(|l| l.t().you_report.into()),
+            created: thread.received,
+            text: Some(opened.report.text.clone()),
+            attachment: None,
+        }];
+        for m in &opened.messages {
+            let from_team = matches!(m.author, Author::Member { .. });
+            let author = if from_team {
+                Lang::each(|l| l.t().the_team.into())
+            } else {
+                Lang::each(|l| l.t().you.into())
+            };
+            entries.push(Entry::message(m, from_team, author));
+        }
+        Self {
+            received: thread.received,
+            entries,
+        }
+    }
+}
+
+/// Opens `thread` with the reporter's `identity` (loket-client's `open_thread`).
+pub fn open(
+    thread: &Thread,
+    dir: &Directory,
+    identity: &loket_crypto::Identity,
+) -> Option<OpenedThread> {
+    loket_client::open_thread(
+        identity,
+        dir,
+        &thread.report_id,
+        &thread.envelope,
+        &thread.messages,
+    )
+}
+
+/// A wrong code gets a decoy from the server that cannot be opened (docs/api.md): that, and
+/// only that, is how the app learns there is no report for the code.
+pub fn not_found(ctx: Ctx) {
+    ctx.error("not-found", |l| l.t().not_found.into());
+}
+
+/// The proof of work for a request with the code.
+pub async fn check_pow(
+    ctx: Ctx,
+    what: fn(&loket_portal::i18n::Texts) -> &'static str,
+) -> Result<Option<PowSolution>, ApiFailure> {
+    proof_of_work(ctx, PowPurpose::Check, what).await
+}
+
+/// Fetches and opens the thread of the reporter in the vault again.
+pub async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
+    let Some(token) = vault::lookup_token() else {
+        return;
+    };
+    let pow = match check_pow(ctx, |t| t.fetch_pow).await {
+        Ok(pow) => pow,
+        Err(e) => return ctx.error("fetch-failed", |l| e.text(l).into()),
+    };
+    let request = ThreadRequest {
+        lookup_token: token,
+        pow,
+    };
+    match api::thread(&request).await {
+        Ok(thread) => {
+            let Some(dir) = ctx.directory.get_untracked() else {
+                return;
+            };
+            match vault::with_reporter(|r| open(&thread, &dir, &r.keys.identity)).flatten() {
+                Some(opened) => view.set(Some(ThreadView::new(&thread, &opened))),
+                None => not_found(ctx),
+            }
+        }
+        Err(e) => ctx.error("fetch-failed", |l| e.text(l).into()),
+    }
+}

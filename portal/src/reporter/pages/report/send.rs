@@ -1,0 +1,78 @@
+//! Seals and sends a report; says on the status line what happened.
+
+use loket_client::ClientError;
+use loket_crypto::FollowUpCode;
+use loket_portal::Ctx;
+use loket_portal::api::{self, ApiFailure};
+use loket_portal::browser::{now_ms, pause};
+use loket_portal::pow::proof_of_work;
+use loket_wire::B64;
+use loket_wire::api::{Directory, SubmitReport};
+use loket_wire::pow::PowPurpose;
+
+use super::Sent;
+
+fn not_sent(ctx: Ctx, e: ApiFailure) {
+    ctx.error("report-not-sent", |l| (l.t().report_not_sent)(e.text(l)));
+}
+
+/// Generates a code, derives the keys, signs and seals the report to the members of `roles`
+/// and to the reporter, solves the proof of work and sends it. `None` when it was not sent
+/// (the status line says why).
+pub async fn send_report(
+    ctx: Ctx,
+    dir: &Directory,
+    body: String,
+    roles: Vec<String>,
+) -> Option<Sent> {
+    ctx.busy("report-encrypting", |l| l.t().report_encrypting.into());
+    pause(40).await;
+    let code = FollowUpCode::generate(&mut rand::rng());
+    let start = now_ms();
+    let keys = match code.derive(&dir.deployment_salt.0) {
+        Ok(keys) => keys,
+        Err(e) => {
+            ctx.error("code-error", |l| (l.t().code_error)(&e));
+            return None;
+        }
+    };
+    let argon2_ms = (now_ms() - start).max(1.0) as u64;
+    let sealed = loket_client::seal_report(&mut rand::rng(), dir, &roles, &keys, &body);
+    drop(body);
+    let envelope = match sealed {
+        Ok(e) => e,
+        Err(ClientError::NoReaders) => {
+            ctx.error("report-no-readers", |l| l.t().report_no_readers.into());
+            return None;
+        }
+        Err(e) => {
+            let why = |l: loket_portal::Lang| (l.t().client_error)(&e);
+            ctx.error("report-not-sent", |l| (l.t().report_not_sent)(why(l)));
+            return None;
+        }
+    };
+    let pow = match proof_of_work(ctx, PowPurpose::Submit, |t| t.report_pow).await {
+        Ok(pow) => pow,
+        Err(e) => {
+            not_sent(ctx, e);
+            return None;
+        }
+    };
+    ctx.busy("report-sending", |l| l.t().report_sending.into());
+    let request = SubmitReport {
+        lookup_token: B64(keys.lookup_token.to_vec()),
+        roles,
+        envelope,
+        pow,
+    };
+    match api::submit_report(&request).await {
+        Ok(_) => Some(Sent {
+            code: code.display().to_string(),
+            argon2_ms,
+        }),
+        Err(e) => {
+            not_sent(ctx, e);
+            None
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! What the team's app asks the server for, and what it does when a session has ended.
+
+use leptos::prelude::*;
+use loket_portal::Ctx;
+use loket_portal::api::{ApiFailure, team as api};
+use loket_wire::ErrorCode;
+
+use crate::app::Team;
+use crate::report::ReportView;
+use crate::vault::{self, session_token};
+
+/// A request failed because the session ended: lock, and say so.
+pub fn session_failed(ctx: Ctx, team: Team, e: &ApiFailure) -> bool {
+    if e.code() == Some(ErrorCode::Unauthorized) {
+        vault::set_member(None);
+        team.unlocked.set(false);
+        ctx.error("session-ended", |l| l.team().session_ended.into());
+        true
+    } else {
+        false
+    }
+}
+
+pub async fn load_inbox(ctx: Ctx, team: Team) {
+    let Some(token) = session_token() else { return };
+    match api::inbox(&token).await {
+        Ok(i) => team.inbox.set(i.reports),
+        Err(e) => {
+            if !session_failed(ctx, team, &e) {
+                ctx.error("inbox-failed", |l| (l.team().inbox_failed)(e.text(l)));
+            }
+        }
+    }
+}
+
+pub async fn load_report(ctx: Ctx, team: Team, id: String) {
+    let Some(token) = session_token() else { return };
+    let Some(dir) = ctx.directory.get_untracked() else {
+        return;
+    };
+    match api::report(&token, &id).await {
+        Ok(report) => {
+            let view = vault::with_member(|m| ReportView::open(&report, &dir, m.key.identity()));
+            team.open.set(view);
+        }
+        Err(e) => {
+            if !session_failed(ctx, team, &e) {
+                ctx.error("report-failed", |l| (l.team().report_failed)(e.text(l)));
+            }
+        }
+    }
+}
+
+/// Loads the open report and the inbox again, after a change.
+pub async fn refresh(ctx: Ctx, team: Team, report_id: String) {
+    load_report(ctx, team, report_id).await;
+    load_inbox(ctx, team).await;
+}

@@ -1,0 +1,90 @@
+//! The team's app: sign in, then the inbox and the open report.
+
+use leptos::prelude::*;
+use loket_portal::components::{DirectoryError, Footer, Header, StatusLine};
+use loket_portal::ctx::provide_ctx;
+use loket_wire::api::{Directory, InboxItem};
+
+use crate::inbox::InboxCard;
+use crate::report::{ReportCard, ReportView};
+use crate::sign_in::SignIn;
+use crate::vault;
+
+/// The team app's state (signals only; the key and session live in `vault`).
+#[derive(Clone, Copy)]
+pub struct Team {
+    pub unlocked: RwSignal<bool>,
+    /// The member id of the unlocked key.
+    pub me: RwSignal<String>,
+    pub inbox: RwSignal<Vec<InboxItem>>,
+    pub open: RwSignal<Option<ReportView>>,
+}
+
+pub fn use_team() -> Team {
+    use_context::<Team>().unwrap_or_else(new_team)
+}
+
+fn new_team() -> Team {
+    Team {
+        unlocked: RwSignal::new(vault::with_member(|_| ()).is_some()),
+        me: RwSignal::new(vault::with_member(|m| m.member_id.clone()).unwrap_or_default()),
+        inbox: RwSignal::new(Vec::new()),
+        open: RwSignal::new(None),
+    }
+}
+
+/// The name of member `id` in the directory, or "a former team member" in every language.
+pub fn member_name(dir: &Directory, id: &str) -> [String; 2] {
+    match dir.members.iter().find(|m| m.id == id) {
+        Some(m) => [m.name.clone(), m.name.clone()],
+        None => loket_portal::Lang::each(|l| l.team().former_member.into()),
+    }
+}
+
+/// The names of `roles` in the directory, joined.
+pub fn role_names(dir: &Directory, roles: &[String]) -> String {
+    roles
+        .iter()
+        .map(|r| {
+            dir.roles
+                .iter()
+                .find(|x| &x.id == r)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| r.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = provide_ctx();
+    let team = new_team();
+    provide_context(team);
+    view! {
+        <Header>
+            <nav>
+                <a id="nav-reporter" class="nav-link" href="/">
+                    {move || ctx.t().nav_report}
+                </a>
+            </nav>
+        </Header>
+        <main>
+            <DirectoryError />
+            <StatusLine />
+            {move || {
+                if team.unlocked.get() {
+                    view! {
+                        <InboxCard />
+                        <ReportCard />
+                    }
+                        .into_any()
+                } else {
+                    view! { <SignIn /> }.into_any()
+                }
+            }}
+            <p class="muted small" id="team-moves">{move || ctx.t().team_moves}</p>
+        </main>
+        <Footer />
+    }
+}

@@ -1,0 +1,97 @@
+//! A member's reply (SPEC §9.6): readers come from inside the sealed report, never from the
+//! server; the reply is signed with this member's key.
+
+use leptos::prelude::*;
+use loket_portal::api::team as api;
+use loket_portal::{Ctx, Lang, use_ctx};
+use loket_wire::B64;
+use loket_wire::api::PostReply;
+
+use super::ReportView;
+use crate::actions::{refresh, session_failed};
+use crate::app::{Team, use_team};
+use crate::vault;
+
+/// Seals `text` as this member's reply to `view`; `None` when it cannot (the status says why).
+fn seal(ctx: Ctx, view: &ReportView, text: &str) -> Option<B64> {
+    let dir = ctx.directory.get_untracked()?;
+    let Some(opened) = view.opened.as_ref() else {
+        ctx.error("reply-undecryptable", |l| {
+            l.team().reply_undecryptable.into()
+        });
+        return None;
+    };
+    let sealed = vault::with_member(|m| {
+        loket_client::seal_team_message(
+            &mut rand::rng(),
+            &dir,
+            opened,
+            &view.report_id,
+            &m.key,
+            text,
+        )
+    });
+    match sealed {
+        Some(Ok(envelope)) => Some(envelope),
+        Some(Err(e)) => {
+            let why = |l: Lang| (l.t().client_error)(&e);
+            ctx.error("reply-not-sent", |l| (l.team().reply_not_sent)(why(l)));
+            None
+        }
+        None => {
+            ctx.error("unlock-first", |l| l.team().unlock_first.into());
+            None
+        }
+    }
+}
+
+async fn send(ctx: Ctx, team: Team, report_id: String, envelope: B64, reply: RwSignal<String>) {
+    let Some(token) = vault::session_token() else {
+        return;
+    };
+    ctx.busy("reply-sending", |l| l.team().reply_sending.into());
+    match api::reply(&token, &report_id, &PostReply { envelope }).await {
+        Ok(_) => {
+            reply.set(String::new());
+            ctx.info("reply-sent", |l| l.team().reply_sent.into());
+            refresh(ctx, team, report_id).await;
+        }
+        Err(e) => {
+            if !session_failed(ctx, team, &e) {
+                ctx.error("reply-not-sent", |l| (l.team().reply_not_sent)(e.text(l)));
+            }
+        }
+    }
+}
+
+#[component]
+pub fn ReplyBox(view: ReportView) -> impl IntoView {
+    let ctx = use_ctx();
+    let team = use_team();
+    let reply = RwSignal::new(String::new());
+    let submit = move |_| {
+        if ctx.is_busy() {
+            return;
+        }
+        let text = reply.get_untracked();
+        if text.trim().is_empty() {
+            return ctx.error("reply-empty", |l| l.team().reply_write_first.into());
+        }
+        if let Some(envelope) = seal(ctx, &view, &text) {
+            let id = view.report_id.clone();
+            leptos::task::spawn_local(send(ctx, team, id, envelope, reply));
+        }
+    };
+    view! {
+        <label for="reply-text">{move || ctx.lang.get().team().reply_label}</label>
+        <textarea
+            id="reply-text"
+            rows="5"
+            prop:value=move || reply.get()
+            on:input=move |ev| reply.set(event_target_value(&ev))
+        ></textarea>
+        <button id="send-reply" class="primary" on:click=submit disabled=move || ctx.is_busy()>
+            {move || ctx.t().encrypt_and_send}
+        </button>
+    }
+}
