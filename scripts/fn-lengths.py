@@ -115,8 +115,11 @@ def main():
         path = os.path.join(root, rel)
         if not os.path.exists(path):
             continue
-        is_test_file = rel.startswith(TEST_PATHS) or "/" + TEST_PATHS[0] in rel or any(
-            "/" + p in rel for p in TEST_PATHS[1:]
+        # Test code: test crates and folders, and `#[cfg(test)] mod tests;` files.
+        is_test_file = (
+            rel.startswith(TEST_PATHS)
+            or any("/" + p in rel for p in TEST_PATHS)
+            or os.path.basename(rel) == "tests.rs"
         )
         for name, line, length, in_test in functions(path):
             found.append((length, f"{rel}:{line}", name, is_test_file or in_test))

@@ -81,7 +81,9 @@ fn proxy_dir() -> tempfile::TempDir {
     let d = dir.path();
     std::fs::create_dir_all(d.join("logs")).unwrap();
     let openssl = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
         .args(["-subj", &format!("/CN={HOST}")])
         .args(["-addext", &format!("subjectAltName=DNS:{HOST}")])
         .arg("-keyout")
@@ -147,9 +149,7 @@ fn caddy_config(dir: &Path, tls_port: u16, plain_port: u16, upstream: u16) -> St
         "{{\n    admin off\n    http_port {plain_port}\n    https_port {tls_port}\n    \
          storage file_system {d}/store\n"
     );
-    let site = format!(
-        "https://{HOST}:{tls_port} {{\n    tls {d}/fullchain.pem {d}/privkey.pem"
-    );
+    let site = format!("https://{HOST}:{tls_port} {{\n    tls {d}/fullchain.pem {d}/privkey.pem");
     let config = shipped
         .replacen("{\n", &global, 1)
         .replace(&format!("{HOST} {{"), &site)
@@ -197,10 +197,19 @@ fn curl(proxy: &Proxy, method: &str, path: &str, body: Option<&str>) -> (u16, St
         .arg(proxy.dir.path().join("fullchain.pem"))
         .args(["-A", AGENT, "-H", "Referer: https://referrer.example/b41d"]);
     if let Some(body) = body {
-        cmd.args(["-H", "Content-Type: application/json", "--data-binary", body]);
+        cmd.args([
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            body,
+        ]);
     }
     let out = cmd.arg(url).output().expect("curl");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let (body, status) = text.rsplit_once('\n').unwrap();
     (status.trim().parse().unwrap(), body.to_owned())
@@ -252,7 +261,10 @@ async fn caddy_in_front_keeps_no_trace_of_the_reporter() {
     assert!(std::net::TcpStream::connect(upstream).is_err());
     assert_eq!(curl(&proxy, "GET", MISSING, None).0, 502);
     let files = read_all(proxy.dir.path());
-    let stderr = files.iter().find(|(n, _)| n.ends_with("stderr.log")).unwrap();
+    let stderr = files
+        .iter()
+        .find(|(n, _)| n.ends_with("stderr.log"))
+        .unwrap();
     assert!(
         String::from_utf8_lossy(&stderr.1).contains("using provided configuration"),
         "Caddy's log is where the test looks"
@@ -276,7 +288,12 @@ async fn report_through(app: &TestApp, proxy: &Proxy) {
         proxy,
         "POST",
         &paths::api(route::POW),
-        Some(&serde_json::to_string(&PowRequest { purpose: PowPurpose::Submit }).unwrap()),
+        Some(
+            &serde_json::to_string(&PowRequest {
+                purpose: PowPurpose::Submit,
+            })
+            .unwrap(),
+        ),
     );
     assert_eq!(status, 200, "{challenge}");
     let challenge: PowChallenge = serde_json::from_str(&challenge).unwrap();
@@ -310,7 +327,14 @@ async fn report_through(app: &TestApp, proxy: &Proxy) {
 fn no_trace(files: &[(String, Vec<u8>)]) {
     for (name, bytes) in files {
         let text = String::from_utf8_lossy(bytes);
-        for secret in ["127.0.0.1", AGENT, MISSING, "/api/v1", "referrer.example", "POST"] {
+        for secret in [
+            "127.0.0.1",
+            AGENT,
+            MISSING,
+            "/api/v1",
+            "referrer.example",
+            "POST",
+        ] {
             assert!(!text.contains(secret), "{name} holds {secret:?}:\n{text}");
         }
         assert!(

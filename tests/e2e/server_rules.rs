@@ -97,7 +97,7 @@ async fn proof_of_work_is_required_and_single_use(app: TestApp) {
     );
     assert!(
         app.store
-            .report_by_lookup(&digest(other.keys.lookup_token.as_slice()))
+            .report_by_lookup(&digest(other.keys.lookup_token.as_slice()).into())
             .await
             .unwrap()
             .is_none()
@@ -301,7 +301,7 @@ async fn closed_cases_are_purged_after_retention(app: TestApp) {
     assert!(!gone(&b).await);
     assert!(
         app.store
-            .messages(&sent_a.report_id)
+            .messages(&sent_a.report_id.as_str().into())
             .await
             .unwrap()
             .is_empty()
@@ -489,7 +489,7 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     assert_eq!(status, 200);
     assert!(
         app.store
-            .attachments(&sent.report_id)
+            .attachments(&sent.report_id.as_str().into())
             .await
             .unwrap()
             .is_empty()

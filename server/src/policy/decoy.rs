@@ -10,7 +10,7 @@
 use std::sync::{Arc, Mutex};
 
 use hmac::Mac as _;
-use loket_format::envelope::{self, FIXED_SIZE};
+use loket_format::envelope;
 use loket_format::labels;
 use loket_wire::api::Thread;
 use loket_wire::{B64, HOUR};
@@ -148,7 +148,7 @@ mod tests {
         check_envelope(&a.envelope.0).unwrap();
         assert_eq!(a.envelope.0.len(), envelope::sealed_len(4, 0).unwrap());
         assert_eq!(envelope::read_fixed(&a.envelope.0), Ok(4));
-        assert!(a.envelope.0.len() > FIXED_SIZE);
+        assert!(a.envelope.0.len() > envelope::FIXED_SIZE);
         assert!(a.received < 10 * DAY);
         assert!(check_envelope(b"LOKT\x01").is_err());
     }
