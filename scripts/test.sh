@@ -26,6 +26,9 @@ if cargo tree -p loket-server -e normal --prefix none | grep -E '^(chacha20poly1
   exit 1
 fi
 
+log "no function outside tests longer than 120 lines (scripts/fn-lengths.py)"
+python3 scripts/fn-lengths.py --top 5
+
 log "clippy (native)"
 cargo clippy --all-targets -- -D warnings
 log "clippy (wasm32)"
@@ -56,6 +59,9 @@ log "the apps' texts (every text in English and Dutch)"
 cargo test -p loket-portal --lib
 
 log "cargo test (unit, property, API on SQLite and PostgreSQL, Chromium end to end)"
+# The crash and scale-out tests run the real `loket` binary (tests/src/process.rs).
+cargo build -p loket-server --bin loket
+export LOKET_BIN="$PWD/target/debug/loket"
 mkdir -p target
 set +e +o pipefail
 cargo test 2>&1 | tee target/test-output.txt
@@ -63,5 +69,9 @@ status=${PIPESTATUS[0]}
 set -e -o pipefail
 passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+if [ "$status" -eq 0 ]; then
+  log "deployment files: systemd sandbox rating, Debian package (scripts/check-deploy.sh)"
+  ./scripts/check-deploy.sh "$LOKET_BIN" || status=$?
+fi
 echo "tests: $passed passed, $failed failed (in ${SECONDS}s)"
 exit "$status"

@@ -246,6 +246,13 @@ mod tests {
     use proptest::prelude::*;
     use rand::SeedableRng;
 
+    /// `data` sealed as a stream to `id` alone.
+    fn sealed_to(rng: &mut rand::rngs::StdRng, id: &Identity, data: &[u8]) -> Vec<u8> {
+        let mut sealed = Vec::new();
+        seal_stream(rng, &[id.recipient()], data, data.len() as u64, &mut sealed).unwrap();
+        sealed
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         /// Streaming and in-memory sealing are the same format: each opens the other.
@@ -280,15 +287,7 @@ mod tests {
             vec![0x80; 3],
             vec![],
         ] {
-            let mut sealed = Vec::new();
-            seal_stream(
-                &mut rng,
-                &[id.recipient()],
-                data.as_slice(),
-                data.len() as u64,
-                &mut sealed,
-            )
-            .unwrap();
+            let sealed = sealed_to(&mut rng, &id, &data);
             let mut out = Vec::new();
             open_stream(&id, sealed.as_slice(), &mut out).unwrap();
             assert_eq!(out, data);
@@ -300,15 +299,7 @@ mod tests {
         let mut rng = rand::rngs::StdRng::seed_from_u64(2);
         let id = Identity::generate(&mut rng);
         let data = vec![5u8; 150_000];
-        let mut sealed = Vec::new();
-        seal_stream(
-            &mut rng,
-            &[id.recipient()],
-            data.as_slice(),
-            data.len() as u64,
-            &mut sealed,
-        )
-        .unwrap();
+        let sealed = sealed_to(&mut rng, &id, &data);
         let cut = header_len(1) + CHUNK_SIZE + TAG_SIZE;
         assert!(open_stream(&id, &sealed[..cut], &mut Vec::new()).is_err());
         assert!(open_stream(&id, &sealed[..sealed.len() - 1], &mut Vec::new()).is_err());

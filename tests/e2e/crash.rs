@@ -78,17 +78,26 @@ struct Totals {
     acknowledged: Vec<([u8; 32], String)>,
 }
 
+/// Fails when any acknowledged report is `missing` (naming the first ten).
+fn none_lost<T: std::fmt::Debug>(when: &str, missing: &[T], totals: &Totals) {
+    assert!(
+        missing.is_empty(),
+        "{when}: {} of {} acknowledged reports lost: {:?}",
+        missing.len(),
+        totals.acknowledged.len(),
+        &missing[..missing.len().min(10)]
+    );
+}
+
 /// One round: start, verify everything acknowledged so far, load, SIGKILL mid-load.
 async fn round(instance: &Instance, label: &str, n: usize, totals: &mut Totals) {
     let start = Instant::now();
     let server = instance.serve().await;
     let missing = process::missing_reports(&server, &totals.acknowledged, SUBMITTERS).await;
-    assert!(
-        missing.is_empty(),
-        "{label} round {n}: {} of {} acknowledged reports lost after the restart: {:?}",
-        missing.len(),
-        totals.acknowledged.len(),
-        &missing[..missing.len().min(10)]
+    none_lost(
+        &format!("{label} round {n}, after the restart"),
+        &missing,
+        totals,
     );
 
     let log = Arc::new(RoundLog::default());
@@ -221,13 +230,7 @@ async fn crash_rounds(instance: &Instance, label: &str) -> Totals {
             .map(|(status, (count, _))| (status, count))
             .collect::<BTreeMap<_, _>>()
     );
-    assert!(
-        missing.is_empty(),
-        "{label}: {} of {} acknowledged reports lost: {:?}",
-        missing.len(),
-        totals.acknowledged.len(),
-        &missing[..missing.len().min(10)]
-    );
+    none_lost(label, &missing, &totals);
     assert!(
         totals.acknowledged.len() >= ROUNDS,
         "every round acknowledges at least one report"

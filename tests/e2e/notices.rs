@@ -152,6 +152,14 @@ async fn session(
     Ok(())
 }
 
+/// A store on a fresh SQLite file, a fake SMTP server and a notifier that sends to it.
+async fn with_smtp() -> (tempfile::TempDir, Store, FakeSmtp, Notifier) {
+    let (dir, store) = sqlite_store().await;
+    let smtp = FakeSmtp::start().await;
+    let notifier = smtp.notifier();
+    (dir, store, smtp, notifier)
+}
+
 /// A fresh SQLite instance in a temporary directory, initialised with the default roles.
 async fn sqlite_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -226,9 +234,7 @@ fn assert_generic(mail: &Mail, reports: &[(String, [u8; 32], Vec<u8>)]) {
 
 #[tokio::test]
 async fn nothing_new_sends_nothing() {
-    let (_dir, store) = sqlite_store().await;
-    let smtp = FakeSmtp::start().await;
-    let notifier = smtp.notifier();
+    let (_dir, store, smtp, notifier) = with_smtp().await;
     for period in 0..3 {
         let outcome = step(&store, &notifier, T + period * HOUR).await;
         assert_eq!(outcome, Outcome::Nothing);
@@ -240,9 +246,7 @@ async fn nothing_new_sends_nothing() {
 
 #[tokio::test]
 async fn two_reports_give_one_generic_mail_per_period() {
-    let (_dir, store) = sqlite_store().await;
-    let smtp = FakeSmtp::start().await;
-    let notifier = smtp.notifier();
+    let (_dir, store, smtp, notifier) = with_smtp().await;
     let reports = vec![report(&store).await, report(&store).await];
     assert!(store.notice_state().await.unwrap().pending);
 
@@ -304,9 +308,7 @@ async fn two_reports_give_one_generic_mail_per_period() {
 
 #[tokio::test]
 async fn failed_send_is_retried_next_period() {
-    let (_dir, store) = sqlite_store().await;
-    let smtp = FakeSmtp::start().await;
-    let notifier = smtp.notifier();
+    let (_dir, store, smtp, notifier) = with_smtp().await;
     report(&store).await;
     smtp.refuse.store(true, Ordering::SeqCst);
     let outcome = step(&store, &notifier, T).await;

@@ -86,16 +86,23 @@ fn proxy_dir() -> tempfile::TempDir {
         ])
         .args(["-subj", &format!("/CN={HOST}")])
         .args(["-addext", &format!("subjectAltName=DNS:{HOST}")])
-        .arg("-keyout")
-        .arg(d.join("privkey.pem"))
-        .arg("-out")
-        .arg(d.join("fullchain.pem"))
+        .args([
+            "-keyout",
+            &in_dir(d, "privkey.pem"),
+            "-out",
+            &in_dir(d, "fullchain.pem"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .expect("openssl (a certificate for the test)");
     assert!(openssl.success());
     dir
+}
+
+/// `name` in `dir`, as a string for a command line.
+fn in_dir(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
 }
 
 /// Waits until the proxy listens on `port`.
@@ -128,10 +135,12 @@ fn start_nginx(upstream: u16) -> Proxy {
     std::fs::create_dir_all(d.join("tmp")).unwrap();
     std::fs::write(d.join("nginx.conf"), main).unwrap();
     let child = Command::new(nginx_binary())
-        .arg("-c")
-        .arg(d.join("nginx.conf"))
-        .arg("-e")
-        .arg(d.join("logs/startup.log"))
+        .args([
+            "-c",
+            &in_dir(d, "nginx.conf"),
+            "-e",
+            &in_dir(d, "logs/startup.log"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

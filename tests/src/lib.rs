@@ -80,20 +80,16 @@ pub async fn drop_pg_database(name: &str) -> Result<(), sqlx::Error> {
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident $(with $config:ident)?),* $(,)?) => {
-        mod sqlite {
+        $crate::on_both_backends!(@backend sqlite sqlite_with; $($name $(with $config)?),*);
+        $crate::on_both_backends!(@backend postgres postgres_with; $($name $(with $config)?),*);
+    };
+    (@backend $backend:ident $start:ident; $($name:ident $(with $config:ident)?),*) => {
+        mod $backend {
             $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
                 #[allow(unused_mut, unused_assignments)]
                 let mut config = $crate::TestApp::test_config();
                 $( config = super::$config(); )?
-                super::$name($crate::TestApp::sqlite_with(config).await).await
-            } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                #[allow(unused_mut, unused_assignments)]
-                let mut config = $crate::TestApp::test_config();
-                $( config = super::$config(); )?
-                super::$name($crate::TestApp::postgres_with(config).await).await
+                super::$name($crate::TestApp::$start(config).await).await
             } )*
         }
     };

@@ -6,9 +6,11 @@
 //! Every server these helpers start gets `LOKET_POW_BITS=0` (no proof-of-work) and
 //! `LOKET_RATE_LIMIT=0` (no global rate limit), so load from one address is not refused.
 //!
-//! The binary: `LOKET_BIN` if set; otherwise [`loket_bin`] builds it once per test run with
-//! `cargo build -p loket-server --bin loket` (same profile and target directory as the tests,
-//! so it is never stale) and runs `target/<profile>/loket`.
+//! The binary: `LOKET_BIN` if set (`scripts/test.sh` builds it first and sets it); otherwise
+//! [`loket_bin`] builds it once per test run with `cargo build -p loket-server --bin loket`
+//! in the same profile, so it is never stale. That build uses a target directory of its own,
+//! `target/loket-bin/`: `cargo test` holds the lock of the tests' target directory while the
+//! tests run, so a build there would wait for ever.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -36,7 +38,7 @@ pub fn loket_bin() -> &'static Path {
 }
 
 /// `cargo build -p loket-server --bin loket` in the profile of this test binary, which lives in
-/// `<target>/<profile>/deps/`; the server binary lands in `<target>/<profile>/`.
+/// `<target>/<profile>/deps/`; the server binary lands in `<target>/loket-bin/<profile>/`.
 fn build_loket() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe
@@ -49,11 +51,12 @@ fn build_loket() -> PathBuf {
         .unwrap()
         .to_string_lossy()
         .into_owned();
+    let bin_target = profile_dir.parent().unwrap().join("loket-bin");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["build", "-p", "loket-server", "--bin", "loket"])
-        .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap());
+        .env("CARGO_TARGET_DIR", &bin_target);
     match profile.as_str() {
         "debug" => {}
         "release" => {
@@ -69,7 +72,9 @@ fn build_loket() -> PathBuf {
         "building loket failed (set LOKET_BIN to use a built one):\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    profile_dir.join(format!("loket{}", std::env::consts::EXE_SUFFIX))
+    bin_target
+        .join(profile)
+        .join(format!("loket{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// The environment of every `loket` process the tests start.

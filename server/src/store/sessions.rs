@@ -6,16 +6,22 @@ use sqlx::Row;
 use super::{ChallengeHash, MemberId, Store, StoreError, TokenHash};
 
 impl Store {
+    /// Deletes the rows of `table` (`challenges` or `sessions`) that expired by `now`.
+    async fn forget_expired(&self, table: &'static str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn insert_challenge(
         &self,
         hash: &ChallengeHash,
         expires_at: i64,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        self.forget_expired("challenges", now).await?;
         sqlx::query("INSERT INTO challenges (hash, expires_at) VALUES ($1, $2)")
             .bind(hash.to_vec())
             .bind(expires_at)
@@ -45,10 +51,7 @@ impl Store {
         expires_at: i64,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        self.forget_expired("sessions", now).await?;
         sqlx::query("INSERT INTO sessions (token_hash, member_id, expires_at) VALUES ($1, $2, $3)")
             .bind(token_hash.to_vec())
             .bind(member_id.as_str())
