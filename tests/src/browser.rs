@@ -85,7 +85,11 @@ pub async fn wait_text(c: &Client, css: &str, what: &str, ok: impl Fn(&str) -> b
                 Ok(el) => el.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
-            panic!("timed out waiting for {what} in {css}; last text {last:?}; status {status:?}");
+            let errors = page_errors(c).await;
+            panic!(
+                "timed out waiting for {what} in {css}; last text {last:?}; status {status:?}; \
+                 page errors {errors:?}"
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -142,4 +146,24 @@ pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+}
+
+/// Keeps what the page writes to `console.error` (a panic of the app's WebAssembly is written
+/// there) so that a failing test can show it: call after each page load.
+pub async fn capture_errors(c: &Client) {
+    let _ = c
+        .execute(
+            "window.__errors = window.__errors || []; const e = console.error; \
+             console.error = function (...a) { window.__errors.push(a.join(' ')); e(...a); };",
+            vec![],
+        )
+        .await;
+}
+
+/// What the page wrote to `console.error` since [`capture_errors`].
+pub async fn page_errors(c: &Client) -> String {
+    c.execute("return JSON.stringify(window.__errors || [])", vec![])
+        .await
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }

@@ -11,7 +11,9 @@
 use fantoccini::Locator;
 use loket_crypto::FollowUpCode;
 use loket_crypto::keyfile::{self, DEFAULT_PARAMS};
-use loket_e2e::browser::{browser, click, type_into, wait_for, wait_msg, wait_text};
+use loket_e2e::browser::{
+    browser, capture_errors, click, type_into, wait_for, wait_msg, wait_text,
+};
 use loket_e2e::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,6 +45,7 @@ async fn round_trip_through_the_portal_in_chromium() {
     let b = browser().await;
     let c = &b.client;
     c.goto(&app.url("/")).await.unwrap();
+    capture_errors(c).await;
     click(c, "#lang-en").await;
     let reporter_tab = c.window().await.unwrap();
 
@@ -83,6 +86,7 @@ async fn round_trip_through_the_portal_in_chromium() {
     let team_tab = c.new_window(true).await.unwrap().handle;
     c.switch_to_window(team_tab.clone()).await.unwrap();
     c.goto(&app.url("/team/")).await.unwrap();
+    capture_errors(c).await;
     click(c, "#lang-en").await;
     wait_text(c, "#org-fingerprint", "the organisation fingerprint", |t| {
         t.trim() == test_org_key().fingerprint()
@@ -282,6 +286,7 @@ async fn round_trip_through_the_portal_in_chromium() {
     // 6. The reporter withdraws the report: it is gone at once, and the code opens nothing.
     c.switch_to_window(reporter_tab).await.unwrap();
     c.goto(&app.url("/")).await.unwrap();
+    capture_errors(c).await;
     click(c, "#nav-followup").await;
     type_into(c, "#code-input", code.trim()).await;
     click(c, "#open-thread").await;
@@ -314,6 +319,7 @@ async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     let b = browser().await;
     let c = &b.client;
     c.goto(&app.url("/")).await.unwrap();
+    capture_errors(c).await;
     click(c, "#lang-en").await;
     wait_text(c, "#directory-error", "the refusal", |t| {
         t.contains("not signed by this organisation")
@@ -328,6 +334,7 @@ async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     wait_msg(c, "directory-untrusted").await;
     // The team's app refuses it too.
     c.goto(&app.url("/team/")).await.unwrap();
+    capture_errors(c).await;
     wait_for(c, "#directory-error").await;
     b.client.close().await.unwrap();
 
@@ -349,6 +356,7 @@ async fn a_report_sent_with_the_interface_in_dutch_arrives() {
     let b = browser().await;
     let c = &b.client;
     c.goto(&app.url("/")).await.unwrap();
+    capture_errors(c).await;
     wait_for(c, "#role-ccp").await;
     click(c, "#lang-nl").await;
     wait_text(c, "#submit-report", "the Dutch button", |t| {

@@ -21,7 +21,8 @@ async fn open_with(
     thread: RwSignal<Option<ThreadView>>,
 ) {
     ctx.busy("deriving", |l| l.t().deriving.into());
-    thread.set(None);
+    // The form shows only while no thread is open, so `thread` is `None` already. Setting it
+    // again would rebuild the form and dispose of `input` while this task still holds it.
     vault::set_reporter(None);
     pause(40).await;
     let keys = match code.derive(&dir.deployment_salt.0) {
@@ -50,7 +51,7 @@ async fn open_with(
         report_id: t.report_id.clone(),
         report: opened.report,
     }));
-    if let Some(el) = input.get_untracked() {
+    if let Some(el) = input.try_get_untracked().flatten() {
         el.set_value("");
     }
     thread.set(Some(view));
