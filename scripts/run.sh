@@ -39,7 +39,7 @@ cat <<INFO
   Loket demo instance
   -------------------
   Reporter side:  http://$listen/  (write a report, keep the code, follow up with it)
-  Team side:      http://$listen/  -> "Team", paste the key file below and unlock
+  Team side:      http://$listen/team/  (paste the key file below and unlock)
   Demo key file:  $(realpath "$key")
   Passphrase:     $(cat "$pass")
   Organisation:   $("$loket" org-key 2>&1 | tr '\n' ' ')
