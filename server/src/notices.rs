@@ -70,7 +70,7 @@ impl fmt::Debug for Notifier {
 /// The SMTP transport for `smtp://[user:password@]host[:port]` (port 25 by default).
 ///
 /// Plain SMTP only, on purpose: TLS would link a TLS library with its own ciphers into the
-/// server, which links no decryption code (DESIGN). Send through a relay on the same host or a
+/// server, which links no decryption code (docs/design.md). Send through a relay on the same host or a
 /// trusted internal network (for example Postfix), which does TLS onward.
 fn relay(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, NoticeError> {
     let rest = url

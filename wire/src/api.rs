@@ -173,7 +173,7 @@ pub struct InboxItem {
     pub closed: Option<Closed>,
 }
 
-/// Due times derived from arrival (DESIGN: first response 24 h, acknowledgement 7 days,
+/// Due times derived from arrival (docs/design.md: first response 24 h, acknowledgement 7 days,
 /// feedback 3 months).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Deadlines {

@@ -17,7 +17,7 @@ pub const API_PREFIX: &str = paths::PREFIX;
 /// Seconds in one hour; times about reports are stored and shown to the hour.
 pub const HOUR: i64 = 3600;
 
-/// Rounds a Unix time down to the hour (DESIGN: timestamps about reporters are coarse).
+/// Rounds a Unix time down to the hour (docs/design.md, "Time": timestamps about reporters are coarse).
 pub fn to_hour(unix_seconds: i64) -> i64 {
     unix_seconds - unix_seconds.rem_euclid(HOUR)
 }
