@@ -112,7 +112,11 @@ pub fn read_fixed(bytes: &[u8]) -> Result<usize, FrameError> {
 /// padded 4 KiB chunk. It has exactly the size and shape of a real envelope of a plaintext
 /// under 4 KiB for that many recipients (every short report); a reader parses its frame and
 /// finds it cannot decrypt it. `fill` gets the bytes after the fixed header, zeroed, and
-/// should write bytes that look random (the server writes a PRF of the request).
+/// should write bytes that look random (the server writes a PRF of the request). Each stanza's
+/// share is then replaced by a real X25519 public key, the base point times `fill`'s first 32
+/// bytes of that stanza (clamped, as RFC 7748 does with a secret): random bytes would not
+/// pass for one (a public key's top bit is always clear, and only about half of all values
+/// are on the curve).
 pub fn try_decoy_envelope<E>(
     recipients: usize,
     fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
@@ -125,6 +129,14 @@ pub fn try_decoy_envelope<E>(
     out.resize(len, 0);
     if let Some(rest) = out.get_mut(FIXED_SIZE..) {
         fill(rest)?;
+    }
+    let stanzas = FIXED_SIZE..FIXED_SIZE + usize::from(count) * STANZA_SIZE;
+    if let Some(stanzas) = out.get_mut(stanzas) {
+        for stanza in stanzas.chunks_exact_mut(STANZA_SIZE) {
+            if let Some(share) = stanza.first_chunk_mut::<SHARE_SIZE>() {
+                *share = curve25519_dalek::MontgomeryPoint::mul_base_clamped(*share).to_bytes();
+            }
+        }
     }
     Ok(out)
 }
@@ -192,7 +204,13 @@ mod tests {
             assert_eq!(Some(decoy.len()), sealed_len(count, 100));
             assert_eq!(read_fixed(&decoy), Ok(count));
             assert_eq!(check_frame(&decoy), Ok(()));
-            assert!(decoy[FIXED_SIZE..].iter().all(|&b| b == 0x5a));
+            let (stanzas, rest) = decoy[FIXED_SIZE..].split_at(count * STANZA_SIZE);
+            assert!(rest.iter().all(|&b| b == 0x5a));
+            let share = curve25519_dalek::MontgomeryPoint::mul_base_clamped([0x5a; 32]);
+            for stanza in stanzas.chunks_exact(STANZA_SIZE) {
+                assert_eq!(stanza[..SHARE_SIZE], share.to_bytes());
+                assert!(stanza[SHARE_SIZE..].iter().all(|&b| b == 0x5a));
+            }
         }
         let failed: Result<Vec<u8>, &str> = try_decoy_envelope(2, |_| Err("no randomness"));
         assert_eq!(failed, Err("no randomness"));

@@ -28,9 +28,11 @@ pub const POW_WORK: &[u8] = b"loket-pow-v1";
 pub const POW_KEY: &[u8] = b"loket/v1/pow";
 /// The server's HMAC key for decoy answers, derived from its instance secret.
 pub const DECOY_KEY: &[u8] = b"loket/v1/decoy";
+/// The server's HMAC key for team login challenges, derived from its instance secret.
+pub const LOGIN_KEY: &[u8] = b"loket/v1/login";
 
 /// Every label above, for checks that they are distinct and documented.
-pub const ALL: [&[u8]; 13] = [
+pub const ALL: [&[u8]; 14] = [
     STANZA_X25519,
     HEADER_MAC,
     PAYLOAD,
@@ -44,6 +46,7 @@ pub const ALL: [&[u8]; 13] = [
     POW_WORK,
     POW_KEY,
     DECOY_KEY,
+    LOGIN_KEY,
 ];
 
 #[cfg(test)]

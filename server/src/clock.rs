@@ -12,3 +12,14 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
+
+/// The first whole hour at or after `t`: a time kept only to decide when to forget something,
+/// rounded so it dates nothing finer than the hour.
+pub fn to_next_hour(t: i64) -> i64 {
+    let floor = to_hour(t);
+    if floor == t {
+        t
+    } else {
+        floor.saturating_add(HOUR)
+    }
+}

@@ -28,6 +28,8 @@ pub mod defaults {
     pub const POW_TTL_SECS: i64 = 300;
     /// Global submissions per minute (0: no limit).
     pub const RATE_LIMIT: i64 = 600;
+    /// Team logins per member per minute (per process), counted after the signature.
+    pub const LOGINS_PER_MEMBER: i64 = 10;
     /// Code checks may be this many times the submission limit.
     pub const CHECKS_PER_SUBMIT: i64 = 10;
     /// Deadlines after arrival.
@@ -101,7 +103,8 @@ pub struct Pow {
     pub ttl: i64,
 }
 
-/// Global limits per minute, across all instances (0: none).
+/// Limits per minute (0: none): submissions and code checks globally, across all instances,
+/// counting only requests with valid work; team logins per member, after the signature.
 #[derive(Clone, Debug)]
 pub struct Rates {
     pub submit_per_minute: i64,
@@ -175,13 +178,18 @@ impl Default for Rates {
 }
 
 impl Rates {
-    /// The limits for `--rate-limit`: submissions and logins at `limit`, code checks
-    /// [`defaults::CHECKS_PER_SUBMIT`] times as many.
+    /// The limits for `--rate-limit`: submissions at `limit`, code checks
+    /// [`defaults::CHECKS_PER_SUBMIT`] times as many, logins per member at
+    /// [`defaults::LOGINS_PER_MEMBER`] (0 with `limit` 0: no limits at all).
     pub fn from_limit(limit: i64) -> Self {
         Self {
             submit_per_minute: limit,
             check_per_minute: limit.saturating_mul(defaults::CHECKS_PER_SUBMIT),
-            login_per_minute: limit,
+            login_per_minute: if limit == 0 {
+                0
+            } else {
+                defaults::LOGINS_PER_MEMBER
+            },
         }
     }
 }
@@ -282,8 +290,25 @@ pub enum ConfigError {
     NoticesWithoutSmtp,
     #[error("--smtp-url needs --notify-from (the notices' sender address)")]
     NoSender,
+    #[error("--{0} must not be negative")]
+    Negative(&'static str),
+    #[error("--{0} is too large")]
+    TooLarge(&'static str),
     #[error(transparent)]
     Notices(#[from] NoticeError),
+}
+
+/// `value` (a count of `unit` seconds) in seconds: refused when negative, or so large that the
+/// arithmetic with it (a Unix time plus it) could overflow: more than 1,000 years.
+fn seconds(flag: &'static str, value: i64, unit: i64) -> Result<i64, ConfigError> {
+    const MOST: i64 = 1000 * 366 * DAY;
+    if value < 0 {
+        return Err(ConfigError::Negative(flag));
+    }
+    value
+        .checked_mul(unit)
+        .filter(|s| *s <= MOST)
+        .ok_or(ConfigError::TooLarge(flag))
 }
 
 impl PolicyArgs {
@@ -292,6 +317,25 @@ impl PolicyArgs {
         if self.pow_bits > loket_wire::pow::MAX_BITS {
             return Err(ConfigError::PowBits);
         }
+        for (flag, value) in [
+            ("pow-raise-per-minute", self.pow_raise_per_minute),
+            ("rate-limit", self.rate_limit),
+        ] {
+            if value < 0 {
+                return Err(ConfigError::Negative(flag));
+            }
+        }
+        let keep_no_complaint =
+            seconds("keep-no-complaint-days", self.keep_no_complaint_days, DAY)?;
+        let keep_formal_complaint = seconds(
+            "keep-formal-complaint-days",
+            self.keep_formal_complaint_days,
+            DAY,
+        )?;
+        let purge_interval = seconds("purge-interval", self.purge_interval, 1)?;
+        seconds("first-response-hours", self.first_response_hours, HOUR)?;
+        seconds("acknowledgement-days", self.acknowledgement_days, DAY)?;
+        seconds("feedback-days", self.feedback_days, DAY)?;
         Ok(ServeConfig {
             limits: Limits {
                 pow: Pow {
@@ -307,9 +351,9 @@ impl PolicyArgs {
                 self.feedback_days,
             ),
             retention: Retention {
-                keep_no_complaint: self.keep_no_complaint_days.saturating_mul(DAY),
-                keep_formal_complaint: self.keep_formal_complaint_days.saturating_mul(DAY),
-                purge_interval: self.purge_interval,
+                keep_no_complaint,
+                keep_formal_complaint,
+                purge_interval,
             },
             attachments: Attachments {
                 max: mib(self.attachment_max_mib),
@@ -421,6 +465,34 @@ mod tests {
             ServeConfig::default().retention.keep_formal_complaint,
             1826 * DAY
         );
+    }
+
+    /// Negative settings and settings whose arithmetic could overflow are refused.
+    #[test]
+    fn negative_or_huge_settings_are_refused() {
+        let apply = |args: &[&str]| {
+            let all = [&["loket"], args].concat();
+            Flags::try_parse_from(all)
+                .unwrap()
+                .policy
+                .apply(ServeConfig::default())
+        };
+        for flag in [
+            "--keep-no-complaint-days=-1",
+            "--keep-formal-complaint-days=-5",
+            "--purge-interval=-1",
+            "--rate-limit=-1",
+            "--feedback-days=-1",
+        ] {
+            assert!(
+                matches!(apply(&[flag]), Err(ConfigError::Negative(_))),
+                "{flag}"
+            );
+        }
+        let huge = format!("--keep-formal-complaint-days={}", i64::MAX / 2);
+        assert!(matches!(apply(&[&huge]), Err(ConfigError::TooLarge(_))));
+        let ok = apply(&["--keep-formal-complaint-days=366000"]).unwrap();
+        assert_eq!(ok.retention.keep_formal_complaint, 366_000 * DAY);
     }
 
     #[test]

@@ -23,8 +23,10 @@ use crate::store::{Store, StoreError};
 pub const SUBJECT: &str = "Loket: new activity";
 /// The whole text of every notice: no count, no role, no id, no time.
 pub const TEXT: &str = "There is new activity in Loket. Log in to read it.";
-/// Shortest and longest notice period, seconds (one minute, one week).
-pub const MIN_PERIOD: i64 = 60;
+/// Shortest and longest notice period, seconds (one hour, one week). The period is a whole
+/// number of hours: the notice state stores when a period started, and a notice says that
+/// something arrived in it, so neither may date a report finer than the hour.
+pub const MIN_PERIOD: i64 = 3600;
 pub const MAX_PERIOD: i64 = 7 * 24 * 3600;
 /// How long one delivery attempt may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -44,7 +46,7 @@ pub enum NoticeError {
     To(usize),
     #[error("notices need at least one recipient (--notify-to)")]
     NoRecipients,
-    #[error("the notice period must be between {} and {} minutes", MIN_PERIOD / 60, MAX_PERIOD / 60)]
+    #[error("the notice period must be a whole number of hours, {} to {} minutes", MIN_PERIOD / 60, MAX_PERIOD / 60)]
     Period,
 }
 
@@ -123,7 +125,7 @@ impl Notifier {
         to: &[String],
         period: i64,
     ) -> Result<Self, NoticeError> {
-        if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) {
+        if !(MIN_PERIOD..=MAX_PERIOD).contains(&period) || period % 3600 != 0 {
             return Err(NoticeError::Period);
         }
         let transport = relay(smtp_url)?;

@@ -382,6 +382,11 @@ fn unusable_configuration_is_refused() {
         Notifier::new(ok, "loket@example.org", &team, 30),
         Err(NoticeError::Period)
     ));
+    // Not a whole number of hours: it would date arrivals finer than the hour.
+    assert!(matches!(
+        Notifier::new(ok, "loket@example.org", &team, 15 * 60),
+        Err(NoticeError::Period)
+    ));
     // Plain SMTP to a relay only: no TLS in the server (it links no cipher).
     for url in [
         "smtps://loket:s3cret-pass@mail.example.org",
@@ -395,9 +400,9 @@ fn unusable_configuration_is_refused() {
         ));
     }
     for url in [ok, "smtp://127.0.0.1:2525", "smtp://relay.internal"] {
-        let notifier = Notifier::new(url, "loket@example.org", &team, 15 * 60).unwrap();
-        assert_eq!(notifier.period(), 900);
-        assert_eq!(notifier.slot(T), T - T % 900);
+        let notifier = Notifier::new(url, "loket@example.org", &team, 2 * HOUR).unwrap();
+        assert_eq!(notifier.period(), 7200);
+        assert_eq!(notifier.slot(T), T - T % 7200);
         // Neither the password nor an address shows in a Debug print.
         let shown = format!("{notifier:?}");
         assert!(

@@ -9,7 +9,7 @@ use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::pow;
 use crate::policy::rate::Kind;
-use crate::store::{LookupHash, PowSpend, ReportId};
+use crate::store::{LookupHash, PowSpend};
 
 /// The lookup hash of a 32-byte lookup token.
 pub(super) fn lookup_hash(token: &B64) -> ApiResult<LookupHash> {
@@ -23,7 +23,7 @@ pub(super) fn lookup_hash(token: &B64) -> ApiResult<LookupHash> {
 fn purpose(kind: Kind) -> PowPurpose {
     match kind {
         Kind::Submit => PowPurpose::Submit,
-        _ => PowPurpose::Check,
+        Kind::Check => PowPurpose::Check,
     }
 }
 
@@ -33,7 +33,6 @@ pub(super) fn limit(state: &AppState, kind: Kind) -> i64 {
     match kind {
         Kind::Submit => rates.submit_per_minute,
         Kind::Check => rates.check_per_minute,
-        Kind::Login => rates.login_per_minute,
     }
 }
 
@@ -46,18 +45,27 @@ pub(super) fn bits(state: &AppState, purpose_of: PowPurpose) -> u8 {
     pow::bits(&state.config.limits.pow, state.abuse.rates.rate(kind))
 }
 
-/// Counts a request of `kind` against the global limit and checks its proof of work.
+/// Checks a request's proof of work and only then counts it against the global limit: a
+/// request without valid, unspent work at the current difficulty is refused before it counts
+/// toward anything, so a flood of unpaid requests cannot rate-limit paying reporters.
 pub(super) fn admit(
     state: &AppState,
     kind: Kind,
     solution: Option<&PowSolution>,
 ) -> ApiResult<Option<PowSpend>> {
     let now = now();
-    state.abuse.rates.count(kind, limit(state, kind), now)?;
-    Ok(state
+    let purpose = purpose(kind);
+    // One bit of grace: a challenge issued just before the difficulty rose still counts.
+    let least = bits(state, purpose).saturating_sub(1);
+    let spend = state
         .abuse
         .pow
-        .verify(&state.config.limits.pow, purpose(kind), solution, now)?)
+        .verify(&state.config.limits.pow, purpose, solution, least, now)?;
+    if let Some(spend) = &spend {
+        state.abuse.claims.claim(spend, now)?;
+    }
+    state.abuse.rates.count(kind, limit(state, kind), now)?;
+    Ok(spend)
 }
 
 /// Admits a code check whose own write (if any) does not carry the proof of work: spends it
@@ -67,20 +75,4 @@ pub(super) async fn admit_check(state: &AppState, solution: Option<&PowSolution>
         state.store.spend_pow(spend).await?;
     }
     Ok(())
-}
-
-/// The report behind a lookup token, for the attachment endpoints (a code check).
-pub(super) async fn report_for(
-    state: &AppState,
-    token: &B64,
-    solution: Option<&PowSolution>,
-) -> ApiResult<ReportId> {
-    let hash = lookup_hash(token)?;
-    admit_check(state, solution).await?;
-    Ok(state
-        .store
-        .report_by_lookup(&hash)
-        .await?
-        .ok_or(ApiError::new(ErrorCode::ReportNotFound))?
-        .id)
 }

@@ -25,7 +25,7 @@ use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::decoy::check_envelope;
 use crate::policy::rate::Kind;
-use crate::store::{LookupHash, RoleId};
+use crate::store::{LookupHash, RoleId, random_message_id};
 
 /// Most roles one report may be addressed to.
 const MAX_ROLES: usize = 16;
@@ -55,7 +55,9 @@ async fn pow(
     )?))
 }
 
-/// `POST /reports` (§9.2): stores a new report, addressed to `roles`.
+/// `POST /reports` (§9.2): stores a new report, addressed to `roles`. A lookup token that is
+/// already in use gets the same answer, with a new id, and nothing is stored (see
+/// `store::writer::apply_report`).
 async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SubmitReport>,
@@ -200,7 +202,7 @@ async fn answer(
         if let Some(spend) = spend {
             state.store.spend_pow(spend).await?;
         }
-        let id = state.store.next_message_id().await?;
+        let id = random_message_id()?;
         return Ok((StatusCode::CREATED, Json(PostedMessage { id, created })));
     };
     let id = state

@@ -15,13 +15,11 @@ use loket_wire::api::{
 use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
 
-use super::admit::limit;
 use super::extract::bearer;
 use super::{ApiJson, AppState, JsonResult, TeamMember, random_bytes, thread_messages};
 use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::decoy::check_envelope;
-use crate::policy::rate::Kind;
 use crate::policy::session::verify_session_proof;
 use crate::policy::{deadlines, retention};
 use crate::store::{ChallengeHash, ClosedRow, InboxRow, MemberId, ReportId, TokenHash};
@@ -52,19 +50,11 @@ async fn logout(
     }
 }
 
-/// `POST /team/challenge`: a single-use login challenge.
+/// `POST /team/challenge`: a single-use login challenge. Stateless (see `policy::session`):
+/// it stores nothing and counts toward nothing.
 async fn challenge(State(state): State<AppState>) -> JsonResult<Challenge> {
-    let now = now();
-    state
-        .abuse
-        .rates
-        .count(Kind::Login, limit(&state, Kind::Login), now)?;
-    let challenge: [u8; 32] = random_bytes()?;
-    let expires = now + state.config.sessions.challenge_ttl;
-    state
-        .store
-        .insert_challenge(&ChallengeHash::of(&challenge), expires, now)
-        .await?;
+    let expires = now().saturating_add(state.config.sessions.challenge_ttl);
+    let challenge = state.abuse.logins.issue(expires)?;
     Ok(Json(Challenge {
         challenge: B64(challenge.to_vec()),
         expires,
@@ -85,20 +75,27 @@ async fn session(
         .array()
         .ok_or(ApiError::new(ErrorCode::InvalidField))?;
     let now = now();
-    // Single use: the challenge is consumed whether or not the proof is good.
-    if !state
-        .store
-        .consume_challenge(&ChallengeHash::of(&challenge), now)
-        .await?
-    {
-        return Err(ErrorCode::InvalidProof.into());
-    }
+    let expires_challenge = state.abuse.logins.check(&challenge, now)?;
     let member = state
         .store
         .member(&MemberId::from(req.member_id))
         .await?
         .ok_or(ApiError::new(ErrorCode::InvalidProof))?;
     verify_session_proof(&member.keys, &challenge, &signature)?;
+    // Only a member's own key gets this far: the limit is theirs alone.
+    let limit = state.config.limits.rates.login_per_minute;
+    state
+        .abuse
+        .member_logins
+        .count(member.id.as_str(), limit, now)?;
+    // Single use: spent once, on any instance.
+    if !state
+        .store
+        .spend_challenge(&ChallengeHash::of(&challenge), expires_challenge, now)
+        .await?
+    {
+        return Err(ErrorCode::InvalidProof.into());
+    }
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     let expires = now + state.config.sessions.ttl;
     state

@@ -15,7 +15,7 @@ use loket_wire::ErrorCode;
 use loket_wire::api::{AttachmentUpload, NewAttachment, UploadStatus};
 use loket_wire::paths::route;
 
-use super::admit::report_for;
+use super::admit::{admit_check, lookup_hash};
 use super::extract::body_error;
 use super::{ApiJson, AppState, JsonResult, TeamMember, random_bytes};
 use crate::clock::{now, to_hour};
@@ -68,9 +68,26 @@ async fn create(
     if req.size > c.max {
         return Err(ErrorCode::PayloadTooLarge.into());
     }
-    let report_id = report_for(&state, &req.lookup_token, req.pow.as_ref()).await?;
+    let hash = lookup_hash(&req.lookup_token)?;
+    admit_check(&state, req.pow.as_ref()).await?;
     let pieces = req.size.div_ceil(c.piece_size);
     let key: [u8; 32] = random_bytes()?;
+    let Some(report) = state.store.report_by_lookup(&hash).await? else {
+        // An unknown code: the answer of a started upload, with a fresh id and key, so the
+        // start of an upload does not tell a known code from an unknown one. (Its pieces are
+        // then refused as those of an expired upload are: docs/api.md, "Decoys".)
+        let id: [u8; 16] = random_bytes()?;
+        return Ok((
+            StatusCode::CREATED,
+            Json(AttachmentUpload {
+                attachment_id: id.iter().map(|b| format!("{b:02x}")).collect(),
+                upload_key: URL_SAFE_NO_PAD.encode(key),
+                piece_size: c.piece_size,
+                pieces,
+            }),
+        ));
+    };
+    let report_id = report.id;
     let invalid = |_| ApiError::new(ErrorCode::InvalidField);
     let upload = NewUpload {
         hash: UploadHash::of(&key),

@@ -39,8 +39,11 @@ pub enum PolicyError {
 #[derive(Debug)]
 pub struct Abuse {
     pub pow: pow::PowIssuer,
+    pub claims: pow::Claims,
     pub rates: rate::RateCounter,
     pub decoys: decoy::Decoys,
+    pub logins: session::LoginChallenges,
+    pub member_logins: session::MemberLogins,
 }
 
 impl Abuse {
@@ -48,8 +51,11 @@ impl Abuse {
     pub fn new(secret: &[u8; 32], now: i64) -> Result<Self, PolicyError> {
         Ok(Self {
             pow: pow::PowIssuer::new(secret)?,
+            claims: pow::Claims::default(),
             rates: rate::RateCounter::new(now)?,
             decoys: decoy::Decoys::new(secret)?,
+            logins: session::LoginChallenges::new(secret)?,
+            member_logins: session::MemberLogins::default(),
         })
     }
 }

@@ -1,6 +1,13 @@
 //! Proof of work (docs/api.md, "Proof of work"): challenges are stateless to issue —
 //! authenticated with an HMAC under the instance secret — and spent once in the database, in
-//! the same transaction as the write they pay for.
+//! the same transaction as the write they pay for. Before a request counts toward any limit,
+//! its work is checked here: valid, for its purpose, at the current difficulty (less one bit of
+//! grace for a challenge issued just before the difficulty rose), and not claimed before by
+//! this process ([`Claims`]), so unpaid or replayed requests cost an attacker's flood nothing
+//! but cannot crowd out anyone.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use hmac::Mac as _;
 use loket_wire::B64;
@@ -84,13 +91,15 @@ impl PowIssuer {
         })
     }
 
-    /// Checks a solution for `purpose` at `now`; returns what to record as spent (in the same
-    /// transaction as the write it pays for). With proof of work switched off, `None`.
+    /// Checks a solution for `purpose` at `now`, solved at `least_bits` or more; returns what to
+    /// record as spent (in the same transaction as the write it pays for). With proof of work
+    /// switched off, `None`.
     pub fn verify(
         &self,
         config: &config::Pow,
         purpose: PowPurpose,
         solution: Option<&PowSolution>,
+        least_bits: u8,
         now: i64,
     ) -> Result<Option<PowSpend>, PolicyError> {
         if config.bits == 0 {
@@ -118,14 +127,42 @@ impl PowIssuer {
         if *version != CHALLENGE_VERSION
             || *kind != purpose_byte(purpose)
             || expires <= now
+            || *bits < least_bits
             || !pow::check(c, u64::from_be_bytes(nonce), *bits)
         {
             return Err(invalid());
         }
         Ok(Some(PowSpend {
             id: sha2::Sha256::digest(c).into(),
-            expires_at: expires,
+            // Kept until the hour after the challenge expires: the second it was issued (and so
+            // when the report it paid for was written) is not stored.
+            expires_at: crate::clock::to_next_hour(expires),
         }))
+    }
+}
+
+/// Solutions this process admitted and that have not expired: a replayed solution is refused
+/// before it counts toward a limit (the database refuses it again when it is spent, across
+/// instances). Bounded by the work paid: one entry per solved challenge within its lifetime.
+#[derive(Debug, Default)]
+pub struct Claims {
+    seen: Mutex<HashMap<[u8; 32], i64>>,
+}
+
+/// Entries kept before expired ones are swept out.
+const SWEEP_AT: usize = 4096;
+
+impl Claims {
+    /// Claims `spend` at `now`; `PowInvalid` if it was claimed before.
+    pub fn claim(&self, spend: &PowSpend, now: i64) -> Result<(), PolicyError> {
+        let mut seen = self.seen.lock().map_err(|_| PolicyError::PowInvalid)?;
+        if seen.len() >= SWEEP_AT {
+            seen.retain(|_, expires| *expires > now);
+        }
+        match seen.insert(spend.id, spend.expires_at) {
+            None => Ok(()),
+            Some(_) => Err(PolicyError::PowInvalid),
+        }
     }
 }
 
@@ -163,23 +200,33 @@ mod tests {
             challenge: challenge.challenge.clone(),
             nonce: B64(nonce.to_be_bytes().to_vec()),
         };
-        assert!(
-            issuer
-                .verify(&c, PowPurpose::Check, Some(&solution), 1001)
-                .unwrap()
-                .is_some()
-        );
+        let spend = issuer
+            .verify(&c, PowPurpose::Check, Some(&solution), 4, 1001)
+            .unwrap()
+            .unwrap();
+        assert_eq!(spend.expires_at, 3600, "kept to the hour after expiry");
         assert!(matches!(
-            issuer.verify(&c, PowPurpose::Submit, Some(&solution), 1001),
+            issuer.verify(&c, PowPurpose::Submit, Some(&solution), 4, 1001),
             Err(PolicyError::PowInvalid)
         ));
         assert!(matches!(
-            issuer.verify(&c, PowPurpose::Check, Some(&solution), 1300),
+            issuer.verify(&c, PowPurpose::Check, Some(&solution), 4, 1300),
             Err(PolicyError::PowInvalid)
         ));
         assert!(matches!(
-            issuer.verify(&c, PowPurpose::Check, None, 1001),
+            issuer.verify(&c, PowPurpose::Check, None, 4, 1001),
             Err(PolicyError::PowRequired)
+        ));
+        // Solved before the difficulty rose past it: refused at spend.
+        assert!(matches!(
+            issuer.verify(&c, PowPurpose::Check, Some(&solution), 5, 1001),
+            Err(PolicyError::PowInvalid)
+        ));
+        let claims = Claims::default();
+        claims.claim(&spend, 1001).unwrap();
+        assert!(matches!(
+            claims.claim(&spend, 1002),
+            Err(PolicyError::PowInvalid)
         ));
     }
 }

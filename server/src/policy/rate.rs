@@ -15,18 +15,28 @@ pub enum Kind {
     Submit = 0,
     /// Anything done with a follow-up code.
     Check = 1,
-    /// Team login challenges.
-    Login = 2,
 }
 
-const KINDS: [Kind; 3] = [Kind::Submit, Kind::Check, Kind::Login];
+const KINDS: [Kind; 2] = [Kind::Submit, Kind::Check];
+
+/// The unit a process's counts are stored in: the other instances see them rounded up to it,
+/// so the limits overestimate by at most this much per instance and kind.
+pub const GRANULE: i64 = 16;
+
+/// `count` rounded up to a whole number of granules, at least one.
+fn coarse(count: i64) -> i64 {
+    count
+        .max(1)
+        .saturating_add(GRANULE - 1)
+        .div_euclid(GRANULE)
+        .saturating_mul(GRANULE)
+}
 
 impl Kind {
     fn name(self) -> &'static str {
         match self {
             Self::Submit => "submit",
             Self::Check => "check",
-            Self::Login => "login",
         }
     }
 }
@@ -37,8 +47,8 @@ pub struct RateCounter {
     /// Random per process: the row its counts are stored under.
     instance: String,
     minute: AtomicI64,
-    mine: [AtomicI64; 3],
-    others: [AtomicI64; 3],
+    mine: [AtomicI64; 2],
+    others: [AtomicI64; 2],
 }
 
 impl RateCounter {
@@ -96,17 +106,21 @@ impl RateCounter {
         Ok(())
     }
 
-    /// What to store for the exchange at `now`: the minute and this process's counts.
+    /// What to store for the exchange at `now`: the minute and this process's counts of every
+    /// kind, each rounded up to a multiple of [`GRANULE`] and at least one granule. So a row is
+    /// written every minute whatever happened, and a copy of the database cannot tell a quiet
+    /// minute from one with a submission in it (only a burst of more than a granule shows).
     pub fn mine(&self, now: i64) -> (i64, Vec<RateCount>) {
         self.roll(now);
         let counts = KINDS
             .iter()
             .map(|k| RateCount {
                 kind: k.name().to_owned(),
-                count: self
-                    .mine
-                    .get(*k as usize)
-                    .map_or(0, |c| c.load(Ordering::Relaxed)),
+                count: coarse(
+                    self.mine
+                        .get(*k as usize)
+                        .map_or(0, |c| c.load(Ordering::Relaxed)),
+                ),
             })
             .collect();
         (now / 60, counts)
@@ -152,5 +166,22 @@ mod tests {
         r.count(Kind::Submit, 2, 660).unwrap();
         assert_eq!(r.rate(Kind::Submit), 1);
         assert_eq!(r.rate(Kind::Check), 0);
+    }
+
+    /// What is stored does not change with the first few requests of a minute.
+    #[test]
+    fn stored_counts_are_coarse() {
+        let r = RateCounter::new(600).unwrap();
+        let quiet = r.mine(600);
+        r.count(Kind::Submit, 0, 601).unwrap();
+        r.count(Kind::Check, 0, 601).unwrap();
+        assert_eq!(r.mine(602), quiet);
+        assert!(quiet.1.iter().all(|c| c.count == GRANULE));
+        for _ in 0..GRANULE {
+            r.count(Kind::Submit, 0, 603).unwrap();
+        }
+        let busy = r.mine(604);
+        assert_eq!(busy.1.first().map(|c| c.count), Some(2 * GRANULE));
+        assert_eq!(coarse(i64::MAX), i64::MAX / GRANULE * GRANULE);
     }
 }

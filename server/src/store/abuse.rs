@@ -41,7 +41,7 @@ impl Store {
         mine: &[RateCount],
     ) -> Result<Vec<RateCount>, StoreError> {
         let mut tx = super::begin_write(&self.pool, self.backend).await?;
-        for c in mine.iter().filter(|c| c.count > 0) {
+        for c in mine {
             sqlx::query(
                 "INSERT INTO rate_counts (instance, kind, minute, count) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (instance, kind, minute) DO UPDATE SET count = excluded.count",

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::sql::visible_to_member;
-use super::{AttachmentId, MemberId, ReportId, Store, StoreError, UploadHash, random_hex};
+use super::{AttachmentId, Backend, MemberId, ReportId, Store, StoreError, UploadHash, random_hex};
 
 /// An upload in progress (or finished), as the reporter sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,12 +123,21 @@ impl Store {
             // Another request stored this piece meanwhile.
             return Err(StoreError::Conflict);
         }
-        sqlx::query("INSERT INTO attachment_pieces (attachment_id, idx, data) VALUES ($1, $2, $3)")
-            .bind(upload.attachment_id.as_str())
-            .bind(index)
-            .bind(data)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(match self.backend {
+            // A random rowid: SQLite's row order says nothing of arrival (migration 0005).
+            Backend::Sqlite => {
+                "INSERT INTO attachment_pieces (rowid, attachment_id, idx, data) \
+                 VALUES (abs(random()), $1, $2, $3)"
+            }
+            Backend::Postgres => {
+                "INSERT INTO attachment_pieces (attachment_id, idx, data) VALUES ($1, $2, $3)"
+            }
+        })
+        .bind(upload.attachment_id.as_str())
+        .bind(index)
+        .bind(data)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         upload.received += 1;
         Ok(upload)

@@ -8,7 +8,7 @@ use super::{MemberId, MessageRow, PowSpend, ReportId, Store, StoreError};
 impl Store {
     pub async fn messages(&self, report_id: &ReportId) -> Result<Vec<MessageRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, author_member_id, envelope, created_at FROM messages WHERE report_id = $1 ORDER BY id",
+            "SELECT id, author_member_id, envelope, created_at FROM messages WHERE report_id = $1 ORDER BY seq",
         )
         .bind(report_id.as_str())
         .fetch_all(&self.pool)
@@ -39,6 +39,7 @@ impl Store {
         spend: Option<PowSpend>,
     ) -> Result<i64, StoreError> {
         let op = WriteOp::Message {
+            id: random_message_id()?,
             report_id: report_id.clone(),
             author: author.cloned(),
             envelope,
@@ -50,13 +51,13 @@ impl Store {
             _ => Err(StoreError::BatchFailed),
         }
     }
+}
 
-    /// The id the next message will probably get (for the decoy answer to an unknown code).
-    pub async fn next_message_id(&self) -> Result<i64, StoreError> {
-        let row =
-            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS next FROM messages")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(row.try_get("next")?)
-    }
+/// A new message id: random in 1 to 2^53 − 1 (exact in JavaScript's numbers), so ids say
+/// nothing about when or in which order messages arrived. A decoy answer draws one the same
+/// way.
+pub fn random_message_id() -> Result<i64, StoreError> {
+    let bytes = super::random_bytes::<8>()?;
+    let id = i64::from_be_bytes(bytes) & ((1 << 53) - 1);
+    Ok(id.max(1))
 }

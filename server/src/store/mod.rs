@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Connection, Executor};
+use sqlx::{AnyPool, ConnectOptions as _, Connection, Executor};
 
 use loket_wire::keys::MemberKeys;
 
@@ -26,6 +26,7 @@ pub use attachments::{AttachmentRow, NewUpload, UploadRow};
 pub use ids::{
     AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
 };
+pub use messages::random_message_id;
 pub use notices::NoticeState;
 pub use organisation::DEFAULT_ROLES;
 pub use retention::{ClosedRow, Purged};
@@ -199,22 +200,51 @@ impl Store {
     }
 
     /// After a deletion: on SQLite, copy the write-ahead log (which holds zeroed pages thanks
-    /// to `secure_delete`) into the database and truncate it. Best effort: a reader that holds
-    /// an old snapshot can delay it, and the next checkpoint finishes the job.
+    /// to `secure_delete`) into the database and truncate it, so the deleted ciphertext is in
+    /// neither file. A reader that holds an old snapshot blocks that; then it is retried, in
+    /// the background, until it really completes (see [`Store::checkpoint`]).
     async fn scrub(&self) {
-        if self.backend == Backend::Sqlite
-            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await
-        {
-            tracing::warn!(error = %e, "checkpoint after deletion failed");
+        if self.backend != Backend::Sqlite {
+            return;
         }
+        if self.checkpoint().await.unwrap_or(false) {
+            return;
+        }
+        let store = self.clone();
+        tokio::spawn(async move {
+            let mut wait = std::time::Duration::from_millis(10);
+            loop {
+                tokio::time::sleep(wait).await;
+                match store.checkpoint().await {
+                    Ok(true) => return,
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "checkpoint after deletion failed"),
+                }
+                wait = (wait * 2).min(std::time::Duration::from_secs(5));
+            }
+        });
+    }
+
+    /// One `wal_checkpoint(TRUNCATE)`: `true` when it completed (every frame copied into the
+    /// database and the log truncated), `false` when a reader or writer kept it from that.
+    pub async fn checkpoint(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        let busy: i64 = sqlx::Row::try_get(&row, 0)?;
+        let log: i64 = sqlx::Row::try_get(&row, 1)?;
+        let copied: i64 = sqlx::Row::try_get(&row, 2)?;
+        Ok(busy == 0 && log == copied)
     }
 }
 
 /// The connection pool for `url`, with the pragmas SQLite needs on every connection.
 async fn open_pool(url: &str, backend: Backend) -> Result<AnyPool, sqlx::Error> {
-    let options = AnyConnectOptions::from_str(url)?;
+    // No statement is logged, not even a slow one: sqlx's lines would carry the time of a
+    // reporter's write to the second (and its SQL).
+    let options = AnyConnectOptions::from_str(url)?
+        .log_statements(log::LevelFilter::Off)
+        .log_slow_statements(log::LevelFilter::Off, std::time::Duration::MAX);
     AnyPoolOptions::new()
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
         // sqlx pings every connection it hands out by default: a round trip to PostgreSQL

@@ -132,11 +132,11 @@ impl Store {
     ) -> Result<Option<ThreadRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id AS rid, NULL AS mid, NULL AS author, r.envelope AS envelope, \
-             r.received_at AS at FROM reports r WHERE r.lookup_hash = $1 \
+             r.received_at AS at, NULL AS seq FROM reports r WHERE r.lookup_hash = $1 \
              UNION ALL \
-             SELECT m.report_id, m.id, m.author_member_id, m.envelope, m.created_at \
+             SELECT m.report_id, m.id, m.author_member_id, m.envelope, m.created_at, m.seq \
              FROM reports r JOIN messages m ON m.report_id = r.id WHERE r.lookup_hash = $1 \
-             ORDER BY mid NULLS FIRST",
+             ORDER BY seq NULLS FIRST",
         )
         .bind(lookup_hash.to_vec())
         .fetch_all(&self.pool)

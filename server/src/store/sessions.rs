@@ -15,32 +15,22 @@ impl Store {
         Ok(())
     }
 
-    pub async fn insert_challenge(
+    /// Records a login challenge as spent until it expires (`expires_at`, team-side time);
+    /// `true` only the first time, on any instance.
+    pub async fn spend_challenge(
         &self,
         hash: &ChallengeHash,
         expires_at: i64,
         now: i64,
-    ) -> Result<(), StoreError> {
-        self.forget_expired("challenges", now).await?;
-        sqlx::query("INSERT INTO challenges (hash, expires_at) VALUES ($1, $2)")
-            .bind(hash.to_vec())
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Uses up a challenge; `true` only the first time and only before it expires.
-    pub async fn consume_challenge(
-        &self,
-        hash: &ChallengeHash,
-        now: i64,
     ) -> Result<bool, StoreError> {
-        let res = sqlx::query("DELETE FROM challenges WHERE hash = $1 AND expires_at > $2")
-            .bind(hash.to_vec())
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        self.forget_expired("challenges", now).await?;
+        let res = sqlx::query(
+            "INSERT INTO challenges (hash, expires_at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind(hash.to_vec())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(res.rows_affected() == 1)
     }
 

@@ -37,10 +37,37 @@ mod tests {
         for (sqlite, postgres) in pairs {
             assert_eq!(normalise(sqlite), normalise(postgres));
         }
+        // From 0005 on, the data steps differ (SQLite shuffles rowids with triggers, which
+        // PostgreSQL has no use for); the tables, columns and indexes they leave must not.
+        let ddl_pairs = [(
+            include_str!("../../migrations/sqlite/0005_no_arrival_order.sql"),
+            include_str!("../../migrations/postgres/0005_no_arrival_order.sql"),
+        )];
+        for (sqlite, postgres) in ddl_pairs {
+            let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));
+            assert!(!sqlite.is_empty());
+            assert_eq!(sqlite, postgres);
+        }
         let count = |dir: &str| std::fs::read_dir(dir).unwrap().count();
         let root = env!("CARGO_MANIFEST_DIR");
-        assert_eq!(count(&format!("{root}/migrations/sqlite")), pairs.len());
-        assert_eq!(count(&format!("{root}/migrations/postgres")), pairs.len());
+        let all = pairs.len() + ddl_pairs.len();
+        assert_eq!(count(&format!("{root}/migrations/sqlite")), all);
+        assert_eq!(count(&format!("{root}/migrations/postgres")), all);
+    }
+
+    /// The statements of a migration that shape the schema: tables, added columns, indexes.
+    fn ddl(sql: &str) -> Vec<String> {
+        normalise(sql)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| {
+                s.starts_with("create table")
+                    || s.starts_with("create index")
+                    || s.starts_with("drop index")
+                    || (s.starts_with("alter table") && s.contains(" add column "))
+            })
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Lower case, comments and spacing dropped, PostgreSQL's type names as SQLite's.

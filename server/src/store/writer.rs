@@ -47,6 +47,8 @@ pub(crate) enum WriteOp {
         spend: Option<PowSpend>,
     },
     Message {
+        /// Random (see `store::random_message_id`): ids do not order messages globally.
+        id: i64,
         report_id: ReportId,
         author: Option<MemberId>,
         envelope: Vec<u8>,
@@ -178,7 +180,7 @@ async fn apply_all(
     let mut news = false;
     for op in ops {
         let (result, new) = match op {
-            WriteOp::Report { .. } => apply_report(&mut tx, &roles, op).await?,
+            WriteOp::Report { .. } => apply_report(&mut tx, backend, &roles, op).await?,
             WriteOp::Message { .. } => apply_message(&mut tx, op).await?,
             WriteOp::Spend(spend) => match spend_pow(&mut tx, Some(&spend)).await? {
                 true => (Ok(Written::Spent), false),
@@ -210,10 +212,12 @@ async fn known_roles(tx: &mut Tx) -> Result<HashSet<String>, sqlx::Error> {
         .collect()
 }
 
-/// A report with its role routing, unless a role is unknown, the proof of work was spent, or
-/// the lookup hash is taken (then nothing of it is left).
+/// A report with its role routing, unless a role is unknown or the proof of work was spent
+/// (then nothing of it is left). With its lookup hash taken, nothing is stored either, but it
+/// is answered as stored: a wrong code must look like a right one on every path.
 async fn apply_report(
     tx: &mut Tx,
+    backend: Backend,
     known: &HashSet<String>,
     op: WriteOp,
 ) -> Result<Applied, sqlx::Error> {
@@ -234,10 +238,17 @@ async fn apply_report(
     if !spend_pow(tx, spend.as_ref()).await? {
         return Ok((Err(StoreError::PowSpent), false));
     }
-    let res = sqlx::query(
-        "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING",
-    )
+    let res = sqlx::query(match backend {
+        // A random rowid: SQLite's row order says nothing of arrival (migration 0005).
+        Backend::Sqlite => {
+            "INSERT INTO reports (rowid, id, lookup_hash, envelope, received_at, last_activity_at) \
+             VALUES (abs(random()), $1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING"
+        }
+        Backend::Postgres => {
+            "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING"
+        }
+    })
     .bind(id.as_str())
     .bind(lookup_hash.to_vec())
     .bind(envelope)
@@ -246,8 +257,9 @@ async fn apply_report(
     .execute(&mut **tx)
     .await?;
     if res.rows_affected() == 0 {
-        unspend_pow(tx, spend.as_ref()).await?;
-        return Ok((Err(StoreError::Conflict), false));
+        // The lookup hash is taken: somebody is trying a code. Nothing is stored, the work
+        // stays spent, and the answer is that of a stored report (`http::reporter::submit`).
+        return Ok((Ok(Written::Report(id)), false));
     }
     for role in &roles {
         sqlx::query("INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)")
@@ -263,6 +275,7 @@ async fn apply_report(
 /// records the first response; a reporter's message is news for the team.
 async fn apply_message(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
     let WriteOp::Message {
+        id,
         report_id,
         author,
         envelope,
@@ -290,17 +303,20 @@ async fn apply_message(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error>
         return Ok((Err(StoreError::NotFound), false));
     }
     let news = author.is_none();
-    let row = sqlx::query(
-        "INSERT INTO messages (report_id, author_member_id, envelope, created_at) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+    // `seq` orders the thread's own messages; nothing orders messages across threads.
+    sqlx::query(
+        "INSERT INTO messages (id, report_id, seq, author_member_id, envelope, created_at) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE report_id = $2), \
+         $3, $4, $5)",
     )
+    .bind(id)
     .bind(report_id.as_str())
     .bind(author.map(MemberId::into_string))
     .bind(envelope)
     .bind(hour)
-    .fetch_one(&mut **tx)
+    .execute(&mut **tx)
     .await?;
-    Ok((Ok(Written::Message(row.try_get("id")?)), news))
+    Ok((Ok(Written::Message(id)), news))
 }
 
 /// Records a spent challenge; `false` if it was spent before.
