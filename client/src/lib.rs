@@ -328,6 +328,37 @@ pub fn open_message_with_attachment(
     }
 }
 
+/// The name to save an attachment under: the reporter chose it, so it is made harmless first.
+/// Path separators, control and bidirectional-override characters (which can disguise
+/// `report‮fdp.exe` as `reportexe.pdf`) become `_`; leading dots and spaces, trailing dots and
+/// spaces (which Windows drops), and names Windows reserves for devices are defused; the result
+/// is at most 120 characters, and never empty.
+pub fn safe_file_name(name: &str) -> String {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    let cleaned: String = name
+        .chars()
+        .map(|c| if unsafe_char(c) { '_' } else { c })
+        .take(120)
+        .collect();
+    let trimmed = cleaned
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' ']);
+    let stem = trimmed.split('.').next().unwrap_or_default().to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.ends_with(|c: char| c.is_ascii_digit()));
+    match trimmed {
+        "" => "attachment".to_owned(),
+        t if reserved => format!("_{t}"),
+        t => t.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -666,5 +697,27 @@ mod tests {
             "x",
         );
         assert_eq!(r, Err(ClientError::NoReaders));
+    }
+
+    #[test]
+    fn file_names_are_made_harmless() {
+        for (given, saved) in [
+            ("report.pdf", "report.pdf"),
+            ("../../etc/passwd", "_.._etc_passwd"),
+            ("..\\boot.ini", "_boot.ini"),
+            ("invoice\u{202e}fdp.exe", "invoice_fdp.exe"),
+            ("a\nb\u{0}c", "a_b_c"),
+            (".bashrc", "bashrc"),
+            ("notes. . ", "notes"),
+            ("", "attachment"),
+            ("...", "attachment"),
+            ("CON", "_CON"),
+            ("com1.txt", "_com1.txt"),
+            ("computer.txt", "computer.txt"),
+            ("brief van één persoon.docx", "brief van één persoon.docx"),
+        ] {
+            assert_eq!(safe_file_name(given), saved, "{given:?}");
+        }
+        assert_eq!(safe_file_name(&"x".repeat(500)).chars().count(), 120);
     }
 }

@@ -1,7 +1,7 @@
 //! `loket-team`: the team's command-line tool for trusted machines. Everything that needs a
 //! team secret key lives here or in the portal, never in the server binary.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -55,6 +55,14 @@ fn read_passphrase(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String
             );
             line.push_str(text.lines().next().unwrap_or(""));
         }
+        // At a terminal: without echo, so the passphrase is not on the screen or in its
+        // scrollback.
+        None if std::io::stdin().is_terminal() => {
+            return rpassword::prompt_password(prompt)
+                .map(Zeroizing::new)
+                .map_err(|e| format!("cannot read the passphrase: {e}"));
+        }
+        // Piped in (scripts): the first line.
         None => {
             eprint!("{prompt}");
             let _ = std::io::stderr().flush();

@@ -255,8 +255,9 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         "a refused report leaves nothing behind (one transaction)"
     );
 
-    // The same code twice: 409.
-    reporter.submit(&app, &dir, "first").await;
+    // The same code twice: answered as stored (a wrong code looks like a right one on every
+    // path), with a new id, and nothing is stored or changed.
+    let first = reporter.submit(&app, &dir, "first").await.report_id;
     let again = SubmitReport {
         lookup_token: reporter.token(),
         roles: vec!["ccp".into()],
@@ -264,7 +265,17 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         pow: None,
     };
     let (status, json) = app.submit(&again).await;
-    assert_eq!((status, error_code(&json)), (409, ErrorCode::Conflict));
+    assert_eq!(status, 201, "{json}");
+    let shown = json["report_id"].as_str().unwrap();
+    assert_eq!(shown.len(), first.len());
+    assert_ne!(shown, first);
+    let stored = app
+        .store
+        .report_by_lookup(&sha2_check::digest(reporter.keys.lookup_token.as_slice()).into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.id.as_str(), first);
 
     // A body over the limit: 413.
     // (Raw socket: the server answers from the declared length without reading the body.)
@@ -285,11 +296,20 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     let (status, json) = team_session(&app, &member_id, &challenge, &other_key).await;
     assert_eq!((status, error_code(&json)), (401, ErrorCode::InvalidProof));
     let (status, json) = team_session(&app, &member_id, &challenge, &key).await;
+    assert_eq!(status, 200, "a bad proof does not use the challenge up: {json}");
+    let (status, json) = team_session(&app, &member_id, &challenge, &key).await;
     assert_eq!(
         (status, error_code(&json)),
         (401, ErrorCode::InvalidProof),
         "a challenge is single-use"
     );
+    // A challenge this instance did not issue (made up, or with its expiry changed).
+    let mut forged = challenge.clone();
+    if let Some(b) = forged.0.get_mut(7) {
+        *b ^= 1;
+    }
+    let (status, json) = team_session(&app, &member_id, &forged, &key).await;
+    assert_eq!((status, error_code(&json)), (401, ErrorCode::InvalidProof));
 
     // Unknown API route: JSON 404.
     let (status, json) = app.get(&paths::api("/nothing-here"), None).await;

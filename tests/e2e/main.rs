@@ -11,6 +11,7 @@
 mod anonymity;
 mod api;
 mod crash;
+mod hardening;
 mod load;
 mod notices;
 mod proxy;

@@ -172,6 +172,18 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The URL of this app's database, for tests that read its rows as they are.
+    pub fn database_url(&self) -> String {
+        match &self.db {
+            Db::Sqlite { dir } => loket_server::sqlite_url(dir.path()).unwrap(),
+            Db::Postgres { name } => {
+                let admin = pg_admin_url();
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
+                format!("{base}/{name}")
+            }
+        }
+    }
+
     /// The SQLite database files (main file, WAL, shared memory) of this app.
     pub fn sqlite_files(&self) -> Vec<PathBuf> {
         match &self.db {

@@ -29,6 +29,7 @@ impl Jobs {
         let mut handles = vec![
             tokio::spawn(rate_exchange::run(
                 Arc::clone(&self.abuse),
+                Arc::clone(&self.config),
                 self.store.clone(),
             )),
             tokio::spawn(purge::run(self.store.clone(), Arc::clone(&self.config))),

@@ -4,12 +4,23 @@
 use std::sync::Arc;
 
 use crate::clock::now;
+use crate::config::{Rates, ServeConfig};
 use crate::policy::Abuse;
+use crate::policy::rate::Kind;
 use crate::store::{Store, StoreError};
 
-/// One exchange at `now`.
-pub async fn exchange(abuse: &Abuse, store: &Store, now: i64) -> Result<(), StoreError> {
-    let (minute, mine) = abuse.rates.mine(now);
+/// One exchange at `now`, under the limits `rates`.
+pub async fn exchange(
+    abuse: &Abuse,
+    rates: &Rates,
+    store: &Store,
+    now: i64,
+) -> Result<(), StoreError> {
+    let limit = |kind| match kind {
+        Kind::Submit => rates.submit_per_minute,
+        Kind::Check => rates.check_per_minute,
+    };
+    let (minute, mine) = abuse.rates.mine(now, limit);
     let others = store
         .exchange_rate_counts(abuse.rates.instance(), minute, &mine)
         .await?;
@@ -18,11 +29,11 @@ pub async fn exchange(abuse: &Abuse, store: &Store, now: i64) -> Result<(), Stor
 }
 
 /// Runs forever, once a second.
-pub async fn run(abuse: Arc<Abuse>, store: Store) {
+pub async fn run(abuse: Arc<Abuse>, config: Arc<ServeConfig>, store: Store) {
     let mut tick = super::every_second();
     loop {
         tick.tick().await;
-        if let Err(e) = exchange(&abuse, &store, now()).await {
+        if let Err(e) = exchange(&abuse, &config.limits.rates, &store, now()).await {
             tracing::warn!(error = %e, "exchanging rate counts failed");
         }
     }

@@ -19,26 +19,28 @@ pub enum Kind {
 
 const KINDS: [Kind; 2] = [Kind::Submit, Kind::Check];
 
-/// The unit a process's counts are stored in: the other instances see them rounded up to it,
-/// so the limits overestimate by at most this much per instance and kind.
+/// The most a process's count is rounded up by before it is stored.
 pub const GRANULE: i64 = 16;
 
-/// `count` rounded up to a whole number of granules, at least one.
-fn coarse(count: i64) -> i64 {
-    count
-        .max(1)
-        .saturating_add(GRANULE - 1)
-        .div_euclid(GRANULE)
-        .saturating_mul(GRANULE)
+/// The unit a count against `limit` is stored in: the other instances see it rounded up, so
+/// the limit is overestimated by at most one unit per instance: 1/32 of the limit, 1 to
+/// [`GRANULE`] (with no limit, accuracy does not matter: [`GRANULE`]).
+pub fn granule(limit: i64) -> i64 {
+    if limit <= 0 {
+        GRANULE
+    } else {
+        (limit / 32).clamp(1, GRANULE)
+    }
 }
 
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Submit => "submit",
-            Self::Check => "check",
-        }
-    }
+/// `count` rounded up to a whole number of `granule`s, at least one.
+fn coarse(count: i64, granule: i64) -> i64 {
+    let granule = granule.max(1);
+    count
+        .max(1)
+        .saturating_add(granule - 1)
+        .div_euclid(granule)
+        .saturating_mul(granule)
 }
 
 /// This process's counts of the current minute, and the other instances' as last learnt.
@@ -107,10 +109,11 @@ impl RateCounter {
     }
 
     /// What to store for the exchange at `now`: the minute and this process's counts of every
-    /// kind, each rounded up to a multiple of [`GRANULE`] and at least one granule. So a row is
-    /// written every minute whatever happened, and a copy of the database cannot tell a quiet
-    /// minute from one with a submission in it (only a burst of more than a granule shows).
-    pub fn mine(&self, now: i64) -> (i64, Vec<RateCount>) {
+    /// kind, each rounded up to a whole number of [`granule`]s of its limit (`limit` of a kind)
+    /// and at least one. So a row is written every minute whatever happened, and with the
+    /// default limits a copy of the database cannot tell a quiet minute from one with a few
+    /// submissions in it (only a burst of more than a granule shows).
+    pub fn mine(&self, now: i64, limit: impl Fn(Kind) -> i64) -> (i64, Vec<RateCount>) {
         self.roll(now);
         let counts = KINDS
             .iter()
@@ -120,6 +123,7 @@ impl RateCounter {
                     self.mine
                         .get(*k as usize)
                         .map_or(0, |c| c.load(Ordering::Relaxed)),
+                    granule(limit(*k)),
                 ),
             })
             .collect();
@@ -172,16 +176,21 @@ mod tests {
     #[test]
     fn stored_counts_are_coarse() {
         let r = RateCounter::new(600).unwrap();
-        let quiet = r.mine(600);
+        let default = |_| 600;
+        let quiet = r.mine(600, default);
         r.count(Kind::Submit, 0, 601).unwrap();
         r.count(Kind::Check, 0, 601).unwrap();
-        assert_eq!(r.mine(602), quiet);
+        assert_eq!(r.mine(602, default), quiet);
         assert!(quiet.1.iter().all(|c| c.count == GRANULE));
         for _ in 0..GRANULE {
             r.count(Kind::Submit, 0, 603).unwrap();
         }
-        let busy = r.mine(604);
+        let busy = r.mine(604, default);
         assert_eq!(busy.1.first().map(|c| c.count), Some(2 * GRANULE));
-        assert_eq!(coarse(i64::MAX), i64::MAX / GRANULE * GRANULE);
+        assert_eq!(coarse(i64::MAX, GRANULE), i64::MAX / GRANULE * GRANULE);
+        assert_eq!((granule(0), granule(3), granule(96), granule(6000)), (16, 1, 3, 16));
+        // A small limit is counted exactly (and a quiet minute still stores one).
+        assert_eq!(r.mine(605, |_| 3).1.first().map(|c| c.count), Some(17));
+        assert_eq!(r.mine(605, |_| 3).1.get(1).map(|c| c.count), Some(1));
     }
 }

@@ -76,7 +76,8 @@ async fn download(ctx: Ctx, team: Team, file: AttachmentView) {
     let Some(plain) = plain else {
         return ctx.error("file-mismatch", |l| l.team().file_mismatch.into());
     };
-    let name = file.reference.name.clone();
+    // The reporter chose the name: saved only as a harmless one.
+    let name = loket_client::safe_file_name(&file.reference.name);
     match save_file(&name, &plain) {
         Ok(url) => {
             let size = plain.len();
