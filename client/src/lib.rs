@@ -36,6 +36,9 @@ pub enum ClientError {
     BadDirectoryKey,
     #[error("the message could not be encrypted")]
     Seal,
+    /// More than a report or message may hold (64 KiB padded; files go as attachments).
+    #[error("the text is too long")]
+    TooLong,
 }
 
 /// Checks the directory's signature with the pinned organisation key, then parses it.
@@ -81,6 +84,10 @@ fn seal_signed<R: rand_core::CryptoRng + ?Sized>(
 ) -> Result<B64, ClientError> {
     let json = Zeroizing::new(serde_json::to_vec(content).map_err(|_| ClientError::Seal)?);
     let signed = Zeroizing::new(sign::sign_body(signer, context, &json));
+    // The server stores no larger envelope (loket_format::envelope::check_shape).
+    if loket_format::pad::padded_len(signed.len()) > loket_format::envelope::MAX_PADDED_LEN {
+        return Err(ClientError::TooLong);
+    }
     loket_crypto::seal(rng, recipients, &signed)
         .map(B64)
         .map_err(|_| ClientError::Seal)
@@ -330,7 +337,7 @@ pub fn open_message_with_attachment(
 
 /// The name to save an attachment under: the reporter chose it, so it is made harmless first.
 /// Path separators, control and bidirectional-override characters (which can disguise
-/// `report‮fdp.exe` as `reportexe.pdf`) become `_`; leading dots and spaces, trailing dots and
+/// `report` U+202E `fdp.exe` as `reportexe.pdf`) become `_`; leading dots and spaces, trailing dots and
 /// spaces (which Windows drops), and names Windows reserves for devices are defused; the result
 /// is at most 120 characters, and never empty.
 pub fn safe_file_name(name: &str) -> String {
@@ -347,7 +354,11 @@ pub fn safe_file_name(name: &str) -> String {
     let trimmed = cleaned
         .trim_start_matches(['.', ' '])
         .trim_end_matches(['.', ' ']);
-    let stem = trimmed.split('.').next().unwrap_or_default().to_ascii_uppercase();
+    let stem = trimmed
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
     let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || ((stem.starts_with("COM") || stem.starts_with("LPT"))
             && stem.len() == 4
@@ -719,5 +730,20 @@ mod tests {
             assert_eq!(safe_file_name(given), saved, "{given:?}");
         }
         assert_eq!(safe_file_name(&"x".repeat(500)).chars().count(), 120);
+    }
+
+    /// Text past 64 KiB padded is refused before sealing, with its own error.
+    #[test]
+    fn too_long_a_report_is_refused() {
+        let mut w = world();
+        let roles = vec!["ccp".to_owned()];
+        let long = "x".repeat(70_000);
+        assert!(matches!(
+            seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, &long),
+            Err(ClientError::TooLong)
+        ));
+        let fits = "x".repeat(60_000);
+        let sealed = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, &fits).unwrap();
+        assert_eq!(loket_format::envelope::check_shape(&sealed.0), Ok(()));
     }
 }

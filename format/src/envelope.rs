@@ -31,6 +31,13 @@ pub const CHUNK_SIZE: usize = 64 * 1024;
 pub const MAX_RECIPIENTS: usize = 1024;
 /// The smallest envelope: one stanza and one padded 4 KiB chunk with its tag.
 pub const MIN_SEALED_LEN: usize = header_len(1) + pad::SMALL_BUCKETS[0] + TAG_SIZE;
+/// The largest padded plaintext of a report or message: the largest small padding bucket,
+/// 64 KiB (about 10,000 words; files go as attachments). Clients refuse to seal more, and the
+/// server refuses to store more ([`check_shape`]).
+pub const MAX_PADDED_LEN: usize = pad::SMALL_BUCKETS[2];
+/// The largest report or message envelope: [`MAX_RECIPIENTS`] stanzas and [`MAX_PADDED_LEN`].
+pub const MAX_SEALED_LEN: usize =
+    header_len(MAX_RECIPIENTS) + MAX_PADDED_LEN + MAX_PADDED_LEN.div_ceil(CHUNK_SIZE) * TAG_SIZE;
 
 /// Length of a header with `recipients` stanzas, MAC included (saturating; a header has at
 /// most [`MAX_RECIPIENTS`] stanzas).
@@ -80,6 +87,47 @@ pub fn check_frame(envelope: &[u8]) -> Result<(), FrameError> {
         Some(prefix) if *prefix == PREFIX => Ok(()),
         Some(prefix) if prefix.starts_with(MAGIC) => Err(FrameError::UnsupportedVersion),
         _ => Err(FrameError::BadMagic),
+    }
+}
+
+/// Why an envelope does not have the shape a client seals.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+pub enum ShapeError {
+    #[error(transparent)]
+    /// The frame is not that of an envelope.
+    Frame(#[from] FrameError),
+    /// The payload is not one padding bucket's size (SPEC.md §6) sealed in chunks (§5).
+    #[error("not the size of a padded envelope")]
+    NotPadded,
+    /// More than [`MAX_PADDED_LEN`] of padded plaintext.
+    #[error("envelope too large")]
+    TooLarge,
+}
+
+/// The shape check of a party that cannot decrypt, before it stores a report or message: the
+/// frame ([`check_frame`]), a stanza count of 1 to [`MAX_RECIPIENTS`] with every stanza there,
+/// and a payload of exactly the size a client seals for one padding bucket (SPEC.md §5–§6), at
+/// most [`MAX_PADDED_LEN`]. So the server stores only sizes a real client makes, and none
+/// larger than a report needs.
+pub fn check_shape(envelope: &[u8]) -> Result<(), ShapeError> {
+    check_frame(envelope)?;
+    let count = read_fixed(envelope)?;
+    let payload = envelope
+        .len()
+        .checked_sub(header_len(count))
+        .ok_or(ShapeError::Frame(FrameError::TooShort))?;
+    if payload > payload_len(MAX_PADDED_LEN).unwrap_or(usize::MAX) {
+        return Err(ShapeError::TooLarge);
+    }
+    // `payload` = padded + one tag per (possibly partial) chunk: find `padded`.
+    let chunks = payload.div_ceil(CHUNK_SIZE + TAG_SIZE);
+    let padded = payload.saturating_sub(chunks * TAG_SIZE);
+    let is_bucket = pad::SMALL_BUCKETS.contains(&padded)
+        || (padded > pad::SMALL_BUCKETS[2] && pad::padme(padded) == padded);
+    if is_bucket && payload_len(padded) == Some(payload) {
+        Ok(())
+    } else {
+        Err(ShapeError::NotPadded)
     }
 }
 
@@ -194,6 +242,44 @@ mod tests {
         assert_eq!(read_fixed(b"LOKT\x01\x00"), Err(FrameError::TooShort));
         assert_eq!(read_fixed(b"LOKT"), Err(FrameError::TooShort));
         assert_eq!(read_fixed(b"LOK"), Err(FrameError::TooShort));
+    }
+
+    #[test]
+    fn shapes_are_checked() {
+        let envelope = |count: usize, padded: usize| {
+            let mut e = PREFIX.to_vec();
+            e.extend_from_slice(&(count as u16).to_be_bytes());
+            e.resize(header_len(count) + payload_len(padded).unwrap(), 0xa5);
+            e
+        };
+        for (count, padded) in [(1, 4096), (2, 16384), (1024, 65536), (7, 4096)] {
+            assert_eq!(
+                check_shape(&envelope(count, padded)),
+                Ok(()),
+                "{count} {padded}"
+            );
+        }
+        let mut odd = envelope(2, 4096);
+        odd.push(0);
+        assert_eq!(check_shape(&odd), Err(ShapeError::NotPadded));
+        odd.truncate(odd.len() - 2);
+        assert_eq!(check_shape(&odd), Err(ShapeError::NotPadded));
+        // The next padded size past 64 KiB is over the limit.
+        let big = pad::padded_len(MAX_PADDED_LEN);
+        assert_eq!(check_shape(&envelope(1, big)), Err(ShapeError::TooLarge));
+        // Stanzas announced but missing.
+        let mut few = envelope(1, 4096);
+        few[5..7].copy_from_slice(&200u16.to_be_bytes());
+        assert!(check_shape(&few).is_err());
+        assert_eq!(MAX_SEALED_LEN, header_len(1024) + 65536 + 16);
+        assert_eq!(
+            check_shape(&envelope(1024, 65536)).map(|_| envelope(1024, 65536).len()),
+            Ok(MAX_SEALED_LEN)
+        );
+        // Every decoy passes.
+        for n in [1, 3, 1024] {
+            assert_eq!(check_shape(&decoy_envelope(n, |r| r.fill(1))), Ok(()));
+        }
     }
 
     #[test]

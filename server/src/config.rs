@@ -14,6 +14,10 @@ use crate::notices::{NoticeError, Notifier};
 pub mod defaults {
     /// Largest accepted JSON body, bytes.
     pub const MAX_BODY: usize = 2 * 1024 * 1024;
+    /// Seconds a client has to send its request headers.
+    pub const HEADER_TIMEOUT_SECS: u64 = 10;
+    /// Seconds a client has to send a whole request (a 256 KiB piece at 4.4 KB/s).
+    pub const REQUEST_TIMEOUT_SECS: u64 = 60;
     /// Team session lifetime, seconds.
     pub const SESSION_TTL_SECS: i64 = 60 * 60;
     /// Login challenge lifetime, seconds.
@@ -70,8 +74,28 @@ pub struct ServeConfig {
 /// The HTTP edge.
 #[derive(Clone, Debug)]
 pub struct Http {
-    /// Largest accepted JSON body, bytes.
+    /// Cap on every JSON route's own body limit, bytes (`http::ENVELOPE_BODY`, `SMALL_BODY`).
     pub max_body: usize,
+    pub timeouts: Timeouts,
+}
+
+/// How long a client may take to send a request: a connection held open by a slow or stalled
+/// client ends, so slow clients cannot tie up the server.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    /// To send the request line and headers (HTTP/1); then the connection is closed.
+    pub headers: std::time::Duration,
+    /// To send the whole request and have it handled; then `408 request_timeout`.
+    pub request: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            headers: std::time::Duration::from_secs(defaults::HEADER_TIMEOUT_SECS),
+            request: std::time::Duration::from_secs(defaults::REQUEST_TIMEOUT_SECS),
+        }
+    }
 }
 
 /// Team sessions.
@@ -147,6 +171,7 @@ impl Default for Http {
     fn default() -> Self {
         Self {
             max_body: defaults::MAX_BODY,
+            timeouts: Timeouts::default(),
         }
     }
 }

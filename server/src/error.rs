@@ -80,6 +80,7 @@ impl From<PolicyError> for ApiError {
             PolicyError::PowRequired => Self::new(ErrorCode::ProofOfWorkRequired),
             PolicyError::PowInvalid => Self::new(ErrorCode::ProofOfWorkInvalid),
             PolicyError::InvalidEnvelope => Self::new(ErrorCode::InvalidField),
+            PolicyError::EnvelopeTooLarge => Self::new(ErrorCode::PayloadTooLarge),
             PolicyError::InvalidProof => Self::new(ErrorCode::InvalidProof),
             other @ (PolicyError::Random(_) | PolicyError::Key) => Self::internal(other),
         }
@@ -91,7 +92,12 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
-            tracing::error!(code = ?self.code, detail = self.detail.as_deref().unwrap_or(""), "request failed");
+            // Held until the hour: the line's time would date the request (`held_log`).
+            crate::held_log::hold(format!(
+                "request failed: {:?}: {}",
+                self.code,
+                self.detail.as_deref().unwrap_or("")
+            ));
         }
         let mut res = (status, Json(ErrorBody::from(self.code))).into_response();
         if let Some(seconds) = self.retry_after

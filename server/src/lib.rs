@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod directory;
 pub mod error;
+pub mod held_log;
 pub mod http;
 pub mod jobs;
 pub mod notices;
@@ -27,7 +28,13 @@ pub use store::{Backend, Store, StoreError};
 pub fn log_filter(spec: &str) -> tracing_subscriber::EnvFilter {
     let mut filter = tracing_subscriber::EnvFilter::try_new(spec)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    for never in ["axum::serve=off"] {
+    for never in [
+        "axum::serve=off",
+        "hyper=off",
+        "hyper_util=off",
+        "h2=off",
+        "sqlx::query=off",
+    ] {
         if let Ok(directive) = never.parse() {
             filter = filter.add_directive(directive);
         }
@@ -42,15 +49,51 @@ pub fn sqlite_url(data_dir: &Path) -> std::io::Result<String> {
     Ok(format!("sqlite://{}?mode=rwc", file.display()))
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, finishing requests in flight.
+/// Serves `app` on `listener` until `shutdown` resolves, then finishes the requests in flight
+/// (for at most 30 seconds). HTTP/1 connections that do not send their headers within
+/// `timeouts.headers` are closed (the whole request's limit is the router's: `http::router`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    timeouts: config::Timeouts,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.headers);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    held_log::hold(format!("accepting a connection failed: {e}"));
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away mid-request is no error of ours.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

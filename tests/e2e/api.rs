@@ -296,7 +296,10 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
     let (status, json) = team_session(&app, &member_id, &challenge, &other_key).await;
     assert_eq!((status, error_code(&json)), (401, ErrorCode::InvalidProof));
     let (status, json) = team_session(&app, &member_id, &challenge, &key).await;
-    assert_eq!(status, 200, "a bad proof does not use the challenge up: {json}");
+    assert_eq!(
+        status, 200,
+        "a bad proof does not use the challenge up: {json}"
+    );
     let (status, json) = team_session(&app, &member_id, &challenge, &key).await;
     assert_eq!(
         (status, error_code(&json)),

@@ -49,7 +49,7 @@ async fn flood(app: &TestApp, path: &str, bodies: Vec<serde_json::Value>) -> Vec
                 let res = http.post(url).json(&body).send().await.unwrap();
                 let status = res.status().as_u16();
                 let json: serde_json::Value = res.json().await.unwrap_or_default();
-                (status, json["error"].as_str().unwrap_or_default().to_owned())
+                (status, json["code"].as_str().unwrap_or_default().to_owned())
             });
         }
         while let Some(r) = set.join_next().await {
@@ -67,7 +67,12 @@ fn all_are(got: &[(u16, String)], status: u16, code: ErrorCode) {
         .iter()
         .filter(|(s, c)| *s != status || c != want)
         .collect();
-    assert!(wrong.is_empty(), "{} of {}: {wrong:?}", wrong.len(), got.len());
+    assert!(
+        wrong.is_empty(),
+        "{} of {}: {wrong:?}",
+        wrong.len(),
+        got.len()
+    );
 }
 
 /// The flood of the issue (620 unpaid submissions in well under a second), unpaid code checks,
@@ -142,7 +147,10 @@ async fn a_flood_of_unpaid_requests_locks_nobody_out(app: TestApp) {
     .await;
     all_are(&replays, 403, ErrorCode::ProofOfWorkInvalid);
     let (status, json) = app.submit(&submit(None)).await;
-    assert_eq!(status, 201, "the third paid submission of the minute: {json}");
+    assert_eq!(
+        status, 201,
+        "the third paid submission of the minute: {json}"
+    );
     // The limit (3 a minute) still holds for paid work.
     let (status, json) = app.submit(&submit(None)).await;
     assert_eq!((status, error_code(&json)), (429, ErrorCode::RateLimited));
@@ -282,17 +290,28 @@ async fn a_wrong_code_is_indistinguishable_on_every_path(app: TestApp) {
     app.shutdown().await;
 }
 
-loket_e2e::on_both_backends!(
-    a_flood_of_unpaid_requests_locks_nobody_out with flood_limits,
-    a_wrong_code_is_indistinguishable_on_every_path,
-);
-
 /// Columns that may hold a time finer than the hour, and why that is safe.
 const EXEMPT: &[(&str, &str, &str)] = &[
-    ("sessions", "expires_at", "a team member's session: team-side, not a reporter's"),
-    ("challenges", "expires_at", "a spent team login challenge: team-side"),
-    ("members", "created_at", "when an administrator added a member: team-side"),
-    ("organisation", "created_at", "when the instance was set up: team-side"),
+    (
+        "sessions",
+        "expires_at",
+        "a team member's session: team-side, not a reporter's",
+    ),
+    (
+        "challenges",
+        "expires_at",
+        "a spent team login challenge: team-side",
+    ),
+    (
+        "members",
+        "created_at",
+        "when an administrator added a member: team-side",
+    ),
+    (
+        "organisation",
+        "created_at",
+        "when the instance was set up: team-side",
+    ),
 ];
 
 /// A value that reads as a Unix time (seconds or milliseconds, 2001 to 2100) off the hour.
@@ -334,15 +353,14 @@ async fn every_integer(app: &TestApp) -> Vec<(String, String, Vec<i64>)> {
             continue;
         };
         for (i, col) in first.columns().iter().enumerate() {
-            let values: Vec<i64> = rows
-                .iter()
-                .filter_map(|r| {
-                    r.try_get::<Option<i64>, _>(i)
-                        .ok()
-                        .flatten()
-                        .or_else(|| r.try_get::<Option<i32>, _>(i).ok().flatten().map(i64::from))
-                })
-                .collect();
+            let values: Vec<i64> =
+                rows.iter()
+                    .filter_map(|r| {
+                        r.try_get::<Option<i64>, _>(i).ok().flatten().or_else(|| {
+                            r.try_get::<Option<i32>, _>(i).ok().flatten().map(i64::from)
+                        })
+                    })
+                    .collect();
             out.push((table.clone(), col.name().to_owned(), values));
         }
     }
@@ -377,7 +395,10 @@ async fn no_reporter_time_finer_than_the_hour(app: TestApp) {
     let upload: loket_wire::api::AttachmentUpload = serde_json::from_value(json).unwrap();
     let res = app
         .http
-        .put(app.url(&paths::fill(route::UPLOAD_PIECE, &[&upload.upload_key, "0"])))
+        .put(app.url(&paths::fill(
+            route::UPLOAD_PIECE,
+            &[&upload.upload_key, "0"],
+        )))
         .header("content-type", "application/octet-stream")
         .body(vec![9u8; 10])
         .send()
@@ -401,12 +422,19 @@ async fn no_reporter_time_finer_than_the_hour(app: TestApp) {
             found.push(format!("{table}.{column}: {values:?}"));
         }
     }
-    assert!(found.is_empty(), "reporter times finer than the hour: {found:#?}");
+    assert!(
+        found.is_empty(),
+        "reporter times finer than the hour: {found:#?}"
+    );
     assert!(seen_counts, "the rate exchange stored counts");
     app.shutdown().await;
 }
 
-loket_e2e::on_both_backends!(no_reporter_time_finer_than_the_hour);
+loket_e2e::on_both_backends!(
+    a_flood_of_unpaid_requests_locks_nobody_out with flood_limits,
+    a_wrong_code_is_indistinguishable_on_every_path,
+    no_reporter_time_finer_than_the_hour,
+);
 
 /// `true` when `ids` (in arrival order) are in ascending or descending order.
 fn monotonic(ids: &[i64]) -> bool {
@@ -429,7 +457,9 @@ async fn nothing_orders_reports_or_messages_by_arrival() {
         assert_eq!(status, 201);
         messages.push(json["id"].as_i64().unwrap());
     }
-    let pool = sqlx::SqlitePool::connect(&app.database_url()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&app.database_url())
+        .await
+        .unwrap();
     let stored: Vec<(i64, String)> = sqlx::query_as("SELECT rowid, id FROM reports")
         .fetch_all(&pool)
         .await
@@ -438,7 +468,10 @@ async fn nothing_orders_reports_or_messages_by_arrival() {
     let by_row: Vec<i64> = stored.iter().map(|(_, id)| rank(id)).collect();
     assert_eq!(by_row.len(), 8);
     assert!(!monotonic(&by_row), "reports in arrival order: {by_row:?}");
-    assert!(!monotonic(&messages), "message ids in arrival order: {messages:?}");
+    assert!(
+        !monotonic(&messages),
+        "message ids in arrival order: {messages:?}"
+    );
     let rowids: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM report_roles")
         .fetch_all(&pool)
         .await
@@ -470,7 +503,9 @@ async fn the_wal_scrub_completes_after_a_busy_reader() {
     assert!(present(), "the test must see the bytes first");
 
     // A reader holds a snapshot from before the withdrawal.
-    let pool = sqlx::SqlitePool::connect(&app.database_url()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&app.database_url())
+        .await
+        .unwrap();
     let mut reader = pool.begin().await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
         .fetch_one(&mut *reader)
@@ -480,7 +515,10 @@ async fn the_wal_scrub_completes_after_a_busy_reader() {
     let (status, _) = app.withdraw(reporter.token()).await;
     assert_eq!(status, 200);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert!(present(), "the reader kept the old frames (else this test proves nothing)");
+    assert!(
+        present(),
+        "the reader kept the old frames (else this test proves nothing)"
+    );
     reader.rollback().await.unwrap();
     pool.close().await;
     let mut gone = false;
@@ -491,6 +529,9 @@ async fn the_wal_scrub_completes_after_a_busy_reader() {
             break;
         }
     }
-    assert!(gone, "withdrawn ciphertext still on disk after the reader let go");
+    assert!(
+        gone,
+        "withdrawn ciphertext still on disk after the reader let go"
+    );
     app.shutdown().await;
 }

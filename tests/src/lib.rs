@@ -149,10 +149,11 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let timeouts = config.http.timeouts;
         let app = App::build(store.clone(), config).await.unwrap();
         app.jobs.start();
         let server = tokio::spawn(async move {
-            loket_server::serve(listener, app.router, async {
+            loket_server::serve(listener, app.router, timeouts, async {
                 let _ = stopped.await;
             })
             .await

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     ReportNotFound,
     /// 404: no such resource (team side).
     NotFound,
+    /// 408: the request (headers or body) did not arrive in time.
+    RequestTimeout,
     /// 409: the request conflicts with stored state.
     Conflict,
     /// 429: too many requests; try again later.
@@ -45,6 +47,7 @@ impl ErrorCode {
             Self::Unauthorized | Self::InvalidProof => 401,
             Self::ProofOfWorkRequired | Self::ProofOfWorkInvalid => 403,
             Self::ReportNotFound | Self::NotFound => 404,
+            Self::RequestTimeout => 408,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
@@ -71,6 +74,7 @@ impl ErrorCode {
             }
             Self::ReportNotFound => "no report found for this code",
             Self::NotFound => "not found",
+            Self::RequestTimeout => "the request did not arrive in time",
             Self::Conflict => "the request conflicts with stored data",
             Self::RateLimited => "too many requests; try again later",
             Self::Unavailable => "the service is not available right now",

@@ -22,6 +22,7 @@ fn error_code(code: ErrorCode) -> &'static str {
         }
         ErrorCode::ReportNotFound => "No report found for this code. Check the code and try again.",
         ErrorCode::NotFound => "This no longer exists on the server.",
+        ErrorCode::RequestTimeout => "The connection was too slow to send this in time. Try again.",
         ErrorCode::Conflict => "This was changed in the meantime. Reload and try again.",
         ErrorCode::RateLimited => "Too many requests right now. Wait a few minutes and try again.",
         ErrorCode::Unavailable => "The service is not available right now. Try again later.",
@@ -38,6 +39,9 @@ fn client_error(e: &ClientError) -> &'static str {
         ClientError::NoReaders => "Nobody holds the chosen roles, so nobody could read it.",
         ClientError::BadDirectoryKey => "A key in the team directory is not usable.",
         ClientError::Seal => "It could not be encrypted.",
+        ClientError::TooLong => {
+            "The text is too long (at most about 60,000 characters). Shorten it, or add the rest as a file."
+        }
     }
 }
 

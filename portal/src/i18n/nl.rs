@@ -26,6 +26,9 @@ fn error_code(code: ErrorCode) -> &'static str {
             "Er is geen melding gevonden bij deze volgcode. Controleer de code en probeer het opnieuw."
         }
         ErrorCode::NotFound => "Dit bestaat niet meer op de server.",
+        ErrorCode::RequestTimeout => {
+            "De verbinding was te traag om dit op tijd te versturen. Probeer het nog eens."
+        }
         ErrorCode::Conflict => {
             "Dit is intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
         }
@@ -50,6 +53,9 @@ fn client_error(e: &ClientError) -> &'static str {
         }
         ClientError::BadDirectoryKey => "Een sleutel in het teamoverzicht is onbruikbaar.",
         ClientError::Seal => "Het kon niet worden versleuteld.",
+        ClientError::TooLong => {
+            "De tekst is te lang (hooguit ongeveer 60.000 tekens). Maak hem korter, of voeg de rest toe als bestand."
+        }
     }
 }
 

@@ -18,6 +18,7 @@ fn all_codes() -> impl Iterator<Item = ErrorCode> {
         ErrorCode::ProofOfWorkInvalid,
         ErrorCode::ReportNotFound,
         ErrorCode::NotFound,
+        ErrorCode::RequestTimeout,
         ErrorCode::Conflict,
         ErrorCode::RateLimited,
         ErrorCode::Unavailable,
@@ -33,6 +34,7 @@ fn all_client_errors() -> Vec<ClientError> {
         ClientError::NoReaders,
         ClientError::BadDirectoryKey,
         ClientError::Seal,
+        ClientError::TooLong,
     ]
 }
 

@@ -20,7 +20,10 @@ pub(super) async fn serve(
         return Err(CliError::NotInitialised);
     }
     let config = limits.apply(ServeConfig {
-        http: Http { max_body },
+        http: Http {
+            max_body,
+            ..Http::default()
+        },
         ..ServeConfig::default()
     })?;
     let notices = notices.notifier()?;
@@ -30,6 +33,7 @@ pub(super) async fn serve(
             "e-mail notices to the team are on"
         );
     }
+    let timeouts = config.http.timeouts;
     let app = App::build(store.clone(), ServeConfig { notices, ..config }).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -40,8 +44,9 @@ pub(super) async fn serve(
     let _jobs = app.jobs.start();
     tracing::info!(address = %listen, backend = ?store.backend(), "serving Loket");
     println!("Loket is running at http://{listen}/");
-    crate::serve(listener, app.router, crate::shutdown_signal()).await?;
+    crate::serve(listener, app.router, timeouts, crate::shutdown_signal()).await?;
     store.close().await;
+    crate::held_log::flush();
     tracing::info!("stopped");
     Ok(())
 }

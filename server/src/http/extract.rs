@@ -52,7 +52,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > state.config.http.max_body as u64) {
+        let limit = req
+            .extensions()
+            .get::<super::RouteLimit>()
+            .map_or(state.config.http.max_body, |l| l.0)
+            .min(state.config.http.max_body);
+        if declared.is_some_and(|len| len > limit as u64) {
             return Err(ErrorCode::PayloadTooLarge.into());
         }
         let bytes = axum::body::Bytes::from_request(req, state)

@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
+use axum::routing::MethodRouter;
+use axum::{Extension, Router, middleware};
+use loket_format::envelope::MAX_SEALED_LEN;
 use loket_wire::api::{Author, ThreadMessage};
 use loket_wire::paths::PREFIX;
 use loket_wire::{B64, ErrorCode};
@@ -43,15 +44,19 @@ pub(crate) type JsonResult<T> = ApiResult<axum::Json<T>>;
 /// portal as the fallback. Starts nothing.
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.http.max_body;
+    let limits = BodyLimits {
+        envelope: ENVELOPE_BODY.min(max_body),
+        small: SMALL_BODY.min(max_body),
+    };
     // Pieces of attachments are raw bytes, not JSON: their own body limit.
     let piece_limit = usize::try_from(state.config.attachments.piece_size)
         .unwrap_or(usize::MAX)
         .saturating_add(1024);
     let api = Router::new()
         .merge(directory::routes())
-        .merge(reporter::routes())
-        .merge(team::routes())
-        .merge(uploads::routes())
+        .merge(reporter::routes(limits))
+        .merge(team::routes(limits))
+        .merge(uploads::routes(limits))
         .layer(DefaultBodyLimit::max(max_body))
         .merge(uploads::piece_routes().layer(DefaultBodyLimit::max(piece_limit)))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
@@ -59,8 +64,37 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(PREFIX, api)
         .fallback(assets::serve)
-        .layer(middleware::from_fn(headers::log_and_secure))
+        .layer(middleware::from_fn_with_state(
+            state.config.http.timeouts.request,
+            headers::deadline,
+        ))
+        .layer(middleware::from_fn(headers::secure))
         .with_state(state)
+}
+
+/// The largest JSON body of a route that carries an envelope: the base64 of the largest
+/// envelope (`loket_format::envelope::MAX_SEALED_LEN`), plus room for the rest of the request.
+pub const ENVELOPE_BODY: usize = 4 * MAX_SEALED_LEN.div_ceil(3) + 8 * 1024;
+/// The largest JSON body of any other route (tokens, proofs of work, signatures).
+pub const SMALL_BODY: usize = 16 * 1024;
+
+/// The body limits of the two kinds of JSON route, each capped by `--max-body`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BodyLimits {
+    pub envelope: usize,
+    pub small: usize,
+}
+
+/// A route's own body limit, for [`ApiJson`]'s check of a declared length before reading.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RouteLimit(pub usize);
+
+/// `route` with a body limit of its own: enforced while reading, and checked against a
+/// declared `Content-Length` before reading anything.
+pub(crate) fn limited(route: MethodRouter<AppState>, limit: usize) -> MethodRouter<AppState> {
+    route
+        .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(limit))
+        .layer::<_, std::convert::Infallible>(Extension(RouteLimit(limit)))
 }
 
 /// A thread's messages as the API shows them (reporter and team alike).

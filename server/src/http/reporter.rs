@@ -20,7 +20,7 @@ use loket_wire::pow::{PowChallenge, PowRequest};
 use loket_wire::{B64, ErrorCode};
 
 use super::admit::{admit, admit_check, bits, lookup_hash};
-use super::{ApiJson, AppState, JsonResult, thread_messages};
+use super::{ApiJson, AppState, BodyLimits, JsonResult, limited, thread_messages};
 use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::decoy::check_envelope;
@@ -31,13 +31,14 @@ use crate::store::{LookupHash, RoleId, random_message_id};
 const MAX_ROLES: usize = 16;
 
 /// The reporter's routes (crypto/SPEC.md §9.2–9.4, §9.7).
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
+    let (envelope, small) = (limits.envelope, limits.small);
     Router::new()
-        .route(route::POW, post(pow))
-        .route(route::REPORTS, post(submit))
-        .route(route::THREAD, post(thread))
-        .route(route::THREAD_MESSAGES, post(answer))
-        .route(route::THREAD_WITHDRAW, post(withdraw))
+        .route(route::POW, limited(post(pow), small))
+        .route(route::REPORTS, limited(post(submit), envelope))
+        .route(route::THREAD, limited(post(thread), small))
+        .route(route::THREAD_MESSAGES, limited(post(answer), envelope))
+        .route(route::THREAD_WITHDRAW, limited(post(withdraw), small))
 }
 
 /// `POST /pow`: a challenge for the next submission or code check.

@@ -16,7 +16,9 @@ use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
 
 use super::extract::bearer;
-use super::{ApiJson, AppState, JsonResult, TeamMember, random_bytes, thread_messages};
+use super::{
+    ApiJson, AppState, BodyLimits, JsonResult, TeamMember, limited, random_bytes, thread_messages,
+};
 use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::decoy::check_envelope;
@@ -25,15 +27,16 @@ use crate::policy::{deadlines, retention};
 use crate::store::{ChallengeHash, ClosedRow, InboxRow, MemberId, ReportId, TokenHash};
 
 /// The team's routes (crypto/SPEC.md §9.5–9.6), except attachments (`uploads`).
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
+    let (envelope, small) = (limits.envelope, limits.small);
     Router::new()
-        .route(route::TEAM_CHALLENGE, post(challenge))
-        .route(route::TEAM_SESSION, post(session))
-        .route(route::TEAM_LOGOUT, post(logout))
+        .route(route::TEAM_CHALLENGE, limited(post(challenge), small))
+        .route(route::TEAM_SESSION, limited(post(session), small))
+        .route(route::TEAM_LOGOUT, limited(post(logout), small))
         .route(route::TEAM_INBOX, get(inbox))
         .route(route::TEAM_REPORT, get(report))
-        .route(route::TEAM_REPORT_MESSAGES, post(reply))
-        .route(route::TEAM_REPORT_CLOSE, post(close))
+        .route(route::TEAM_REPORT_MESSAGES, limited(post(reply), envelope))
+        .route(route::TEAM_REPORT_CLOSE, limited(post(close), small))
 }
 
 /// `POST /team/logout`: ends the session at once (it is also gone when it expires, and when the

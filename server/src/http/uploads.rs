@@ -17,15 +17,18 @@ use loket_wire::paths::route;
 
 use super::admit::{admit_check, lookup_hash};
 use super::extract::body_error;
-use super::{ApiJson, AppState, JsonResult, TeamMember, random_bytes};
+use super::{ApiJson, AppState, BodyLimits, JsonResult, TeamMember, limited, random_bytes};
 use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{AttachmentId, NewUpload, UploadHash, UploadRow};
 
 /// The attachment routes with JSON bodies (crypto/SPEC.md §9.9) and the team's download.
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
     Router::new()
-        .route(route::THREAD_ATTACHMENTS, post(create))
+        .route(
+            route::THREAD_ATTACHMENTS,
+            limited(post(create), limits.small),
+        )
         .route(route::UPLOAD, get(status))
         .route(route::TEAM_ATTACHMENT_PIECE, get(team_piece))
 }

@@ -33,6 +33,7 @@ impl Jobs {
                 self.store.clone(),
             )),
             tokio::spawn(purge::run(self.store.clone(), Arc::clone(&self.config))),
+            tokio::spawn(crate::held_log::run()),
         ];
         if let Some(notifier) = self.config.notices.clone() {
             handles.push(tokio::spawn(notices::run(self.store.clone(), notifier)));

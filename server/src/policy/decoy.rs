@@ -19,10 +19,14 @@ use super::{PolicyError, derive, mac_of};
 use crate::clock::DAY;
 use crate::store::LookupHash;
 
-/// Checks the frame of an envelope: magic and version, and at least the smallest size
-/// (crypto/SPEC.md §4).
+/// Checks the shape of a report or message envelope: its frame, its stanzas, and a payload of
+/// exactly one padding bucket's sealed size, at most 64 KiB of padded plaintext
+/// (`loket_format::envelope::check_shape`; crypto/SPEC.md §4–§6).
 pub fn check_envelope(bytes: &[u8]) -> Result<(), PolicyError> {
-    envelope::check_frame(bytes).map_err(|_| PolicyError::InvalidEnvelope)
+    envelope::check_shape(bytes).map_err(|e| match e {
+        envelope::ShapeError::TooLarge => PolicyError::EnvelopeTooLarge,
+        _ => PolicyError::InvalidEnvelope,
+    })
 }
 
 /// Seconds the count of readers per role is reused for sizing decoys.
@@ -151,5 +155,11 @@ mod tests {
         assert!(a.envelope.0.len() > envelope::FIXED_SIZE);
         assert!(a.received < 10 * DAY);
         assert!(check_envelope(b"LOKT\x01").is_err());
+        let mut odd = a.envelope.0.clone();
+        odd.push(0);
+        assert!(matches!(
+            check_envelope(&odd),
+            Err(PolicyError::InvalidEnvelope)
+        ));
     }
 }

@@ -23,9 +23,12 @@ pub enum PolicyError {
     PowRequired,
     #[error("proof of work invalid")]
     PowInvalid,
-    /// Not the frame of an envelope (crypto/SPEC.md §4).
+    /// Not the frame of an envelope, or not a size a client seals (crypto/SPEC.md §4–§6).
     #[error("not an envelope")]
     InvalidEnvelope,
+    /// More padded plaintext than a report or message may have.
+    #[error("envelope too large")]
+    EnvelopeTooLarge,
     /// The login proof does not verify.
     #[error("invalid login proof")]
     InvalidProof,

@@ -19,6 +19,15 @@ pub enum Kind {
 
 const KINDS: [Kind; 2] = [Kind::Submit, Kind::Check];
 
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Check => "check",
+        }
+    }
+}
+
 /// The most a process's count is rounded up by before it is stored.
 pub const GRANULE: i64 = 16;
 
@@ -188,7 +197,10 @@ mod tests {
         let busy = r.mine(604, default);
         assert_eq!(busy.1.first().map(|c| c.count), Some(2 * GRANULE));
         assert_eq!(coarse(i64::MAX, GRANULE), i64::MAX / GRANULE * GRANULE);
-        assert_eq!((granule(0), granule(3), granule(96), granule(6000)), (16, 1, 3, 16));
+        assert_eq!(
+            (granule(0), granule(3), granule(96), granule(6000)),
+            (16, 1, 3, 16)
+        );
         // A small limit is counted exactly (and a quiet minute still stores one).
         assert_eq!(r.mine(605, |_| 3).1.first().map(|c| c.count), Some(17));
         assert_eq!(r.mine(605, |_| 3).1.get(1).map(|c| c.count), Some(1));

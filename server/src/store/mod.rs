@@ -218,7 +218,7 @@ impl Store {
                 match store.checkpoint().await {
                     Ok(true) => return,
                     Ok(false) => {}
-                    Err(e) => tracing::warn!(error = %e, "checkpoint after deletion failed"),
+                    Err(e) => crate::held_log::hold(format!("checkpoint after deletion: {e}")),
                 }
                 wait = (wait * 2).min(std::time::Duration::from_secs(5));
             }

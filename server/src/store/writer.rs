@@ -148,7 +148,10 @@ async fn commit(pool: &AnyPool, backend: Backend, batch: Vec<Job>) {
             }
         }
         Err(e) => {
-            tracing::error!(error = %e, writes = dones.len(), "a write batch failed and was rolled back");
+            crate::held_log::hold(format!(
+                "a write batch of {} failed and was rolled back: {e}",
+                dones.len()
+            ));
             let retry = matches!(e, StoreError::Db(sqlx::Error::PoolTimedOut));
             for done in dones {
                 let _ = done.send(Err(if retry {
