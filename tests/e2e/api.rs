@@ -549,9 +549,10 @@ async fn withdrawal_deletes_the_report_at_once(app: TestApp) {
     assert_ne!(json["report_id"], sent.report_id.as_str());
     assert_eq!(
         app.store
-            .inbox(&ccp_id.as_str().into())
+            .inbox(&ccp_id.as_str().into(), None, 200)
             .await
             .unwrap()
+            .0
             .len(),
         2
     );

@@ -535,3 +535,81 @@ async fn the_wal_scrub_completes_after_a_busy_reader() {
     );
     app.shutdown().await;
 }
+
+/// Writes `head` (and nothing more) on a raw connection, then reads until the server closes
+/// it or 10 seconds pass: what came back, and after how long.
+async fn hold_open(app: &TestApp, head: &str) -> (String, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let start = std::time::Instant::now();
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sock.read_to_end(&mut raw),
+    )
+    .await;
+    (String::from_utf8_lossy(&raw).into_owned(), start.elapsed())
+}
+
+fn short_timeouts() -> ServeConfig {
+    let mut config = TestApp::test_config();
+    config.http.timeouts.headers = std::time::Duration::from_secs(1);
+    config.http.timeouts.request = std::time::Duration::from_secs(2);
+    config
+}
+
+/// A client that holds a request open (headers never finished, or a body that never comes)
+/// is cut off; each route refuses a declared body over its own limit before reading it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_requests_end_and_routes_have_their_own_body_limits() {
+    let app = TestApp::sqlite_with(short_timeouts()).await;
+    let host = app.addr;
+    // Headers never finished: the connection is closed after the header timeout.
+    let (_, took) = hold_open(
+        &app,
+        &format!("POST /api/v1/thread HTTP/1.1\r\nhost: {host}\r\n"),
+    )
+    .await;
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    // A body announced and never sent: 408 request_timeout after the request timeout.
+    let head = format!(
+        "POST /api/v1/thread HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
+         content-length: 1000\r\nconnection: close\r\n\r\n{{\"lookup"
+    );
+    let (answer, took) = hold_open(&app, &head).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    // Declared lengths over a route's own limit: 413 at once, nothing read.
+    for (path, len) in [
+        ("/api/v1/thread", 16 * 1024 + 1),
+        ("/api/v1/pow", 16 * 1024 + 1),
+        ("/api/v1/team/session", 16 * 1024 + 1),
+        ("/api/v1/reports", loket_server::http::ENVELOPE_BODY + 1),
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
+             content-length: {len}\r\nconnection: close\r\n\r\n{{"
+        );
+        let (answer, _) = hold_open(&app, &head).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer}");
+    }
+    // An envelope route takes the largest envelope a client seals.
+    let (status, json) = app
+        .post_raw(
+            "/api/v1/reports",
+            &serde_json::json!({
+                "lookup_token": B64(vec![1; 32]), "roles": ["ccp"],
+                "envelope": B64(vec![0; loket_format::envelope::MAX_SEALED_LEN]),
+            }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (422, ErrorCode::InvalidField),
+        "read, then refused as no envelope"
+    );
+    app.shutdown().await;
+}

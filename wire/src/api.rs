@@ -156,7 +156,22 @@ pub struct Session {
 /// `GET /api/v1/team/inbox`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Inbox {
+    /// One page, newest first.
     pub reports: Vec<InboxItem>,
+    /// The cursor of the next page (`?before=`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// The most reports of one inbox page, and the number when `?limit=` is not given.
+pub const INBOX_PAGE_MAX: u32 = 200;
+/// Reports per inbox page by default.
+pub const INBOX_PAGE: u32 = 50;
+
+/// `POST /api/v1/team/reports/{id}/spam`: mark a report as spam (`true`) or take it back.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MarkSpam {
+    pub spam: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -171,6 +186,9 @@ pub struct InboxItem {
     /// Set once the case is closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closed>,
+    /// Marked as spam by a member (it may then be deleted).
+    #[serde(default)]
+    pub spam: bool,
 }
 
 /// Due times derived from arrival (docs/design.md: first response 24 h, acknowledgement 7 days,
@@ -195,6 +213,9 @@ pub struct TeamReport {
     pub attachments: Vec<AttachmentInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closed>,
+    /// Marked as spam by a member.
+    #[serde(default)]
+    pub spam: bool,
 }
 
 /// How a case ended; it decides how long the report is kept (docs/api.md, "Retention").

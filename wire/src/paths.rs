@@ -41,11 +41,15 @@ pub mod route {
     pub const TEAM_REPORT_MESSAGES: &str = "/team/reports/{id}/messages";
     /// `POST`: close a case with its outcome.
     pub const TEAM_REPORT_CLOSE: &str = "/team/reports/{id}/close";
+    /// `POST`: mark a report as spam, or take the mark back (audited).
+    pub const TEAM_REPORT_SPAM: &str = "/team/reports/{id}/spam";
+    /// `POST`: delete a report marked as spam, with everything of it (audited).
+    pub const TEAM_REPORT_DELETE: &str = "/team/reports/{id}/delete";
     /// `GET`: one piece of an attachment, for the team.
     pub const TEAM_ATTACHMENT_PIECE: &str = "/team/attachments/{id}/{index}";
 
     /// Every route, for checks that the router mounts each one and the docs list each one.
-    pub const ALL: [&str; 17] = [
+    pub const ALL: [&str; 19] = [
         DIRECTORY,
         POW,
         REPORTS,
@@ -62,6 +66,8 @@ pub mod route {
         TEAM_REPORT,
         TEAM_REPORT_MESSAGES,
         TEAM_REPORT_CLOSE,
+        TEAM_REPORT_SPAM,
+        TEAM_REPORT_DELETE,
         TEAM_ATTACHMENT_PIECE,
     ];
 }

@@ -13,3 +13,14 @@ CREATE INDEX messages_in_thread ON messages (report_id, seq);
 -- Spent proof of work is kept to the hour after it expires (policy::pow): round what is here.
 UPDATE pow_spent SET expires_at = ((expires_at + 3599) / 3600) * 3600;
 DELETE FROM rate_counts;
+-- Spam: a member may mark a report as spam, and delete it then; both are audited.
+ALTER TABLE reports ADD COLUMN spam INTEGER NOT NULL DEFAULT 0;
+-- What members did to reports, with when (team-side time) and who. Nothing of the content.
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    member_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    report_id TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_report ON audit_log (report_id);

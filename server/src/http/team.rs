@@ -2,15 +2,16 @@
 //! challenge with the Ed25519 key from the directory; the session token is a bearer token whose
 //! SHA-256 alone is stored. Sessions live in the database, so any instance can check them.
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::api::{
-    AttachmentInfo, Challenge, CloseReport, Closed, Inbox, InboxItem, PostReply, PostedMessage,
-    Session, SessionRequest, TeamReport,
+    AttachmentInfo, Challenge, CloseReport, Closed, INBOX_PAGE, INBOX_PAGE_MAX, Inbox, InboxItem,
+    MarkSpam, PostReply, PostedMessage, Session, SessionRequest, TeamReport,
 };
 use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
@@ -24,7 +25,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy::decoy::check_envelope;
 use crate::policy::session::verify_session_proof;
 use crate::policy::{deadlines, retention};
-use crate::store::{ChallengeHash, ClosedRow, InboxRow, MemberId, ReportId, TokenHash};
+use crate::store::{
+    ChallengeHash, ClosedRow, InboxCursor, InboxRow, MemberId, ReportId, TokenHash,
+};
 
 /// The team's routes (crypto/SPEC.md §9.5–9.6), except attachments (`uploads`).
 pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
@@ -37,6 +40,8 @@ pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
         .route(route::TEAM_REPORT, get(report))
         .route(route::TEAM_REPORT_MESSAGES, limited(post(reply), envelope))
         .route(route::TEAM_REPORT_CLOSE, limited(post(close), small))
+        .route(route::TEAM_REPORT_SPAM, limited(post(mark_spam), small))
+        .route(route::TEAM_REPORT_DELETE, limited(post(delete_spam), small))
 }
 
 /// `POST /team/logout`: ends the session at once (it is also gone when it expires, and when the
@@ -112,9 +117,31 @@ async fn session(
     }))
 }
 
-/// `GET /team/inbox`: the reports the member may read, with their deadlines.
-async fn inbox(State(state): State<AppState>, TeamMember(member): TeamMember) -> JsonResult<Inbox> {
-    let rows = state.store.inbox(&member).await?;
+/// `?before=` and `?limit=` of `GET /team/inbox`.
+#[derive(serde::Deserialize)]
+struct InboxQuery {
+    before: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /team/inbox`: one page of the reports the member may read, with their deadlines and
+/// without their envelopes, newest first (`?limit=`, 1 to 200, default 50; `?before=` the
+/// previous page's `next`).
+async fn inbox(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    query: Result<Query<InboxQuery>, QueryRejection>,
+) -> JsonResult<Inbox> {
+    let Query(query) = query.map_err(|_| ApiError::new(ErrorCode::InvalidField))?;
+    let before = match &query.before {
+        Some(c) => Some(InboxCursor::parse(c).ok_or(ApiError::new(ErrorCode::InvalidField))?),
+        None => None,
+    };
+    let limit = query.limit.unwrap_or(INBOX_PAGE);
+    if !(1..=INBOX_PAGE_MAX).contains(&limit) {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    let (rows, next) = state.store.inbox(&member, before.as_ref(), limit).await?;
     let item = |row: InboxRow| {
         let r = row.report;
         InboxItem {
@@ -126,10 +153,12 @@ async fn inbox(State(state): State<AppState>, TeamMember(member): TeamMember) ->
             messages: row.messages,
             last_activity: r.last_activity_at,
             closed: r.closed.map(closed),
+            spam: r.spam,
         }
     };
     Ok(Json(Inbox {
         reports: rows.into_iter().map(item).collect(),
+        next: next.map(|c| c.encode()),
     }))
 }
 
@@ -177,6 +206,7 @@ async fn report(
         messages: thread_messages(messages),
         attachments,
         closed: report.closed.map(closed),
+        spam: report.spam,
     }))
 }
 
@@ -228,4 +258,28 @@ async fn reply(
         StatusCode::CREATED,
         Json(PostedMessage { id: msg, created }),
     ))
+}
+
+/// `POST /team/reports/{id}/spam`: marks a report as spam, or takes the mark back (audited).
+async fn mark_spam(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<MarkSpam>,
+) -> ApiResult<StatusCode> {
+    let id = ReportId::parse(&id).ok_or(ApiError::new(ErrorCode::NotFound))?;
+    state.store.mark_spam(&member, &id, req.spam, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /team/reports/{id}/delete`: deletes a report marked as spam, with everything of it
+/// (audited); 409 when it is not marked.
+async fn delete_spam(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = ReportId::parse(&id).ok_or(ApiError::new(ErrorCode::NotFound))?;
+    state.store.delete_spam(&member, &id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

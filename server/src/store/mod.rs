@@ -18,6 +18,7 @@ mod organisation;
 mod reports;
 mod retention;
 mod sessions;
+mod spam;
 mod sql;
 mod writer;
 
@@ -29,6 +30,7 @@ pub use ids::{
 pub use messages::random_message_id;
 pub use notices::NoticeState;
 pub use organisation::DEFAULT_ROLES;
+pub use reports::InboxCursor;
 pub use retention::{ClosedRow, Purged};
 pub use writer::PowSpend;
 use writer::Writer;
@@ -102,7 +104,10 @@ pub struct MemberRow {
 #[derive(Clone, Debug)]
 pub struct ReportRow {
     pub id: ReportId,
+    /// Empty where it was not loaded (the inbox never loads envelopes).
     pub envelope: Vec<u8>,
+    /// Marked as spam by a member.
+    pub spam: bool,
     pub received_at: i64,
     pub first_response_at: Option<i64>,
     pub last_activity_at: i64,

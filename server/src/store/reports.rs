@@ -1,9 +1,7 @@
 //! Reports: stored through the group commit, found by lookup hash (the reporter) or by id for
 //! a member who may read them (the team), deleted for real on withdrawal.
 
-use std::collections::BTreeMap;
-
-use sqlx::Row;
+use sqlx::{Column as _, Row};
 
 use super::sql::visible_to_member;
 use super::writer::{WriteOp, Written};
@@ -57,11 +55,18 @@ impl Store {
             .collect()
     }
 
+    /// A report from a row of `REPORT_COLUMNS`, with its envelope if the row has one.
     fn report_from_row(r: &sqlx::any::AnyRow, roles: Vec<RoleId>) -> Result<ReportRow, StoreError> {
+        let has_envelope = r.columns().iter().any(|c| c.name() == "envelope");
         Ok(ReportRow {
             closed: ClosedRow::from_row(r)?,
             id: ReportId::from(r.try_get::<String, _>("id")?),
-            envelope: r.try_get("envelope")?,
+            envelope: if has_envelope {
+                r.try_get("envelope")?
+            } else {
+                Vec::new()
+            },
+            spam: r.try_get::<i64, _>("spam")? != 0,
             received_at: r.try_get("received_at")?,
             first_response_at: r.try_get("first_response_at")?,
             last_activity_at: r.try_get("last_activity_at")?,
@@ -75,7 +80,7 @@ impl Store {
         lookup_hash: &LookupHash,
     ) -> Result<Option<ReportRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, envelope, received_at, first_response_at, last_activity_at, closed_at, outcome, delete_after FROM reports WHERE lookup_hash = $1",
+            "SELECT id, envelope, received_at, first_response_at, last_activity_at, closed_at, outcome, delete_after, spam FROM reports WHERE lookup_hash = $1",
         )
         .bind(lookup_hash.to_vec())
         .fetch_optional(&self.pool)
@@ -169,41 +174,51 @@ impl Store {
         }))
     }
 
-    /// Reports readable by `member_id`: those addressed to a role the member holds.
-    pub async fn inbox(&self, member_id: &MemberId) -> Result<Vec<InboxRow>, StoreError> {
+    /// One page of the reports `member_id` may read, newest first, without their envelopes:
+    /// at most `limit`, after `before` (the cursor of the previous page's last report). The
+    /// cursor of the next page comes with it when there is one.
+    pub async fn inbox(
+        &self,
+        member_id: &MemberId,
+        before: Option<&InboxCursor>,
+        limit: u32,
+    ) -> Result<(Vec<InboxRow>, Option<InboxCursor>), StoreError> {
         let visible = visible_to_member("r.id", "$1");
+        let after = match before {
+            Some(_) => "AND (r.received_at < $2 OR (r.received_at = $2 AND r.id > $3))",
+            None => "AND $2 = $2 AND $3 = $3",
+        };
+        let (at, id) = before.map_or((0, ""), |c| (c.received_at, c.report_id.as_str()));
         let rows = sqlx::query(&format!(
-            "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at, \
-             r.closed_at, r.outcome, r.delete_after, (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
-             FROM reports r WHERE {visible} ORDER BY r.received_at DESC, r.id"
+            "SELECT r.id, r.received_at, r.first_response_at, r.last_activity_at, r.closed_at, \
+             r.outcome, r.delete_after, r.spam, \
+             (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
+             FROM reports r WHERE {visible} {after} ORDER BY r.received_at DESC, r.id LIMIT $4"
         ))
         .bind(member_id.as_str())
+        .bind(at)
+        .bind(id)
+        .bind(i64::from(limit) + 1)
         .fetch_all(&self.pool)
         .await?;
-        let role_rows = sqlx::query(&format!(
-            "SELECT x.report_id, x.role_id FROM report_roles x JOIN reports r ON r.id = x.report_id \
-             WHERE {visible} ORDER BY x.role_id"
-        ))
-        .bind(member_id.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut roles: BTreeMap<String, Vec<RoleId>> = BTreeMap::new();
-        for r in role_rows {
-            roles
-                .entry(r.try_get("report_id")?)
-                .or_default()
-                .push(RoleId::from(r.try_get::<String, _>("role_id")?));
+        let more = rows.len() > limit as usize;
+        let mut page = Vec::with_capacity(rows.len().min(limit as usize));
+        for r in rows.iter().take(limit as usize) {
+            let report_id = ReportId::from(r.try_get::<String, _>("id")?);
+            let roles = self.report_roles(&report_id).await?;
+            page.push(InboxRow {
+                report: Self::report_from_row(r, roles)?,
+                messages: r.try_get("message_count")?,
+            });
         }
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get("id")?;
-                let report_roles = roles.remove(&id).unwrap_or_default();
-                Ok(InboxRow {
-                    report: Self::report_from_row(r, report_roles)?,
-                    messages: r.try_get("message_count")?,
-                })
-            })
-            .collect()
+        let next = match page.last() {
+            Some(last) if more => Some(InboxCursor {
+                received_at: last.report.received_at,
+                report_id: last.report.id.as_str().to_owned(),
+            }),
+            _ => None,
+        };
+        Ok((page, next))
     }
 
     /// A report, if `member_id` may read it.
@@ -214,7 +229,7 @@ impl Store {
     ) -> Result<Option<ReportRow>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at, \
-             r.closed_at, r.outcome, r.delete_after FROM reports r WHERE r.id = $1 AND {}",
+             r.closed_at, r.outcome, r.delete_after, r.spam FROM reports r WHERE r.id = $1 AND {}",
             visible_to_member("r.id", "$2")
         ))
         .bind(report_id.as_str())
@@ -228,5 +243,30 @@ impl Store {
             }
             None => Ok(None),
         }
+    }
+}
+
+/// Where an inbox page ends: the arrival hour and id of its last report. Written as
+/// `<hour>.<id>` in the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub received_at: i64,
+    pub report_id: String,
+}
+
+impl InboxCursor {
+    /// The cursor in the API's form.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.received_at, self.report_id)
+    }
+
+    /// A cursor from the API's form; `None` if it is not one.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (at, id) = s.split_once('.')?;
+        let received_at = at.parse().ok()?;
+        ReportId::parse(id).map(|id| Self {
+            received_at,
+            report_id: id.into_string(),
+        })
     }
 }
