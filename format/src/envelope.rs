@@ -169,8 +169,21 @@ pub fn try_decoy_envelope<E>(
     recipients: usize,
     fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
 ) -> Result<Vec<u8>, E> {
+    try_sized_decoy(recipients, pad::SMALL_BUCKETS[0], fill)
+}
+
+/// As [`try_decoy_envelope`], for a padded plaintext of `padded` bytes: `padded` rounded to a
+/// padding bucket (SPEC.md §6), at most [`MAX_PADDED_LEN`]. Tools that need envelopes of a
+/// given size without sealing (load and crash tests) use this.
+pub fn try_sized_decoy<E>(
+    recipients: usize,
+    padded: usize,
+    fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
+) -> Result<Vec<u8>, E> {
     let count = u16::try_from(recipients.clamp(1, MAX_RECIPIENTS)).unwrap_or(1);
-    let len = header_len(usize::from(count)) + pad::SMALL_BUCKETS[0] + TAG_SIZE;
+    let padded = pad::padded_len(padded.saturating_sub(1)).min(MAX_PADDED_LEN);
+    let payload = payload_len(padded).unwrap_or(pad::SMALL_BUCKETS[0] + TAG_SIZE);
+    let len = header_len(usize::from(count)) + payload;
     let mut out = Vec::with_capacity(len);
     out.extend_from_slice(&PREFIX);
     out.extend_from_slice(&count.to_be_bytes());
@@ -191,8 +204,13 @@ pub fn try_decoy_envelope<E>(
 
 /// As [`try_decoy_envelope`], with a byte source that cannot fail.
 pub fn decoy_envelope(recipients: usize, fill: impl FnOnce(&mut [u8])) -> Vec<u8> {
+    sized_decoy(recipients, pad::SMALL_BUCKETS[0], fill)
+}
+
+/// As [`try_sized_decoy`], with a byte source that cannot fail.
+pub fn sized_decoy(recipients: usize, padded: usize, fill: impl FnOnce(&mut [u8])) -> Vec<u8> {
     let filled: Result<Vec<u8>, std::convert::Infallible> =
-        try_decoy_envelope(recipients, |rest| {
+        try_sized_decoy(recipients, padded, |rest| {
             fill(rest);
             Ok(())
         });
@@ -276,10 +294,22 @@ mod tests {
             check_shape(&envelope(1024, 65536)).map(|_| envelope(1024, 65536).len()),
             Ok(MAX_SEALED_LEN)
         );
-        // Every decoy passes.
+        // Every decoy passes, of every size.
         for n in [1, 3, 1024] {
             assert_eq!(check_shape(&decoy_envelope(n, |r| r.fill(1))), Ok(()));
+            for padded in [0, 4096, 5000, 16384, 65536, 1 << 20] {
+                let d = sized_decoy(n, padded, |r| r.fill(1));
+                assert_eq!(check_shape(&d), Ok(()), "{n} {padded}");
+            }
         }
+        assert_eq!(
+            sized_decoy(1, 16384, |_| ()).len(),
+            header_len(1) + 16384 + 16
+        );
+        assert_eq!(
+            sized_decoy(1, 1 << 20, |_| ()).len(),
+            MAX_SEALED_LEN - header_len(1024) + header_len(1)
+        );
     }
 
     #[test]

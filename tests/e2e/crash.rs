@@ -314,7 +314,8 @@ async fn consistency(instance: &Instance) -> (i64, i64) {
     for r in &rows {
         let envelope: Vec<u8> = r.try_get("envelope").unwrap();
         assert!(
-            envelope.len() == ENVELOPE_LEN && envelope.starts_with(b"LOKT\x01"),
+            envelope.len() == process::fake_envelope(ENVELOPE_LEN).len()
+                && envelope.starts_with(b"LOKT\x01"),
             "a stored envelope is not what was sent ({} bytes)",
             envelope.len()
         );

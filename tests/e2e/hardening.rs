@@ -434,6 +434,7 @@ loket_e2e::on_both_backends!(
     a_flood_of_unpaid_requests_locks_nobody_out with flood_limits,
     a_wrong_code_is_indistinguishable_on_every_path,
     no_reporter_time_finer_than_the_hour,
+    spam_is_marked_and_deleted_and_the_inbox_pages,
 );
 
 /// `true` when `ids` (in arrival order) are in ascending or descending order.
@@ -610,6 +611,112 @@ async fn slow_requests_end_and_routes_have_their_own_body_limits() {
         (status, error_code(&json)),
         (422, ErrorCode::InvalidField),
         "read, then refused as no envelope"
+    );
+    app.shutdown().await;
+}
+
+/// The inbox pages (newest first, no envelopes, every report once); a member marks a report
+/// as spam and deletes it (only once marked, only within their roles), and both acts are in
+/// the audit log.
+async fn spam_is_marked_and_deleted_and_the_inbox_pages(app: TestApp) {
+    let (member, key) = app.add_member("Casey", &["ccp"]).await;
+    let (outsider, outsider_key) = app.add_member("Olive", &["ombudsperson"]).await;
+    let dir = app.directory().await;
+    let session = team_login(&app, &member, &key).await;
+    let mut reporters = Vec::new();
+    for i in 0..5 {
+        let r = Reporter::new(&dir, &["ccp"]);
+        r.submit(&app, &dir, &format!("report {i}")).await;
+        reporters.push(r);
+    }
+    let mut seen = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        let path = match &before {
+            Some(c) => format!("{}?limit=2&before={c}", paths::api(route::TEAM_INBOX)),
+            None => format!("{}?limit=2", paths::api(route::TEAM_INBOX)),
+        };
+        let (status, json) = app.get(&path, Some(&session)).await;
+        assert_eq!(status, 200, "{json}");
+        let page = json["reports"].as_array().unwrap();
+        assert!(page.len() <= 2);
+        for item in page {
+            assert!(
+                item.get("envelope").is_none(),
+                "the inbox carries no envelope"
+            );
+            seen.push(item["report_id"].as_str().unwrap().to_owned());
+        }
+        match json["next"].as_str() {
+            Some(next) => before = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let unique: BTreeSet<_> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (5, 5), "{seen:?}");
+    for bad in ["?limit=0", "?limit=201", "?before=nope", "?before=12.zz"] {
+        let (status, json) = app
+            .get(
+                &format!("{}{bad}", paths::api(route::TEAM_INBOX)),
+                Some(&session),
+            )
+            .await;
+        assert_eq!(
+            (status, error_code(&json)),
+            (422, ErrorCode::InvalidField),
+            "{bad}"
+        );
+    }
+
+    let target = seen[0].clone();
+    let spam = |id: &str| paths::fill(route::TEAM_REPORT_SPAM, &[id]);
+    let delete = |id: &str| paths::fill(route::TEAM_REPORT_DELETE, &[id]);
+    let (status, json) = app
+        .post(&delete(&target), &serde_json::json!({}), Some(&session))
+        .await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (409, ErrorCode::Conflict),
+        "not marked yet"
+    );
+    let other = team_login(&app, &outsider, &outsider_key).await;
+    let (status, _) = app
+        .post(
+            &spam(&target),
+            &serde_json::json!({"spam": true}),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(status, 404, "another role's member cannot see it");
+    let (status, json) = app
+        .post(
+            &spam(&target),
+            &serde_json::json!({"spam": true}),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(status, 204, "{json}");
+    let (_, json) = app.team_report(&session, &target).await;
+    assert_eq!(json["spam"], true);
+    let (status, json) = app
+        .post(&delete(&target), &serde_json::json!({}), Some(&session))
+        .await;
+    assert_eq!(status, 204, "{json}");
+    let (status, _) = app.team_report(&session, &target).await;
+    assert_eq!(status, 404);
+    let (_, json) = app.inbox(&session).await;
+    assert_eq!(json["reports"].as_array().unwrap().len(), 4);
+    let audit = app
+        .store
+        .audit_of(&loket_server::store::ReportId::parse(&target).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        audit,
+        vec![
+            (member.clone(), "spam_marked".to_owned()),
+            (member.clone(), "spam_deleted".to_owned())
+        ]
     );
     app.shutdown().await;
 }

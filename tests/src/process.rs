@@ -94,14 +94,12 @@ pub fn random_between(lo: u64, hi: u64) -> u64 {
     lo + u64::from_le_bytes(random_bytes::<8>()) % (hi - lo + 1)
 }
 
-/// Something the server accepts as an envelope: the frame's magic and version, then `len - 5`
-/// random bytes. The server checks only the frame; these tests never decrypt.
+/// Something the server accepts as an envelope: the frame and shape of one to a single
+/// reader, of about `len` bytes (the padding bucket that fits), filled with random bytes. The
+/// server checks only the shape; these tests never decrypt.
 pub fn fake_envelope(len: usize) -> Vec<u8> {
-    let mut env = b"LOKT\x01".to_vec();
-    let mut rest = vec![0u8; len.saturating_sub(env.len())];
-    getrandom::fill(&mut rest).unwrap();
-    env.extend_from_slice(&rest);
-    env
+    let padded = len.saturating_sub(loket_format::envelope::header_len(1) + 16);
+    loket_format::envelope::sized_decoy(1, padded, |rest| getrandom::fill(rest).unwrap())
 }
 
 /// A port on 127.0.0.1 that was free a moment ago. Another process may take it before the

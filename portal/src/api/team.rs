@@ -2,8 +2,8 @@
 //! Only the team's app links them.
 
 use loket_wire::api::{
-    Challenge, CloseReport, Closed, Inbox, PostReply, PostedMessage, Session, SessionRequest,
-    TeamReport,
+    Challenge, CloseReport, Closed, INBOX_PAGE, Inbox, MarkSpam, PostReply, PostedMessage, Session,
+    SessionRequest, TeamReport,
 };
 use loket_wire::paths::{self, route};
 use wasm_bindgen_futures::JsFuture;
@@ -33,8 +33,27 @@ pub async fn logout(token: &str) -> Result<(), ApiFailure> {
     .await
 }
 
-pub async fn inbox(token: &str) -> Result<Inbox, ApiFailure> {
-    call("GET", &paths::api(route::TEAM_INBOX), None, Some(token)).await
+/// One page of the inbox: the newest, or the one after the cursor `before`.
+pub async fn inbox(token: &str, before: Option<&str>) -> Result<Inbox, ApiFailure> {
+    let mut path = format!("{}?limit={}", paths::api(route::TEAM_INBOX), INBOX_PAGE);
+    if let Some(cursor) = before {
+        // A cursor is digits, a dot and hex digits: nothing to escape.
+        path.push_str("&before=");
+        path.push_str(cursor);
+    }
+    call("GET", &path, None, Some(token)).await
+}
+
+/// Marks a report as spam, or takes the mark back (204).
+pub async fn mark_spam(token: &str, report_id: &str, spam: bool) -> Result<(), ApiFailure> {
+    let path = paths::fill(route::TEAM_REPORT_SPAM, &[report_id]);
+    post(&path, &MarkSpam { spam }, Some(token)).await
+}
+
+/// Deletes a report marked as spam (204).
+pub async fn delete_spam(token: &str, report_id: &str) -> Result<(), ApiFailure> {
+    let path = paths::fill(route::TEAM_REPORT_DELETE, &[report_id]);
+    post(&path, &serde_json::json!({}), Some(token)).await
 }
 
 pub async fn report(token: &str, report_id: &str) -> Result<TeamReport, ApiFailure> {

@@ -252,4 +252,13 @@ pub const EN_TEAM: TeamTexts = TeamTexts {
     closing: "Closing the case…",
     case_closed: |day| format!("The case is closed. It will be deleted on {day}."),
     close_failed: |why| format!("The case was not closed. {why}"),
+    load_more: "Show older reports",
+    spam_badge: "spam",
+    spam_mark: "Mark as spam",
+    spam_note: "Marked as spam. Delete it, or take the mark back if it is a real report.",
+    spam_unmark: "Not spam",
+    spam_delete: "Delete this report",
+    spam_delete_warning: "The report, its messages and its files are deleted from the server for good. This is recorded with your name.",
+    spam_deleted: "The report was deleted.",
+    spam_failed: |why| format!("That did not work. {why}"),
 };

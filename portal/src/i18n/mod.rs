@@ -231,6 +231,15 @@ pub struct TeamTexts {
     pub closing: &'static str,
     pub case_closed: fn(&str) -> String,
     pub close_failed: fn(&str) -> String,
+    pub load_more: &'static str,
+    pub spam_badge: &'static str,
+    pub spam_mark: &'static str,
+    pub spam_note: &'static str,
+    pub spam_unmark: &'static str,
+    pub spam_delete: &'static str,
+    pub spam_delete_warning: &'static str,
+    pub spam_deleted: &'static str,
+    pub spam_failed: fn(&str) -> String,
 }
 
 #[cfg(test)]

@@ -286,4 +286,13 @@ pub const NL_TEAM: TeamTexts = TeamTexts {
     closing: "De zaak wordt afgesloten…",
     case_closed: |day| format!("De zaak is afgesloten. Hij wordt verwijderd op {day}."),
     close_failed: |why| format!("De zaak is niet afgesloten. {why}"),
+    load_more: "Oudere meldingen tonen",
+    spam_badge: "spam (ongewenst)",
+    spam_mark: "Markeren als spam",
+    spam_note: "Gemarkeerd als spam. Verwijder de melding, of haal de markering weg als het een echte melding is.",
+    spam_unmark: "Geen spam",
+    spam_delete: "Deze melding verwijderen",
+    spam_delete_warning: "De melding, de berichten en de bestanden worden definitief van de server verwijderd. Dit wordt vastgelegd met je naam.",
+    spam_deleted: "De melding is verwijderd.",
+    spam_failed: |why| format!("Dat is niet gelukt. {why}"),
 };

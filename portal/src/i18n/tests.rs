@@ -325,6 +325,15 @@ fn render_teamtexts(t: &TeamTexts) -> Vec<(&'static str, String)> {
         closing,
         case_closed,
         close_failed,
+        load_more,
+        spam_badge,
+        spam_mark,
+        spam_note,
+        spam_unmark,
+        spam_delete,
+        spam_delete_warning,
+        spam_deleted,
+        spam_failed,
     } = t;
     vec![
         ("signin_title", signin_title.to_string()),
@@ -395,6 +404,15 @@ fn render_teamtexts(t: &TeamTexts) -> Vec<(&'static str, String)> {
         ("closing", closing.to_string()),
         ("case_closed", case_closed("X")),
         ("close_failed", close_failed("X")),
+        ("load_more", load_more.to_string()),
+        ("spam_badge", spam_badge.to_string()),
+        ("spam_mark", spam_mark.to_string()),
+        ("spam_note", spam_note.to_string()),
+        ("spam_unmark", spam_unmark.to_string()),
+        ("spam_delete", spam_delete.to_string()),
+        ("spam_delete_warning", spam_delete_warning.to_string()),
+        ("spam_deleted", spam_deleted.to_string()),
+        ("spam_failed", spam_failed("X")),
     ]
 }
 

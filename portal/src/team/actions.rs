@@ -21,15 +21,36 @@ pub fn session_failed(ctx: Ctx, team: Team, e: &ApiFailure) -> bool {
     }
 }
 
+/// Loads the inbox's first page (the newest reports).
 pub async fn load_inbox(ctx: Ctx, team: Team) {
     let Some(token) = session_token() else { return };
-    match api::inbox(&token).await {
-        Ok(i) => team.inbox.set(i.reports),
-        Err(e) => {
-            if !session_failed(ctx, team, &e) {
-                ctx.error("inbox-failed", |l| (l.team().inbox_failed)(e.text(l)));
-            }
+    match api::inbox(&token, None).await {
+        Ok(i) => {
+            team.inbox.set(i.reports);
+            team.next.set(i.next);
         }
+        Err(e) => inbox_failed(ctx, team, &e),
+    }
+}
+
+/// Appends the inbox's next page (older reports).
+pub async fn load_more(ctx: Ctx, team: Team) {
+    let Some(token) = session_token() else { return };
+    let Some(cursor) = team.next.get_untracked() else {
+        return;
+    };
+    match api::inbox(&token, Some(&cursor)).await {
+        Ok(i) => {
+            team.inbox.update(|all| all.extend(i.reports));
+            team.next.set(i.next);
+        }
+        Err(e) => inbox_failed(ctx, team, &e),
+    }
+}
+
+fn inbox_failed(ctx: Ctx, team: Team, e: &ApiFailure) {
+    if !session_failed(ctx, team, e) {
+        ctx.error("inbox-failed", |l| (l.team().inbox_failed)(e.text(l)));
     }
 }
 

@@ -17,6 +17,8 @@ pub struct Team {
     /// The member id of the unlocked key.
     pub me: RwSignal<String>,
     pub inbox: RwSignal<Vec<InboxItem>>,
+    /// The cursor of the inbox's next page, when there are older reports.
+    pub next: RwSignal<Option<String>>,
     pub open: RwSignal<Option<ReportView>>,
 }
 
@@ -29,6 +31,7 @@ fn new_team() -> Team {
         unlocked: RwSignal::new(vault::with_member(|_| ()).is_some()),
         me: RwSignal::new(vault::with_member(|m| m.member_id.clone()).unwrap_or_default()),
         inbox: RwSignal::new(Vec::new()),
+        next: RwSignal::new(None),
         open: RwSignal::new(None),
     }
 }

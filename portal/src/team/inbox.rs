@@ -5,7 +5,7 @@ use loket_portal::browser::{day, hour, now_unix};
 use loket_portal::{Lang, use_ctx};
 use loket_wire::api::InboxItem;
 
-use crate::actions::{load_inbox, load_report};
+use crate::actions::{load_inbox, load_more, load_report};
 use crate::app::{member_name, role_names, use_team};
 use crate::vault;
 
@@ -37,6 +37,7 @@ fn InboxRow(item: InboxItem, roles: String) -> impl IntoView {
         && item.first_response.is_none()
         && item.deadlines.first_response_due < now;
     let count = item.messages;
+    let spam = item.spam;
     let open = move |_| leptos::task::spawn_local(load_report(ctx, team, id.clone()));
     let received = hour(item.received);
     let report = item.report_id.clone();
@@ -47,6 +48,9 @@ fn InboxRow(item: InboxItem, roles: String) -> impl IntoView {
                 <span class="roles">{roles}</span>
                 <span class="count">{move || (ctx.lang.get().team().message_count)(count)}</span>
                 <span class="due" class:overdue=overdue>{move || due(ctx.lang.get(), &item, now)}</span>
+                <Show when=move || spam>
+                    <span class="spam">{move || ctx.lang.get().team().spam_badge}</span>
+                </Show>
             </button>
         </li>
     }
@@ -108,6 +112,11 @@ pub fn InboxCard() -> impl IntoView {
                 </button>
             </div>
             <ul class="inbox">{items}</ul>
+            <Show when=move || team.next.get().is_some()>
+                <button id="load-more" on:click=move |_| leptos::task::spawn_local(load_more(ctx, team))>
+                    {move || ctx.lang.get().team().load_more}
+                </button>
+            </Show>
         </section>
     }
 }

@@ -61,14 +61,20 @@ impl Envelopes {
     }
 
     fn fake(config: &Config) -> Self {
-        let bytes = config.envelope_size.max(5);
-        let b64 = (0..config.pool)
+        // The shape of an envelope to one reader in the padding bucket of `envelope_size`
+        // (the server refuses other sizes), filled with random bytes.
+        let padded = config
+            .envelope_size
+            .saturating_sub(loket_format::envelope::header_len(1) + 16);
+        let envelopes: Vec<Vec<u8>> = (0..config.pool)
             .map(|_| {
-                let mut env = vec![0u8; bytes];
-                rand::rng().fill_bytes(&mut env);
-                env[..5].copy_from_slice(b"LOKT\x01");
-                Arc::from(STANDARD.encode(&env))
+                loket_format::envelope::sized_decoy(1, padded, |rest| rand::rng().fill_bytes(rest))
             })
+            .collect();
+        let bytes = envelopes.first().map_or(0, Vec::len);
+        let b64 = envelopes
+            .iter()
+            .map(|env| Arc::from(STANDARD.encode(env)))
             .collect();
         Self {
             sealed: false,

@@ -3,6 +3,7 @@
 mod attachments;
 mod close_case;
 mod reply;
+mod spam;
 
 use leptos::prelude::*;
 use loket_client::OpenedReport;
@@ -15,6 +16,7 @@ use loket_wire::content::AttachmentRef;
 use self::attachments::Attachments;
 use self::close_case::CloseCase;
 use self::reply::ReplyBox;
+use self::spam::Spam;
 use crate::app::{member_name, role_names, use_team};
 
 /// A report as a member sees it. No `Debug`: it holds plaintext.
@@ -27,6 +29,8 @@ pub struct ReportView {
     /// The decrypted, verified report (its roles and reporter keys); `None` if it did not open.
     pub opened: Option<OpenedReport>,
     pub closed: Option<Closed>,
+    /// Marked as spam by a member.
+    pub spam: bool,
     /// Files that verified reporter messages vouch for.
     pub attachments: Vec<AttachmentView>,
 }
@@ -95,6 +99,7 @@ impl ReportView {
             entries,
             opened: opened.map(|o| o.report),
             closed: report.closed.clone(),
+            spam: report.spam,
             attachments,
         }
     }
@@ -122,6 +127,7 @@ fn ReportBody(view: ReportView) -> impl IntoView {
             <Attachments files=view.attachments.clone() />
             <ReplyBox view=view.clone() />
             <CloseCase report_id=view.report_id.clone() closed=view.closed.clone() />
+            <Spam report_id=view.report_id.clone() spam=view.spam />
         </section>
     }
 }
