@@ -89,7 +89,7 @@ mod tests {
             .iter()
             .map(|l| String::from_utf8(l.to_vec()).unwrap())
             .collect();
-        assert_eq!(spec.len(), 13, "{spec:?}");
+        assert_eq!(spec.len(), 14, "{spec:?}");
         assert_eq!(source, spec);
         assert_eq!(all, spec);
         // Distinct: no label is a prefix of another either, so no concatenation is ambiguous.

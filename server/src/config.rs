@@ -52,6 +52,10 @@ pub mod defaults {
     pub const PIECE_SIZE: u64 = 256 * 1024;
     /// Most attachments per report.
     pub const ATTACHMENTS_PER_REPORT: i64 = 20;
+    /// Bytes of attachments one report may have in all, MiB.
+    pub const ATTACHMENT_REPORT_MIB: u64 = 250;
+    /// Bytes of attachments the instance stores in all, MiB (20 GiB).
+    pub const ATTACHMENT_TOTAL_MIB: u64 = 20 * 1024;
     /// Hours an unfinished upload is kept.
     pub const UPLOAD_TTL_HOURS: i64 = 24;
     /// Minutes between notice checks.
@@ -163,6 +167,10 @@ pub struct Attachments {
     /// Size of one uploaded piece, bytes.
     pub piece_size: u64,
     pub per_report: i64,
+    /// Bytes of attachments one report may have in all.
+    pub bytes_per_report: u64,
+    /// Bytes of attachments the instance stores in all.
+    pub bytes_total: u64,
     /// Seconds an unfinished upload is kept.
     pub upload_ttl: i64,
 }
@@ -259,6 +267,8 @@ impl Default for Attachments {
             max: mib(defaults::ATTACHMENT_MAX_MIB),
             piece_size: defaults::PIECE_SIZE,
             per_report: defaults::ATTACHMENTS_PER_REPORT,
+            bytes_per_report: mib(defaults::ATTACHMENT_REPORT_MIB),
+            bytes_total: mib(defaults::ATTACHMENT_TOTAL_MIB),
             upload_ttl: defaults::UPLOAD_TTL_HOURS * HOUR,
         }
     }
@@ -304,6 +314,12 @@ pub struct PolicyArgs {
     /// Largest attachment in MiB.
     #[arg(long, env = "LOKET_ATTACHMENT_MAX_MIB", default_value_t = defaults::ATTACHMENT_MAX_MIB)]
     pub attachment_max_mib: u64,
+    /// Attachments of one report in all, MiB.
+    #[arg(long, env = "LOKET_ATTACHMENT_REPORT_MIB", default_value_t = defaults::ATTACHMENT_REPORT_MIB)]
+    pub attachment_report_mib: u64,
+    /// Attachments of the whole instance in all, MiB.
+    #[arg(long, env = "LOKET_ATTACHMENT_TOTAL_MIB", default_value_t = defaults::ATTACHMENT_TOTAL_MIB)]
+    pub attachment_total_mib: u64,
 }
 
 /// A flag value that cannot be used.
@@ -382,6 +398,8 @@ impl PolicyArgs {
             },
             attachments: Attachments {
                 max: mib(self.attachment_max_mib),
+                bytes_per_report: mib(self.attachment_report_mib),
+                bytes_total: mib(self.attachment_total_mib),
                 ..config.attachments
             },
             ..config

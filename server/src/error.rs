@@ -56,6 +56,8 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownRole(_) => Self::new(ErrorCode::UnknownRole),
             StoreError::NotInitialised => Self::new(ErrorCode::Unavailable),
             StoreError::PowSpent => Self::new(ErrorCode::ProofOfWorkInvalid),
+            StoreError::ReportQuota => Self::new(ErrorCode::PayloadTooLarge),
+            StoreError::StorageFull => Self::new(ErrorCode::Unavailable),
             StoreError::WriterStopped => Self {
                 code: ErrorCode::Unavailable,
                 detail: Some("the writer task has stopped".into()),

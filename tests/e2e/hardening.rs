@@ -435,6 +435,7 @@ loket_e2e::on_both_backends!(
     a_wrong_code_is_indistinguishable_on_every_path,
     no_reporter_time_finer_than_the_hour,
     spam_is_marked_and_deleted_and_the_inbox_pages,
+    attachments_are_metered with small_quota,
 );
 
 /// `true` when `ids` (in arrival order) are in ascending or descending order.
@@ -717,6 +718,52 @@ async fn spam_is_marked_and_deleted_and_the_inbox_pages(app: TestApp) {
             (member.clone(), "spam_marked".to_owned()),
             (member.clone(), "spam_deleted".to_owned())
         ]
+    );
+    app.shutdown().await;
+}
+
+fn small_quota() -> ServeConfig {
+    let mut config = TestApp::test_config();
+    config.attachments.max = 400_000;
+    config.attachments.bytes_per_report = 500_000;
+    config.attachments.bytes_total = 800_000;
+    config
+}
+
+/// Attachment uploads are metered: bytes per upload, per report and for the whole instance.
+async fn attachments_are_metered(app: TestApp) {
+    app.add_member("Casey", &["ccp"]).await;
+    let dir = app.directory().await;
+    let path = paths::api(route::THREAD_ATTACHMENTS);
+    let start =
+        |r: &Reporter, size: u64| serde_json::json!({"lookup_token": r.token(), "size": size});
+    let a = Reporter::new(&dir, &["ccp"]);
+    a.submit(&app, &dir, "a").await;
+    let (status, json) = app.post(&path, &start(&a, 400_001), None).await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (413, ErrorCode::PayloadTooLarge),
+        "per upload"
+    );
+    let (status, json) = app.post(&path, &start(&a, 300_000), None).await;
+    assert_eq!(status, 201, "{json}");
+    let (status, json) = app.post(&path, &start(&a, 300_000), None).await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (413, ErrorCode::PayloadTooLarge),
+        "per report"
+    );
+    let b = Reporter::new(&dir, &["ccp"]);
+    b.submit(&app, &dir, "b").await;
+    let (status, json) = app.post(&path, &start(&b, 300_000), None).await;
+    assert_eq!(status, 201, "{json}");
+    let c = Reporter::new(&dir, &["ccp"]);
+    c.submit(&app, &dir, "c").await;
+    let (status, json) = app.post(&path, &start(&c, 300_000), None).await;
+    assert_eq!(
+        (status, error_code(&json)),
+        (503, ErrorCode::Unavailable),
+        "instance full"
     );
     app.shutdown().await;
 }

@@ -10,6 +10,7 @@
 
 mod anonymity;
 mod api;
+mod capacity;
 mod crash;
 mod hardening;
 mod load;

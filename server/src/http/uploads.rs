@@ -20,7 +20,7 @@ use super::extract::body_error;
 use super::{ApiJson, AppState, BodyLimits, JsonResult, TeamMember, limited, random_bytes};
 use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
-use crate::store::{AttachmentId, NewUpload, UploadHash, UploadRow};
+use crate::store::{AttachmentId, NewUpload, Quota, UploadHash, UploadRow};
 
 /// The attachment routes with JSON bodies (crypto/SPEC.md §9.9) and the team's download.
 pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
@@ -100,7 +100,15 @@ async fn create(
     };
     let attachment_id = state
         .store
-        .create_attachment(&report_id, &upload, c.per_report)
+        .create_attachment(
+            &report_id,
+            &upload,
+            Quota {
+                files_per_report: c.per_report,
+                bytes_per_report: c.bytes_per_report,
+                bytes_total: c.bytes_total,
+            },
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

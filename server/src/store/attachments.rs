@@ -43,24 +43,49 @@ fn upload_from_row(r: &sqlx::any::AnyRow) -> Result<UploadRow, StoreError> {
     })
 }
 
+/// What attachments may take: files and bytes per report, bytes of the whole instance.
+#[derive(Clone, Copy, Debug)]
+pub struct Quota {
+    pub files_per_report: i64,
+    pub bytes_per_report: u64,
+    pub bytes_total: u64,
+}
+
 impl Store {
-    /// Starts `upload` for `report_id`, unless the report has `max_per_report` attachments
-    /// already (`Conflict`).
+    /// Starts `upload` for `report_id`, within `quota`: `Conflict` when the report has its
+    /// files already, `ReportQuota` when its bytes would be too many, `StorageFull` when the
+    /// instance's would. Counted in the same transaction as the new row, so concurrent starts
+    /// cannot pass it together.
     pub async fn create_attachment(
         &self,
         report_id: &ReportId,
         upload: &NewUpload,
-        max_per_report: i64,
+        quota: Quota,
     ) -> Result<AttachmentId, StoreError> {
         let id = AttachmentId::from(random_hex::<16>()?);
         let mut tx = super::begin_write(&self.pool, self.backend).await?;
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM attachments WHERE report_id = $1")
-            .bind(report_id.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes, \
+             (SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments) AS total \
+             FROM attachments WHERE report_id = $1",
+        )
+        .bind(report_id.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
         let n: i64 = row.try_get("n")?;
-        if n >= max_per_report {
+        let after = |column: &str| -> Result<u64, StoreError> {
+            let bytes: i64 = row.try_get(column)?;
+            let size = u64::try_from(upload.size).unwrap_or(u64::MAX);
+            Ok(u64::try_from(bytes).unwrap_or(0).saturating_add(size))
+        };
+        if n >= quota.files_per_report {
             return Err(StoreError::Conflict);
+        }
+        if after("bytes")? > quota.bytes_per_report {
+            return Err(StoreError::ReportQuota);
+        }
+        if after("total")? > quota.bytes_total {
+            return Err(StoreError::StorageFull);
         }
         sqlx::query(
             "INSERT INTO attachments (id, report_id, upload_hash, size, pieces, received, created_at) \

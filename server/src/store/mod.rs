@@ -23,7 +23,7 @@ mod sql;
 mod writer;
 
 pub use abuse::RateCount;
-pub use attachments::{AttachmentRow, NewUpload, UploadRow};
+pub use attachments::{AttachmentRow, NewUpload, Quota, UploadRow};
 pub use ids::{
     AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
 };
@@ -60,6 +60,12 @@ pub enum StoreError {
     NotInitialised,
     #[error("this proof of work was used before")]
     PowSpent,
+    /// The report's attachments would exceed their bytes in all.
+    #[error("the report's attachments are too large in all")]
+    ReportQuota,
+    /// The instance's attachments would exceed their bytes in all.
+    #[error("the attachment storage is full")]
+    StorageFull,
     #[error("the write batch failed and was rolled back")]
     BatchFailed,
     #[error("the writer task has stopped")]

@@ -292,6 +292,14 @@ impl Load {
         }
         let start = Instant::now();
         let deadline = start + self.config.duration;
+        let flood = (self.config.flood > 0).then(|| {
+            tokio::spawn(crate::flood::run(
+                Arc::new(self.config.clone()),
+                self.http.clone(),
+                self.envelopes.get(0),
+                deadline,
+            ))
+        });
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..self.config.clients {
             let load = Arc::clone(self);
@@ -305,6 +313,10 @@ impl Load {
                 Err(e) => count(&mut errors, format!("client task failed: {e}"), 1),
             }
         }
+        let flood = match flood {
+            Some(f) => Some(f.await.unwrap_or_default()),
+            None => None,
+        };
         let elapsed = start.elapsed();
         for (k, v) in total.errors {
             count(&mut errors, k, v);
@@ -329,6 +341,7 @@ impl Load {
             errors,
             acknowledged,
             verified,
+            flood,
         })
     }
 

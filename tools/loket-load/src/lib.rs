@@ -25,6 +25,7 @@
 
 mod engine;
 mod envelopes;
+mod flood;
 mod summary;
 
 use std::str::FromStr;
@@ -34,6 +35,7 @@ use loket_wire::keys::OrganisationKey;
 
 pub use engine::Load;
 pub use envelopes::Envelopes;
+pub use flood::Flood;
 pub use summary::{Latencies, Summary, Verified};
 
 /// What the clients do.
@@ -109,6 +111,8 @@ pub struct Config {
     pub org_key: Option<OrganisationKey>,
     /// Use `LOKT\x01` and random bytes even if the directory has readers.
     pub fake_envelopes: bool,
+    /// Tasks that flood the server with unpaid and junk requests meanwhile (0: none).
+    pub flood: usize,
 }
 
 impl Default for Config {
@@ -128,6 +132,7 @@ impl Default for Config {
             pool: 8,
             org_key: None,
             fake_envelopes: false,
+            flood: 0,
         }
     }
 }

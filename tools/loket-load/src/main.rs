@@ -64,6 +64,10 @@ struct Args {
     /// Send `LOKT\x01` + random bytes instead of sealed envelopes.
     #[arg(long)]
     fake_envelopes: bool,
+    /// Meanwhile, flood the server from this many tasks with unpaid and junk requests
+    /// (docs/load.md, "Under a flood").
+    #[arg(long, default_value_t = 0)]
+    flood: usize,
 }
 
 #[tokio::main]
@@ -96,6 +100,7 @@ async fn main() -> ExitCode {
         pool: args.pool,
         org_key,
         fake_envelopes: args.fake_envelopes,
+        flood: args.flood,
     };
     match loket_load::run(config).await {
         Ok(summary) => {

@@ -108,6 +108,8 @@ pub struct Summary {
     /// Every acknowledged submission, including those of the unmeasured seeding phase.
     pub acknowledged: Vec<Acknowledged>,
     pub verified: Option<Verified>,
+    /// What the flood sent meanwhile (`--flood`).
+    pub flood: Option<crate::Flood>,
 }
 
 impl Summary {
@@ -138,6 +140,7 @@ impl Summary {
         let mut out = String::new();
         self.render_setup(&mut out);
         self.render_requests(&mut out);
+        self.render_flood(&mut out);
         self.render_outcome(&mut out);
         out
     }
@@ -201,6 +204,32 @@ impl Summary {
                 self.checks_known, self.checks_unknown
             );
         }
+    }
+
+    /// The flood's requests and the answers they got.
+    fn render_flood(&self, out: &mut String) {
+        let Some(flood) = &self.flood else {
+            return;
+        };
+        let _ = writeln!(
+            out,
+            "flood: {} tasks sent {} unpaid or junk requests = {:.0}/s; answers:",
+            self.config.flood,
+            flood.sent,
+            self.per_second(flood.sent as usize)
+        );
+        render_counts(out, &flood.answers);
+        let paying = self.submit.requests() + self.check.requests();
+        let ok = self.submit.count() + self.check.count();
+        let _ = writeln!(
+            out,
+            "paying clients under flood: {ok} of {paying} succeeded = {:.2} %",
+            if paying == 0 {
+                0.0
+            } else {
+                ok as f64 * 100.0 / paying as f64
+            }
+        );
     }
 
     /// Acknowledged, errors, the verification, and the verdict.
