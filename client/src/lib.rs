@@ -77,7 +77,10 @@ impl DirectoryMemory {
     /// expired or is older than one accepted before; remembers its serial.
     pub fn accept(&mut self, dir: &Directory, now: i64) -> Result<(), ClientError> {
         check_directory_freshness(dir, now, self.highest_serial)?;
-        self.highest_serial = Some(self.highest_serial.map_or(dir.serial, |s| s.max(dir.serial)));
+        self.highest_serial = Some(
+            self.highest_serial
+                .map_or(dir.serial, |s| s.max(dir.serial)),
+        );
         Ok(())
     }
 }

@@ -230,7 +230,10 @@ mod tests {
     fn organisation_key_files_roundtrip() {
         let text = organisation_key_file(&[4; 32]);
         assert!(text.starts_with(ORGANISATION_KEY_FILE_BEGIN));
-        assert_eq!(parse_organisation_key_file(&text).as_deref(), Some(&[4; 32]));
+        assert_eq!(
+            parse_organisation_key_file(&text).as_deref(),
+            Some(&[4; 32])
+        );
         assert!(parse_organisation_key_file("lko1:AAAA").is_none());
         let short = text.replace(&STANDARD.encode([4u8; 32]), &STANDARD.encode([4u8; 31]));
         assert!(parse_organisation_key_file(&short).is_none());

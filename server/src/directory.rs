@@ -38,9 +38,7 @@ pub enum DirectoryError {
     NotSigned,
     #[error("the file is not a signed or unsigned Loket directory: {0}")]
     Malformed(String),
-    #[error(
-        "serial {offered} is not newer than the published serial {published}: prepare again"
-    )]
+    #[error("serial {offered} is not newer than the published serial {published}: prepare again")]
     StaleSerial { offered: i64, published: i64 },
     #[error("the directory expired at {0}: prepare and sign a new one")]
     Expired(String),
@@ -249,7 +247,13 @@ pub async fn publish_signed(
     if let Some(what) = mismatch {
         return Err(DirectoryError::Mismatch(what));
     }
-    store_signed(store, offered.serial, signed.body.0.clone(), signature.to_vec()).await?;
+    store_signed(
+        store,
+        offered.serial,
+        signed.body.0.clone(),
+        signature.to_vec(),
+    )
+    .await?;
     Ok(offered)
 }
 

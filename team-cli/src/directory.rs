@@ -38,7 +38,8 @@ pub(crate) fn org_keygen<R: rand::CryptoRng + ?Sized>(
 
 fn load_key(path: &Path) -> Result<SigningSecret, String> {
     let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
     );
     let seed = parse_organisation_key_file(&text)
         .ok_or_else(|| format!("{} is not a Loket organisation key file", path.display()))?;
@@ -93,8 +94,8 @@ pub(crate) fn sign(
     out: Option<PathBuf>,
     yes: bool,
 ) -> Result<(), String> {
-    let body = std::fs::read(unsigned)
-        .map_err(|e| format!("cannot read {}: {e}", unsigned.display()))?;
+    let body =
+        std::fs::read(unsigned).map_err(|e| format!("cannot read {}: {e}", unsigned.display()))?;
     let dir: Directory = serde_json::from_slice(&body).map_err(|e| {
         format!(
             "{} is not an unsigned directory from `loket directory prepare`: {e}",

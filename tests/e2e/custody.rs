@@ -115,25 +115,59 @@ async fn prepare_sign_publish() {
     let said = ok(
         instance.command(),
         &[
-            "--org-key", &file("absent.key"), "member", "add", "--name", "Robin", "--role",
-            "ccp", "--key", &public,
+            "--org-key",
+            &file("absent.key"),
+            "member",
+            "add",
+            "--name",
+            "Robin",
+            "--role",
+            "ccp",
+            "--key",
+            &public,
         ],
     )
     .await;
     assert!(said.contains("loket directory prepare"), "{said}");
 
-    ok(instance.command(), &["directory", "prepare", "--out", &file("next.json"), "--valid-days", "30"]).await;
+    ok(
+        instance.command(),
+        &[
+            "directory",
+            "prepare",
+            "--out",
+            &file("next.json"),
+            "--valid-days",
+            "30",
+        ],
+    )
+    .await;
     let signing = team(&[
-        "sign-directory", &file("next.json"), "--key", instance.org_key_path().to_str().unwrap(),
-        "--out", &file("next.signed"), "--yes",
+        "sign-directory",
+        &file("next.json"),
+        "--key",
+        instance.org_key_path().to_str().unwrap(),
+        "--out",
+        &file("next.signed"),
+        "--yes",
     ]);
     assert!(signing.status.success());
     let shown = text(&signing);
-    assert!(shown.contains("Serial:        2") && shown.contains("Robin"), "{shown}");
+    assert!(
+        shown.contains("Serial:        2") && shown.contains("Robin"),
+        "{shown}"
+    );
     assert!(shown.contains(&org.fingerprint()), "{shown}");
-    ok(instance.command(), &["directory", "publish", "--signed", &file("next.signed")]).await;
+    ok(
+        instance.command(),
+        &["directory", "publish", "--signed", &file("next.signed")],
+    )
+    .await;
     let status = ok(instance.command(), &["directory", "status"]).await;
-    assert!(status.contains("serial:  2") && status.contains("expires:"), "{status}");
+    assert!(
+        status.contains("serial:  2") && status.contains("expires:"),
+        "{status}"
+    );
 
     let server = instance.serve().await;
     let dir = served(&server, &org).await;
@@ -142,21 +176,65 @@ async fn prepare_sign_publish() {
     assert!(dir.expires - dir.issued == 30 * 86_400);
 
     // The same file again (serial not newer) is refused.
-    let again = run(instance.command(), &["directory", "publish", "--signed", &file("next.signed")]).await;
+    let again = run(
+        instance.command(),
+        &["directory", "publish", "--signed", &file("next.signed")],
+    )
+    .await;
     assert!(!again.status.success());
     assert!(text(&again).contains("not newer"), "{}", text(&again));
     // Another key is refused.
-    assert!(team(&["org-keygen", "--out", &file("other.key")]).status.success());
-    ok(instance.command(), &["directory", "prepare", "--out", &file("n3.json")]).await;
-    assert!(team(&["sign-directory", &file("n3.json"), "--key", &file("other.key"), "--yes"]).status.success());
-    let forged = run(instance.command(), &["directory", "publish", "--signed", &file("n3.json.signed")]).await;
+    assert!(
+        team(&["org-keygen", "--out", &file("other.key")])
+            .status
+            .success()
+    );
+    ok(
+        instance.command(),
+        &["directory", "prepare", "--out", &file("n3.json")],
+    )
+    .await;
+    assert!(
+        team(&[
+            "sign-directory",
+            &file("n3.json"),
+            "--key",
+            &file("other.key"),
+            "--yes"
+        ])
+        .status
+        .success()
+    );
+    let forged = run(
+        instance.command(),
+        &["directory", "publish", "--signed", &file("n3.json.signed")],
+    )
+    .await;
     assert!(!forged.status.success());
-    assert!(text(&forged).contains("not signed by this instance's organisation key"), "{}", text(&forged));
+    assert!(
+        text(&forged).contains("not signed by this instance's organisation key"),
+        "{}",
+        text(&forged)
+    );
     // A directory with a lower serial than the published one, signed by the right key.
     let body = lower_serial(Path::new(&file("n3.json")));
     std::fs::write(file("old.json"), body).unwrap();
-    assert!(team(&["sign-directory", &file("old.json"), "--key", instance.org_key_path().to_str().unwrap(), "--yes"]).status.success());
-    let old = run(instance.command(), &["directory", "publish", "--signed", &file("old.json.signed")]).await;
+    assert!(
+        team(&[
+            "sign-directory",
+            &file("old.json"),
+            "--key",
+            instance.org_key_path().to_str().unwrap(),
+            "--yes"
+        ])
+        .status
+        .success()
+    );
+    let old = run(
+        instance.command(),
+        &["directory", "publish", "--signed", &file("old.json.signed")],
+    )
+    .await;
     assert!(!old.status.success());
     assert!(text(&old).contains("not newer"), "{}", text(&old));
     assert_eq!(served(&server, &org).await.serial, 2);

@@ -146,7 +146,9 @@ impl TestApp {
         let store = Store::connect(url).await.unwrap();
         store.init_organisation("Test University", 0).await.unwrap();
         let now = loket_server::clock::now();
-        loket_server::publish(&store, &test_org(), now).await.unwrap();
+        loket_server::publish(&store, &test_org(), now)
+            .await
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -529,7 +531,10 @@ pub async fn team_session(
     key: &MemberSecretKey,
 ) -> (u16, serde_json::Value) {
     let salt = app.directory().await.deployment_salt;
-    let sig = key.sign(&loket_wire::keys::session_proof_message(&salt.0, &challenge.0));
+    let sig = key.sign(&loket_wire::keys::session_proof_message(
+        &salt.0,
+        &challenge.0,
+    ));
     let req = loket_wire::api::SessionRequest {
         member_id: member_id.into(),
         challenge: challenge.clone(),

@@ -37,7 +37,9 @@ fn client_error(e: &ClientError) -> &'static str {
         }
         ClientError::DirectoryMalformed => "The team directory cannot be read.",
         ClientError::DirectoryExpired => "The team directory has expired.",
-        ClientError::DirectoryRolledBack => "The team directory is older than one this page already had.",
+        ClientError::DirectoryRolledBack => {
+            "The team directory is older than one this page already had."
+        }
         ClientError::NoReaders => "Nobody holds the chosen roles, so nobody could read it.",
         ClientError::BadDirectoryKey => "A key in the team directory is not usable.",
         ClientError::Seal => "It could not be encrypted.",

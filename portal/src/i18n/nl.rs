@@ -49,7 +49,9 @@ fn client_error(e: &ClientError) -> &'static str {
         }
         ClientError::DirectoryMalformed => "Het teamoverzicht is onleesbaar.",
         ClientError::DirectoryExpired => "Het teamoverzicht is verlopen.",
-        ClientError::DirectoryRolledBack => "Het teamoverzicht is ouder dan een dat dit venster al had.",
+        ClientError::DirectoryRolledBack => {
+            "Het teamoverzicht is ouder dan een dat dit venster al had."
+        }
         ClientError::NoReaders => {
             "Niemand vervult de gekozen rollen, dus niemand zou het kunnen lezen."
         }

@@ -27,7 +27,9 @@ the custodian's machine with `loket-team sign-directory`, then `loket directory 
 pub(super) async fn republish(cli: &Cli, store: &Store) -> Result<(), CliError> {
     let path = org_key_path(cli);
     if !path.exists() {
-        println!("The change is stored; the published directory does not show it yet. {NEXT_STEPS}");
+        println!(
+            "The change is stored; the published directory does not show it yet. {NEXT_STEPS}"
+        );
         return Ok(());
     }
     let signer = OrganisationSigner::load(&path).map_err(CliError::NotRepublished)?;

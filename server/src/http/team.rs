@@ -86,7 +86,9 @@ async fn session(
         .ok_or(ApiError::new(ErrorCode::InvalidProof))?;
     // The proof is bound to this instance by its deployment salt (§9.5).
     let org = state.store.organisation().await?;
-    let salt = org.ok_or(ApiError::new(ErrorCode::Unavailable))?.deployment_salt;
+    let salt = org
+        .ok_or(ApiError::new(ErrorCode::Unavailable))?
+        .deployment_salt;
     verify_session_proof(&member.keys, &salt, &challenge, &signature)?;
     // Only a member's own key gets this far: the limit is theirs alone.
     let limit = state.config.limits.rates.login_per_minute;

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use crate::clock::{DAY, now};
 use crate::directory::{
-    DEFAULT_VALID_DAYS, DirectoryError, OrganisationSigner, due_for_signing, publish_for,
-    published,
+    DEFAULT_VALID_DAYS, DirectoryError, OrganisationSigner, due_for_signing, publish_for, published,
 };
 use crate::store::Store;
 
