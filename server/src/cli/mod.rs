@@ -51,7 +51,7 @@ enum Command {
         notices: NoticeArgs,
         /// Demo mode: allow organisation.key in the data directory and re-sign the directory
         /// with it before it expires. Never for a real instance.
-        #[arg(long, env = "LOKET_DEMO")]
+        #[arg(long, env = "LOKET_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
         demo: bool,
     },
     /// Delete now what is due: closed cases past their retention, stale uploads, expired
