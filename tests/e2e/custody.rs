@@ -4,6 +4,8 @@
 //! signed with `loket-team sign-directory` by the key's custodian, checked against the recorded
 //! key and serial.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;

@@ -9,25 +9,23 @@ use crate::store::Store;
 
 use super::{Cli, CliError, org_key_path};
 
-/// Who signs the directory while the server runs.
-pub(super) enum Custody {
-    /// A real instance: the organisation key is with its custodian.
-    Elsewhere,
-    /// `--demo`: this process holds the key and re-signs before the directory expires.
-    Demo(OrganisationSigner),
-}
+/// Who signs the directory while the server runs: `None` for a real instance (the key is with
+/// its custodian), the key for a demo (`--demo`), which re-signs before the directory expires.
+pub(super) type Custody = Option<Box<OrganisationSigner>>;
 
 /// Refuses to serve with the organisation key in the data directory, unless in demo mode;
 /// in demo mode, loads the key.
 pub(super) fn custody(cli: &Cli, demo: bool) -> Result<Custody, CliError> {
     if demo {
-        return Ok(Custody::Demo(OrganisationSigner::load(&org_key_path(cli))?));
+        return Ok(Some(Box::new(OrganisationSigner::load(&org_key_path(
+            cli,
+        ))?)));
     }
     let beside = cli.data_dir.join("organisation.key");
     if std::fs::symlink_metadata(&beside).is_ok() {
         return Err(CliError::KeyInDataDir(beside.display().to_string()));
     }
-    Ok(Custody::Elsewhere)
+    Ok(None)
 }
 
 /// Serves the portal and the API on `listen` until Ctrl-C or SIGTERM.
@@ -42,13 +40,10 @@ pub(super) async fn serve(
     if store.organisation().await?.is_none() {
         return Err(CliError::NotInitialised);
     }
-    let signer = match custody {
-        Custody::Demo(signer) => {
-            tracing::warn!("demo mode: this process holds the organisation key");
-            Some(signer)
-        }
-        Custody::Elsewhere => None,
-    };
+    let signer = custody.map(|signer| {
+        tracing::warn!("demo mode: this process holds the organisation key");
+        *signer
+    });
     // At start: a demo re-signs now if due (so it never serves an expired directory); a real
     // instance warns.
     directory::check(store, signer.as_ref(), now()).await?;
