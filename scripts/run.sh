@@ -4,7 +4,10 @@
 # organisation (with its signing key, organisation.key) and a demo member whose key is made
 # with `loket-team keygen` and added with `loket member add`; it prints the key file's path
 # and passphrase so you can try both sides. The portal is built pinned to this instance's
-# organisation key (init, then build, then serve: crypto/SPEC.md §12).
+# organisation key (init, then build, then serve: crypto/SPEC.md §12). The server runs with
+# --demo: the one mode that lets organisation.key sit in the data directory, re-signing the
+# directory with it before it expires (a real instance keeps the key with its custodian:
+# docs/operations.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +48,8 @@ cat <<INFO
   Organisation:   $("$loket" org-key 2>&1 | tr '\n' ' ')
 
   (A demo only: a real member keeps the key file and passphrase on a trusted machine, and the
-  organisation key, $LOKET_DATA_DIR/organisation.key, belongs offline with the administrator.)
+  organisation key, $LOKET_DATA_DIR/organisation.key, belongs with its custodian, never on the
+  server: \`loket serve\` refuses to start beside it except with --demo. docs/operations.md.)
 
 INFO
-exec "$loket" serve --listen "$listen"
+exec "$loket" serve --demo --listen "$listen"

@@ -30,6 +30,10 @@ pub enum ClientError {
     DirectoryNotSigned,
     #[error("the team directory cannot be read")]
     DirectoryMalformed,
+    #[error("the team directory has expired")]
+    DirectoryExpired,
+    #[error("the team directory is older than one this page already had")]
+    DirectoryRolledBack,
     #[error("nobody holds the chosen roles, so nobody could read the message")]
     NoReaders,
     #[error("a key in the team directory is not usable")]
@@ -54,6 +58,61 @@ pub fn verify_directory(
         return Err(ClientError::DirectoryNotSigned);
     }
     serde_json::from_slice(&signed.body.0).map_err(|_| ClientError::DirectoryMalformed)
+}
+
+/// What a page remembers of the team directories it accepted: the highest serial, for as long
+/// as the page lives (crypto/SPEC.md §12.3, steps 4 and 5). Not stored anywhere else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DirectoryMemory {
+    highest_serial: Option<i64>,
+}
+
+impl DirectoryMemory {
+    /// The highest serial accepted so far.
+    pub fn highest_serial(&self) -> Option<i64> {
+        self.highest_serial
+    }
+
+    /// Accepts a verified directory at `now` (Unix seconds, the client's clock) unless it has
+    /// expired or is older than one accepted before; remembers its serial.
+    pub fn accept(&mut self, dir: &Directory, now: i64) -> Result<(), ClientError> {
+        check_directory_freshness(dir, now, self.highest_serial)?;
+        self.highest_serial = Some(
+            self.highest_serial
+                .map_or(dir.serial, |s| s.max(dir.serial)),
+        );
+        Ok(())
+    }
+}
+
+/// SPEC §12.3 steps 4–5: refuses a directory that is past its `expires` at `now`, or whose
+/// `serial` is lower than `highest_seen`. The same serial again is the same directory
+/// fetched twice, and fine.
+pub fn check_directory_freshness(
+    dir: &Directory,
+    now: i64,
+    highest_seen: Option<i64>,
+) -> Result<(), ClientError> {
+    if now >= dir.expires {
+        return Err(ClientError::DirectoryExpired);
+    }
+    if highest_seen.is_some_and(|seen| dir.serial < seen) {
+        return Err(ClientError::DirectoryRolledBack);
+    }
+    Ok(())
+}
+
+/// [`verify_directory`], then [`DirectoryMemory::accept`]: what an app does with every
+/// directory it fetches.
+pub fn verify_fresh_directory(
+    signed: &SignedDirectory,
+    organisation: &OrganisationKey,
+    now: i64,
+    memory: &mut DirectoryMemory,
+) -> Result<Directory, ClientError> {
+    let dir = verify_directory(signed, organisation)?;
+    memory.accept(&dir, now)?;
+    Ok(dir)
 }
 
 /// The readers of a thread: every member of `roles` in the directory, and the reporter.
@@ -412,6 +471,7 @@ mod tests {
             organisation: "Test".into(),
             serial: 1,
             issued: 0,
+            expires: 1000,
             deployment_salt: B64(vec![1; 16]),
             roles: ["ccp", "ombudsperson"]
                 .iter()
@@ -471,6 +531,60 @@ mod tests {
         assert_eq!(
             verify_directory(&tampered, &org_key(&w.org)),
             Err(ClientError::DirectoryNotSigned)
+        );
+    }
+
+    #[test]
+    fn step_9_1_an_expired_or_rolled_back_directory_is_refused() {
+        let w = world();
+        let org = org_key(&w.org);
+        let mut memory = DirectoryMemory::default();
+        // Fine: signed, not expired, nothing seen before.
+        assert_eq!(
+            verify_fresh_directory(&w.signed, &org, 999, &mut memory).unwrap(),
+            w.dir
+        );
+        assert_eq!(memory.highest_serial(), Some(1));
+        // The same directory again is fine.
+        assert!(verify_fresh_directory(&w.signed, &org, 999, &mut memory).is_ok());
+        // Expired: at and after `expires`.
+        assert_eq!(
+            verify_fresh_directory(&w.signed, &org, 1000, &mut memory),
+            Err(ClientError::DirectoryExpired)
+        );
+        assert_eq!(
+            check_directory_freshness(&w.dir, 5000, None),
+            Err(ClientError::DirectoryExpired)
+        );
+        // A newer one is accepted; after it, the old one is a rollback.
+        let mut newer = w.dir.clone();
+        newer.serial = 2;
+        let body = serde_json::to_vec(&newer).unwrap();
+        let signed_newer = SignedDirectory {
+            signature: B64(w.org.sign(&directory_signed_message(&body)).to_vec()),
+            body: B64(body),
+        };
+        assert_eq!(
+            verify_fresh_directory(&signed_newer, &org, 999, &mut memory).unwrap(),
+            newer
+        );
+        assert_eq!(memory.highest_serial(), Some(2));
+        assert_eq!(
+            verify_fresh_directory(&w.signed, &org, 999, &mut memory),
+            Err(ClientError::DirectoryRolledBack)
+        );
+        assert_eq!(memory.highest_serial(), Some(2));
+        // A directory without `expires` does not parse: it cannot be accepted for ever.
+        let mut no_expiry: serde_json::Value = serde_json::to_value(&w.dir).unwrap();
+        no_expiry.as_object_mut().unwrap().remove("expires");
+        let body = serde_json::to_vec(&no_expiry).unwrap();
+        let unsigned_expiry = SignedDirectory {
+            signature: B64(w.org.sign(&directory_signed_message(&body)).to_vec()),
+            body: B64(body),
+        };
+        assert_eq!(
+            verify_directory(&unsigned_expiry, &org),
+            Err(ClientError::DirectoryMalformed)
         );
     }
 

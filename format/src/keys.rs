@@ -2,7 +2,7 @@
 //! the organisation key (`lko1:`), and their fingerprints. Secrets live in the crypto crate.
 
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
 
 use crate::{base32, labels, signed};
@@ -137,6 +137,33 @@ impl OrganisationKey {
     }
 }
 
+/// First line of an organisation key file (SPEC.md §12.1).
+pub const ORGANISATION_KEY_FILE_BEGIN: &str = "-----BEGIN LOKET ORGANISATION KEY-----";
+/// Last line of an organisation key file (SPEC.md §12.1).
+pub const ORGANISATION_KEY_FILE_END: &str = "-----END LOKET ORGANISATION KEY-----";
+
+/// The text of an organisation key file holding `seed` (SPEC.md §12.1): the armor lines around
+/// one line of standard base64. Written by `loket init` (demo) and `loket-team org-keygen`.
+pub fn organisation_key_file(seed: &[u8; 32]) -> zeroize::Zeroizing<String> {
+    let line = zeroize::Zeroizing::new(STANDARD.encode(seed));
+    zeroize::Zeroizing::new(format!(
+        "{ORGANISATION_KEY_FILE_BEGIN}\n{}\n{ORGANISATION_KEY_FILE_END}\n",
+        line.as_str()
+    ))
+}
+
+/// The seed in an organisation key file, or `None` if `text` is not one.
+pub fn parse_organisation_key_file(text: &str) -> Option<zeroize::Zeroizing<[u8; 32]>> {
+    let body = text
+        .trim()
+        .strip_prefix(ORGANISATION_KEY_FILE_BEGIN)?
+        .strip_suffix(ORGANISATION_KEY_FILE_END)?
+        .trim();
+    let bytes = zeroize::Zeroizing::new(STANDARD.decode(body).ok()?);
+    let seed: [u8; 32] = bytes.as_slice().try_into().ok()?;
+    Some(zeroize::Zeroizing::new(seed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +224,19 @@ mod tests {
             ed25519: [7; 32],
         };
         assert_eq!(k.fingerprint(), member.fingerprint());
+    }
+
+    #[test]
+    fn organisation_key_files_roundtrip() {
+        let text = organisation_key_file(&[4; 32]);
+        assert!(text.starts_with(ORGANISATION_KEY_FILE_BEGIN));
+        assert_eq!(
+            parse_organisation_key_file(&text).as_deref(),
+            Some(&[4; 32])
+        );
+        assert!(parse_organisation_key_file("lko1:AAAA").is_none());
+        let short = text.replace(&STANDARD.encode([4u8; 32]), &STANDARD.encode([4u8; 31]));
+        assert!(parse_organisation_key_file(&short).is_none());
     }
 
     /// Fingerprints are a published format: pin them (values computed independently of this

@@ -48,9 +48,20 @@ pub fn directory_signed_message(body: &[u8]) -> Vec<u8> {
     labelled(labels::DIRECTORY, body)
 }
 
-/// The bytes a member signs to prove possession of their key for a team session (§9.5).
-pub fn session_proof_message(challenge: &[u8]) -> Vec<u8> {
-    labelled(labels::SESSION_PROOF, challenge)
+/// The bytes a member signs to prove possession of their key for a team session (§9.5):
+/// `"loket/v1/team-session" ‖ len(salt)[4] ‖ salt ‖ challenge`, where `salt` is the
+/// deployment salt of the instance's signed directory. The salt binds the proof to one
+/// instance: a proof made for one instance cannot open a session on another, even one that
+/// lists the same member and accepts the same challenge.
+pub fn session_proof_message(deployment_salt: &[u8], challenge: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(
+        labels::SESSION_PROOF.len() + 4 + deployment_salt.len() + challenge.len(),
+    );
+    m.extend_from_slice(labels::SESSION_PROOF);
+    m.extend_from_slice(&(deployment_salt.len() as u32).to_be_bytes());
+    m.extend_from_slice(deployment_salt);
+    m.extend_from_slice(challenge);
+    m
 }
 
 /// The context of a message in the thread of `report_id`: a signed message cannot be moved
@@ -126,12 +137,8 @@ mod tests {
             b"loket/v1/directory{}".to_vec()
         );
         assert_eq!(
-            session_proof_message(b"ch"),
-            b"loket/v1/team-session"
-                .iter()
-                .chain(b"ch")
-                .copied()
-                .collect::<Vec<u8>>()
+            session_proof_message(b"salt", b"ch"),
+            b"loket/v1/team-session\0\0\0\x04saltch".to_vec()
         );
         assert_eq!(
             signed_message(b"ctx", b"body"),
@@ -140,6 +147,36 @@ mod tests {
         let s = signed_body(&[1; 32], &[2; 64], b"x");
         assert_eq!(s.len(), HEADER_LEN + 1);
         assert_eq!(&s[..5], b"LKSG\x01");
+    }
+
+    /// SPEC.md §9.5: a login proof made for the instance with salt A does not open a session
+    /// on the instance with salt B, and the length prefix keeps salt and challenge apart.
+    #[test]
+    fn a_session_proof_is_bound_to_its_instance() {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let public = key.verifying_key().to_bytes();
+        let challenge = [5u8; 32];
+        let salt_a = [1u8; 32];
+        let salt_b = [2u8; 32];
+        let proof = {
+            use ed25519_dalek::Signer;
+            key.sign(&session_proof_message(&salt_a, &challenge))
+                .to_bytes()
+        };
+        assert!(verify(
+            &public,
+            &session_proof_message(&salt_a, &challenge),
+            &proof
+        ));
+        assert!(!verify(
+            &public,
+            &session_proof_message(&salt_b, &challenge),
+            &proof
+        ));
+        assert_ne!(
+            session_proof_message(b"ab", b"c"),
+            session_proof_message(b"a", b"bc")
+        );
     }
 
     #[test]

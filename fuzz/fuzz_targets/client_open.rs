@@ -29,6 +29,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         organisation: "Fuzz".into(),
         serial: 1,
         issued: 0,
+        expires: i64::MAX,
         deployment_salt: B64(vec![0; 16]),
         roles: vec![],
         members: vec![],

@@ -3,6 +3,7 @@
 //! own `vault`).
 
 use leptos::prelude::*;
+use loket_client::{ClientError, DirectoryMemory};
 use loket_wire::api::Directory;
 use loket_wire::keys::OrganisationKey;
 
@@ -36,6 +37,11 @@ pub enum DirectoryProblem {
     NoOrganisationKey,
     /// The directory is not signed by the organisation key.
     NotSigned,
+    /// The directory is past its signed expiry (by this browser's clock).
+    Expired,
+    /// The directory's serial is lower than one this page already accepted: the server is
+    /// serving an older directory.
+    RolledBack,
     /// It could not be loaded.
     LoadFailed(ApiFailure),
 }
@@ -46,6 +52,8 @@ impl DirectoryProblem {
         match self {
             Self::NoOrganisationKey => t.dir_no_org_key.to_owned(),
             Self::NotSigned => t.dir_not_signed.to_owned(),
+            Self::Expired => t.dir_expired.to_owned(),
+            Self::RolledBack => t.dir_rolled_back.to_owned(),
             Self::LoadFailed(e) => (t.dir_load_failed)(e.text(lang)),
         }
     }
@@ -58,6 +66,9 @@ pub struct Ctx {
     pub directory: RwSignal<Option<Directory>>,
     /// Why the directory cannot be used, shown above everything while it lasts.
     pub directory_error: RwSignal<Option<DirectoryProblem>>,
+    /// The highest directory serial this page accepted, for as long as the page lives
+    /// (crypto/SPEC.md §12.3).
+    pub directory_memory: StoredValue<DirectoryMemory>,
     pub status: RwSignal<Status>,
 }
 
@@ -68,6 +79,7 @@ impl Ctx {
             lang: RwSignal::new(browser_lang()),
             directory: RwSignal::new(None),
             directory_error: RwSignal::new(None),
+            directory_memory: StoredValue::new(DirectoryMemory::default()),
             status: RwSignal::new(Status::default()),
         }
     }
@@ -142,18 +154,45 @@ pub fn organisation_key() -> Option<OrganisationKey> {
     ORGANISATION_KEY.and_then(|k| OrganisationKey::parse(k).ok())
 }
 
-/// Loads the team directory and accepts it only with the organisation's signature.
+/// How often an open page fetches the directory again (so it notices a newer one, an expiry,
+/// or a server that goes back to an older one).
+const RELOAD_MS: i32 = 60 * 60 * 1000;
+
+/// Loads the team directory and accepts it only with the organisation's signature, before its
+/// expiry and with a serial no lower than one this page already accepted (SPEC §12.3).
 pub async fn load_directory(ctx: Ctx) {
-    let fail = |problem| ctx.directory_error.set(Some(problem));
+    let fail = |problem| {
+        ctx.directory.set(None);
+        ctx.directory_error.set(Some(problem));
+    };
     let Some(pinned) = organisation_key() else {
         return fail(DirectoryProblem::NoOrganisationKey);
     };
-    match api::directory().await {
-        Ok(signed) => match loket_client::verify_directory(&signed, &pinned) {
-            Ok(dir) => ctx.directory.set(Some(dir)),
-            Err(_) => fail(DirectoryProblem::NotSigned),
-        },
-        Err(e) => fail(DirectoryProblem::LoadFailed(e)),
+    let signed = match api::directory().await {
+        Ok(signed) => signed,
+        // A page that has a good directory keeps it through a network failure.
+        Err(_) if ctx.directory.with_untracked(Option::is_some) => return,
+        Err(e) => return fail(DirectoryProblem::LoadFailed(e)),
+    };
+    let mut memory = ctx.directory_memory.get_value();
+    let now = crate::browser::now_unix();
+    match loket_client::verify_fresh_directory(&signed, &pinned, now, &mut memory) {
+        Ok(dir) => {
+            ctx.directory_memory.set_value(memory);
+            ctx.directory_error.set(None);
+            ctx.directory.set(Some(dir));
+        }
+        Err(ClientError::DirectoryExpired) => fail(DirectoryProblem::Expired),
+        Err(ClientError::DirectoryRolledBack) => fail(DirectoryProblem::RolledBack),
+        Err(_) => fail(DirectoryProblem::NotSigned),
+    }
+}
+
+/// Loads the directory now and again every [`RELOAD_MS`] while the page is open.
+async fn keep_directory(ctx: Ctx) {
+    loop {
+        load_directory(ctx).await;
+        crate::browser::pause(RELOAD_MS).await;
     }
 }
 
@@ -161,7 +200,7 @@ pub async fn load_directory(ctx: Ctx) {
 pub fn provide_ctx() -> Ctx {
     let ctx = Ctx::new();
     provide_context(ctx);
-    leptos::task::spawn_local(load_directory(ctx));
+    leptos::task::spawn_local(keep_directory(ctx));
     // `<html lang>` follows the switch.
     Effect::new(move |_| {
         let code = ctx.lang.get().code();

@@ -1,5 +1,9 @@
 //! `loket-team`: the team's command-line tool for trusted machines. Everything that needs a
-//! team secret key lives here or in the portal, never in the server binary.
+//! team secret key lives here or in the portal, never in the server binary: member keys, and
+//! the organisation key that signs the team directory (crypto/SPEC.md §12), kept by its
+//! custodian.
+
+mod directory;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +18,7 @@ use zeroize::Zeroizing;
 #[command(
     name = "loket-team",
     version,
-    about = "Loket team tool: member keys on a trusted machine"
+    about = "Loket team tool: member keys and the organisation key on a trusted machine"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +46,28 @@ enum Command {
         key_file: PathBuf,
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
+    },
+    /// Make the organisation's signing key (for its custodian); print its public key for
+    /// `loket init --org-public-key`.
+    OrgKeygen {
+        /// Where to write the key file (refuses to overwrite).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Show an unsigned directory from `loket directory prepare`, sign it with the
+    /// organisation key, and write the signed file for `loket directory publish --signed`.
+    SignDirectory {
+        /// The unsigned directory.
+        unsigned: PathBuf,
+        /// The organisation key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write the signed directory (default: <unsigned>.signed).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Sign without asking (scripts); the summary is still printed.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -82,7 +108,7 @@ fn print_public(key: &loket_crypto::MemberPublicKey) {
     println!("fingerprint: {}", key.fingerprint());
 }
 
-fn write_new(path: &Path, contents: &str) -> Result<(), String> {
+pub(crate) fn write_new(path: &Path, contents: &str) -> Result<(), String> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -147,6 +173,13 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("unlocked");
             print_public(&key.public());
         }
+        Command::OrgKeygen { out } => directory::org_keygen(&mut rng, &out)?,
+        Command::SignDirectory {
+            unsigned,
+            key,
+            out,
+            yes,
+        } => directory::sign(&unsigned, &key, out, yes)?,
     }
     Ok(())
 }

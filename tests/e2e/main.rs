@@ -2,7 +2,8 @@
 //! instead of one per file): the API on SQLite and PostgreSQL, the server's rules, anonymity,
 //! the load tool's bounded run, e-mail notices, the shipped nginx and Caddy configurations in
 //! front of a server (proxy), and the tests that run the real `loket` binary
-//! as separate processes (crash, scale-out; see `loket_e2e::process`). The browser test is a
+//! as separate processes (crash, scale-out, custody of the organisation key; see
+//! `loket_e2e::process`). The browser test is a
 //! binary of its own (`tests/tests/browser.rs`), as it needs Chromium.
 //!
 //! `cargo test -p loket-e2e --test e2e` runs them all; add a filter such as `crash::` or
@@ -12,6 +13,7 @@ mod anonymity;
 mod api;
 mod capacity;
 mod crash;
+mod custody;
 mod hardening;
 mod load;
 mod notices;

@@ -154,7 +154,10 @@ async fn two_instances_share_one_postgresql() {
     assert_eq!(status, 200);
     let challenge = STANDARD.decode(ch["challenge"].as_str().unwrap()).unwrap();
     use ed25519_dalek::Signer;
-    let signature = signing.sign(&loket_wire::keys::session_proof_message(&challenge));
+    let salt = STANDARD
+        .decode(dir["deployment_salt"].as_str().unwrap())
+        .unwrap();
+    let signature = signing.sign(&loket_wire::keys::session_proof_message(&salt, &challenge));
     let (status, session) = post(
         &b,
         &paths::api(route::TEAM_SESSION),

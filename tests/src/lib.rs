@@ -145,7 +145,10 @@ impl TestApp {
     async fn start_with(url: &str, db: Db, config: ServeConfig) -> Self {
         let store = Store::connect(url).await.unwrap();
         store.init_organisation("Test University", 0).await.unwrap();
-        loket_server::publish(&store, &test_org(), 0).await.unwrap();
+        let now = loket_server::clock::now();
+        loket_server::publish(&store, &test_org(), now)
+            .await
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -249,7 +252,7 @@ impl TestApp {
 
     /// Re-signs the directory after a change, as the admin commands do.
     pub async fn publish(&self) {
-        loket_server::publish(&self.store, &test_org(), 0)
+        loket_server::publish(&self.store, &test_org(), loket_server::clock::now())
             .await
             .unwrap();
     }
@@ -527,7 +530,11 @@ pub async fn team_session(
     challenge: &B64,
     key: &MemberSecretKey,
 ) -> (u16, serde_json::Value) {
-    let sig = key.sign(&loket_wire::keys::session_proof_message(&challenge.0));
+    let salt = app.directory().await.deployment_salt;
+    let sig = key.sign(&loket_wire::keys::session_proof_message(
+        &salt.0,
+        &challenge.0,
+    ));
     let req = loket_wire::api::SessionRequest {
         member_id: member_id.into(),
         challenge: challenge.clone(),

@@ -32,14 +32,24 @@ pub fn loket_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| match std::env::var_os("LOKET_BIN") {
         Some(bin) => PathBuf::from(bin),
-        None => build_loket(),
+        None => build_bin("loket-server", "loket"),
     })
     .as_path()
 }
 
-/// `cargo build -p loket-server --bin loket` in the profile of this test binary, which lives in
-/// `<target>/<profile>/deps/`; the server binary lands in `<target>/loket-bin/<profile>/`.
-fn build_loket() -> PathBuf {
+/// The `loket-team` binary (`LOKET_TEAM_BIN` if set, otherwise built like [`loket_bin`]).
+pub fn loket_team_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| match std::env::var_os("LOKET_TEAM_BIN") {
+        Some(bin) => PathBuf::from(bin),
+        None => build_bin("loket-team", "loket-team"),
+    })
+    .as_path()
+}
+
+/// `cargo build -p <package> --bin <bin>` in the profile of this test binary, which lives in
+/// `<target>/<profile>/deps/`; the binary lands in `<target>/loket-bin/<profile>/`.
+fn build_bin(package: &str, bin: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe
         .parent()
@@ -55,7 +65,7 @@ fn build_loket() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "-p", "loket-server", "--bin", "loket"])
+        .args(["build", "-p", package, "--bin", bin])
         .env("CARGO_TARGET_DIR", &bin_target);
     match profile.as_str() {
         "debug" => {}
@@ -69,12 +79,12 @@ fn build_loket() -> PathBuf {
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
-        "building loket failed (set LOKET_BIN to use a built one):\n{}",
+        "building {bin} failed (set LOKET_BIN or LOKET_TEAM_BIN to use a built one):\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     bin_target
         .join(profile)
-        .join(format!("loket{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("{bin}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// The environment of every `loket` process the tests start.
@@ -120,10 +130,12 @@ pub enum Database {
     Postgres { name: String, url: String },
 }
 
-/// A Loket instance: a data directory (organisation key, logs, and for SQLite the database),
-/// and its database.
+/// A Loket instance: a data directory (logs, and for SQLite the database), its database, and
+/// the organisation key's custodian: a directory of its own outside the data directory (the
+/// server refuses to serve with the key beside its data, docs/operations.md).
 pub struct Instance {
     pub dir: tempfile::TempDir,
+    pub custody: tempfile::TempDir,
     pub database: Database,
     spawned: AtomicUsize,
 }
@@ -133,6 +145,7 @@ impl Instance {
     pub async fn sqlite() -> Self {
         let instance = Self {
             dir: tempfile::tempdir().unwrap(),
+            custody: tempfile::tempdir().unwrap(),
             database: Database::Sqlite,
             spawned: AtomicUsize::new(0),
         };
@@ -146,6 +159,7 @@ impl Instance {
         let (name, url) = create_pg_database(prefix).await;
         let instance = Self {
             dir: tempfile::tempdir().unwrap(),
+            custody: tempfile::tempdir().unwrap(),
             database: Database::Postgres { name, url },
             spawned: AtomicUsize::new(0),
         };
@@ -166,14 +180,21 @@ impl Instance {
         }
     }
 
-    /// `loket --data-dir <dir> [--database-url <url>]` with the test environment and nothing
+    /// The organisation key file, with its custodian.
+    pub fn org_key_path(&self) -> PathBuf {
+        self.custody.path().join("organisation.key")
+    }
+
+    /// `loket --data-dir <dir> [--database-url <url>]` with the test environment, the
+    /// custodian's key file for the admin commands (`serve` does not read it), and nothing
     /// inherited that could point it elsewhere.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(loket_bin());
         cmd.env_remove("DATABASE_URL")
             .env_remove("LOKET_DATA_DIR")
             .env_remove("LOKET_LISTEN")
-            .env_remove("LOKET_ORG_KEY_FILE")
+            .env_remove("LOKET_DEMO")
+            .env("LOKET_ORG_KEY_FILE", self.org_key_path())
             .env(
                 "LOKET_LOG",
                 std::env::var("LOKET_TEST_LOG").unwrap_or_else(|_| "warn".into()),

@@ -23,6 +23,9 @@ pub struct Directory {
     pub serial: i64,
     /// When this version was signed (Unix seconds).
     pub issued: i64,
+    /// After this moment (Unix seconds) clients refuse the directory (crypto/SPEC.md §12.2),
+    /// so a server cannot go on serving an old one for ever.
+    pub expires: i64,
     pub deployment_salt: B64,
     pub roles: Vec<Role>,
     pub members: Vec<Member>,
@@ -141,7 +144,8 @@ pub struct Challenge {
 pub struct SessionRequest {
     pub member_id: String,
     pub challenge: B64,
-    /// Ed25519 signature over `session_proof_message(challenge)`.
+    /// Ed25519 signature over `session_proof_message(deployment_salt, challenge)`, the salt
+    /// being that of the instance's signed directory (crypto/SPEC.md §9.5).
     pub signature: B64,
 }
 

@@ -36,6 +36,10 @@ fn client_error(e: &ClientError) -> &'static str {
             "The team directory is not signed by this organisation's key."
         }
         ClientError::DirectoryMalformed => "The team directory cannot be read.",
+        ClientError::DirectoryExpired => "The team directory has expired.",
+        ClientError::DirectoryRolledBack => {
+            "The team directory is older than one this page already had."
+        }
         ClientError::NoReaders => "Nobody holds the chosen roles, so nobody could read it.",
         ClientError::BadDirectoryKey => "A key in the team directory is not usable.",
         ClientError::Seal => "It could not be encrypted.",
@@ -91,6 +95,12 @@ pub const EN: Texts = Texts {
         it encrypts to. Nothing can be sent. (Build it with LOKET_ORG_KEY set.)",
     dir_not_signed: "The team directory from the server is not signed by this organisation. \
         Nothing will be encrypted or sent. Please tell the team by another channel.",
+    dir_expired: "The team directory from the server has expired, so this portal cannot trust whom it would \
+        encrypt to. Nothing was encrypted or sent. Try again later; if it lasts, tell the \
+        organisation.",
+    dir_rolled_back: "The server sent an older team directory than the one this page already had. This portal \
+        refuses it: nothing was encrypted or sent. Reload the page later; if it lasts, tell the \
+        organisation.",
     dir_load_failed: |e| {
         format!("Cannot load the team directory. {e} Reload the page to try again.")
     },

@@ -92,6 +92,8 @@ pub struct Texts {
     pub dir_not_loaded: &'static str,
     pub dir_no_org_key: &'static str,
     pub dir_not_signed: &'static str,
+    pub dir_expired: &'static str,
+    pub dir_rolled_back: &'static str,
     pub dir_load_failed: fn(&str) -> String,
     // Errors, by their stable codes.
     pub network: &'static str,

@@ -48,6 +48,10 @@ fn client_error(e: &ClientError) -> &'static str {
             "Het teamoverzicht is niet ondertekend met de sleutel van deze organisatie."
         }
         ClientError::DirectoryMalformed => "Het teamoverzicht is onleesbaar.",
+        ClientError::DirectoryExpired => "Het teamoverzicht is verlopen.",
+        ClientError::DirectoryRolledBack => {
+            "Het teamoverzicht is ouder dan een dat dit venster al had."
+        }
         ClientError::NoReaders => {
             "Niemand vervult de gekozen rollen, dus niemand zou het kunnen lezen."
         }
@@ -119,6 +123,12 @@ pub const NL: Texts = Texts {
         LOKET_ORG_KEY.)",
     dir_not_signed: "Het teamoverzicht van de server is niet ondertekend door deze organisatie. \
         Er wordt niets versleuteld of verstuurd. Laat het team dit via een ander kanaal weten.",
+    dir_expired: "Het teamoverzicht van de server is verlopen, dus dit portaal kan niet nagaan voor wie het \
+        zou versleutelen. Er is niets versleuteld of verstuurd. Probeer het later opnieuw; blijft \
+        dit zo, meld het dan aan de organisatie.",
+    dir_rolled_back: "De server stuurde een ouder teamoverzicht dan dit venster al had. Dit portaal weigert het: \
+        er is niets versleuteld of verstuurd. Laad de pagina later opnieuw; blijft dit zo, meld \
+        het dan aan de organisatie.",
     dir_load_failed: |e| {
         format!("Het teamoverzicht kan niet worden geladen. {e} Laad de pagina opnieuw.")
     },

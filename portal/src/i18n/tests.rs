@@ -31,6 +31,8 @@ fn all_client_errors() -> Vec<ClientError> {
     vec![
         ClientError::DirectoryNotSigned,
         ClientError::DirectoryMalformed,
+        ClientError::DirectoryExpired,
+        ClientError::DirectoryRolledBack,
         ClientError::NoReaders,
         ClientError::BadDirectoryKey,
         ClientError::Seal,
@@ -78,6 +80,8 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         dir_not_loaded,
         dir_no_org_key,
         dir_not_signed,
+        dir_expired,
+        dir_rolled_back,
         dir_load_failed,
         network,
         error_code,
@@ -165,6 +169,8 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         ("dir_not_loaded", dir_not_loaded.to_string()),
         ("dir_no_org_key", dir_no_org_key.to_string()),
         ("dir_not_signed", dir_not_signed.to_string()),
+        ("dir_expired", dir_expired.to_string()),
+        ("dir_rolled_back", dir_rolled_back.to_string()),
         ("dir_load_failed", dir_load_failed("X")),
         ("network", network.to_string()),
         (

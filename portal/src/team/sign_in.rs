@@ -20,10 +20,18 @@ use crate::vault;
 /// What a member key file starts with (crypto/src/keyfile.rs), as a hint in the empty field.
 const KEY_FILE_PLACEHOLDER: &str = keyfile::BEGIN;
 
-/// Proves possession of the member key and opens a session.
-async fn login(key: &MemberSecretKey, member: &Member) -> Result<Zeroizing<String>, ApiFailure> {
+/// Proves possession of the member key and opens a session on the instance of `dir` (its
+/// deployment salt binds the proof to it, SPEC §9.5).
+async fn login(
+    key: &MemberSecretKey,
+    dir: &Directory,
+    member: &Member,
+) -> Result<Zeroizing<String>, ApiFailure> {
     let challenge = api::challenge().await?;
-    let signature = key.sign(&session_proof_message(&challenge.challenge.0));
+    let signature = key.sign(&session_proof_message(
+        &dir.deployment_salt.0,
+        &challenge.challenge.0,
+    ));
     let session = api::session(&SessionRequest {
         member_id: member.id.clone(),
         challenge: challenge.challenge,
@@ -67,7 +75,7 @@ async fn unlock(
         return false;
     };
     ctx.busy("signing-in", |l| l.team().signing_in.into());
-    match login(&key, member).await {
+    match login(&key, &dir, member).await {
         Ok(session) => {
             vault::set_member(Some(vault::Member {
                 key,

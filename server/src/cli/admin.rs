@@ -1,20 +1,158 @@
-//! The admin subcommands: `init`, `org-key`, `directory publish`, `member …`, `role …`. Every
-//! change to roles or members re-signs and publishes the directory.
+//! The admin subcommands: `init`, `org-key`, `directory …`, `member …`, `role …`. A change to
+//! roles or members is stored at once; the directory is re-signed here only where the
+//! organisation key file is (a demo); otherwise the administrator prepares, has it signed by
+//! the key's custodian and publishes it (crypto/SPEC.md §12.4).
 
+use std::path::Path;
+
+use loket_wire::api::SignedDirectory;
 use loket_wire::keys::{MemberKeys, OrganisationKey};
+use loket_wire::utc_time;
 
 use crate::clock::now;
-use crate::directory::{OrganisationSigner, publish};
+use crate::directory::{
+    DEFAULT_VALID_DAYS, OrganisationSigner, prepare as prepare_body, publish_for, publish_signed,
+    published,
+};
 use crate::store::{MemberId, RoleId, Store, StoreError};
 
 use super::{Cli, CliError, org_key_path};
 
-/// Signs and publishes the directory after an admin change.
+const NEXT_STEPS: &str = "To publish it: `loket directory prepare --out next.json`, sign it on \
+the custodian's machine with `loket-team sign-directory`, then `loket directory publish \
+--signed <signed file>` (docs/operations.md).";
+
+/// After an admin change: re-signs with the key file if there is one (a demo); otherwise says
+/// how to publish the change.
 pub(super) async fn republish(cli: &Cli, store: &Store) -> Result<(), CliError> {
     let path = org_key_path(cli);
+    if !path.exists() {
+        println!(
+            "The change is stored; the published directory does not show it yet. {NEXT_STEPS}"
+        );
+        return Ok(());
+    }
     let signer = OrganisationSigner::load(&path).map_err(CliError::NotRepublished)?;
-    let dir = publish(store, &signer, now()).await?;
+    let dir = publish_for(store, &signer, now(), DEFAULT_VALID_DAYS).await?;
     println!("Published the signed directory (serial {}).", dir.serial);
+    Ok(())
+}
+
+/// `loket directory publish` without `--signed`: signs here with the key file.
+pub(super) async fn sign_here(cli: &Cli, store: &Store, valid_days: i64) -> Result<(), CliError> {
+    let signer = OrganisationSigner::load(&org_key_path(cli))?;
+    let dir = publish_for(store, &signer, now(), valid_days).await?;
+    println!(
+        "Published the signed directory (serial {}, expires {}).",
+        dir.serial,
+        utc_time(dir.expires)
+    );
+    Ok(())
+}
+
+/// `loket directory prepare`: the unsigned body of the next directory, to a new file.
+pub(super) async fn prepare(store: &Store, out: &Path, valid_days: i64) -> Result<(), CliError> {
+    let prepared = prepare_body(store, now(), valid_days).await?;
+    write_new(out, &prepared.body)?;
+    let d = &prepared.directory;
+    println!(
+        "Wrote the unsigned directory {}: serial {}, {} role(s), {} member(s), expires {}.\n\
+         Sign it on the custodian's machine: loket-team sign-directory --key <organisation.key> {}\n\
+         Then: loket directory publish --signed <signed file>",
+        out.display(),
+        d.serial,
+        d.roles.len(),
+        d.members.len(),
+        utc_time(d.expires),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `loket directory publish --signed FILE`: a directory signed elsewhere.
+pub(super) async fn publish_file(store: &Store, file: &Path) -> Result<(), CliError> {
+    let err = |action, reason: String| CliError::File {
+        action,
+        path: file.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read(file).map_err(|e| err("read", e.to_string()))?;
+    let signed: SignedDirectory = serde_json::from_slice(&text).map_err(|e| {
+        err(
+            "use",
+            format!("not a signed directory from `loket-team sign-directory` ({e})"),
+        )
+    })?;
+    let dir = publish_signed(store, &signed, now()).await?;
+    println!(
+        "Published the signed directory (serial {}, expires {}).",
+        dir.serial,
+        utc_time(dir.expires)
+    );
+    Ok(())
+}
+
+/// `loket directory status`: what is published, and until when.
+pub(super) async fn status(store: &Store) -> Result<(), CliError> {
+    match published(store).await? {
+        Some(d) => println!(
+            "serial:  {}\nissued:  {}\nexpires: {}{}",
+            d.serial,
+            utc_time(d.issued),
+            utc_time(d.expires),
+            if d.expires <= now() { " (EXPIRED)" } else { "" }
+        ),
+        None => println!("No usable directory is published. {NEXT_STEPS}"),
+    }
+    Ok(())
+}
+
+fn write_new(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let err = |reason: String| CliError::File {
+        action: "write",
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| err(e.to_string()))?;
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| err(e.to_string()))
+}
+
+/// `loket init --org-public-key`: the organisation with the custodian's public key; nothing is
+/// signed here.
+pub(super) async fn init_custodian(
+    store: &Store,
+    organisation: &str,
+    key: &str,
+    exists_ok: bool,
+) -> Result<(), CliError> {
+    let key = OrganisationKey::parse(key).map_err(|e| CliError::OrgPublicKey(e.to_string()))?;
+    match store.init_organisation(organisation, now()).await {
+        Ok(()) => println!("Initialised instance for {organisation}."),
+        Err(StoreError::Conflict) if exists_ok => println!("Instance already initialised."),
+        Err(StoreError::Conflict) => return Err(CliError::AlreadyInitialised),
+        Err(e) => return Err(e.into()),
+    }
+    store
+        .set_organisation_key(&key.ed25519)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict => CliError::OrgPublicKey(
+                "another organisation key is already recorded for this instance".into(),
+            ),
+            e => e.into(),
+        })?;
+    println!(
+        "Organisation key: {}\nFingerprint: {}\nNothing is published yet. {NEXT_STEPS}",
+        key.encode(),
+        key.fingerprint()
+    );
     Ok(())
 }
 

@@ -27,7 +27,9 @@ pub struct Cli {
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
     /// The organisation's signing key file (default: organisation.key in the data directory).
-    /// Only `init`, `member`, `role` and `directory` use it; `serve` never reads it.
+    /// Only the demo (`serve --demo`) and the demo's admin commands use it; a real instance's
+    /// key stays with its custodian (`directory prepare`, `loket-team sign-directory`,
+    /// `directory publish --signed`).
     #[arg(long, env = "LOKET_ORG_KEY_FILE", global = true)]
     org_key: Option<PathBuf>,
     #[command(subcommand)]
@@ -47,6 +49,10 @@ enum Command {
         limits: PolicyArgs,
         #[command(flatten)]
         notices: NoticeArgs,
+        /// Demo mode: allow organisation.key in the data directory and re-sign the directory
+        /// with it before it expires. Never for a real instance.
+        #[arg(long, env = "LOKET_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
+        demo: bool,
     },
     /// Delete now what is due: closed cases past their retention, stale uploads, expired
     /// records. `serve` also does this every `--purge-interval` seconds.
@@ -54,10 +60,16 @@ enum Command {
         #[command(flatten)]
         limits: PolicyArgs,
     },
-    /// Initialise an instance: organisation, deployment salt, default roles.
+    /// Initialise an instance: organisation, deployment salt, default roles. With
+    /// `--org-public-key`, record the custodian's key and sign nothing here; without it, make
+    /// an organisation key file (`--org-key`) and publish the first directory (demo, tests).
     Init {
         #[arg(long, default_value = "Demo University")]
         organisation: String,
+        /// The organisation's public key (lko1:…, from `loket-team org-keygen` on the
+        /// custodian's machine).
+        #[arg(long)]
+        org_public_key: Option<String>,
         /// Succeed quietly when the instance is already initialised.
         #[arg(long)]
         exists_ok: bool,
@@ -77,8 +89,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DirectoryCommand {
-    /// Sign the current roles and members with the organisation key and publish them.
-    Publish,
+    /// Write the unsigned body of the next directory, for `loket-team sign-directory`.
+    Prepare {
+        /// Where to write it (refuses to overwrite).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Days until the directory expires.
+        #[arg(long, default_value_t = crate::directory::DEFAULT_VALID_DAYS)]
+        valid_days: i64,
+    },
+    /// Publish a directory signed with `loket-team sign-directory` (`--signed`), or, without
+    /// it, sign the current roles and members here with the key file (demo, tests).
+    Publish {
+        /// The signed directory file.
+        #[arg(long)]
+        signed: Option<PathBuf>,
+        /// Days until the directory expires (when signing here).
+        #[arg(long, default_value_t = crate::directory::DEFAULT_VALID_DAYS)]
+        valid_days: i64,
+    },
+    /// Print the published directory's serial, issue time and expiry.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -131,12 +162,25 @@ pub enum CliError {
     AlreadyInitialised,
     #[error("no organisation key is recorded: run `loket init`")]
     NoOrganisationKey,
+    #[error(
+        "refusing to serve: the organisation key {0} is in the data directory. Move it to the \
+         custodian's machine (docs/operations.md), or run `loket serve --demo` for a demo"
+    )]
+    KeyInDataDir(String),
+    #[error("cannot {action} {path}: {reason}")]
+    File {
+        action: &'static str,
+        path: String,
+        reason: String,
+    },
+    #[error("the organisation public key is not usable: {0}")]
+    OrgPublicKey(String),
     #[error("a member with this key already exists")]
     DuplicateMember,
     #[error("the member key is not usable: {0}")]
     MemberKey(String),
     #[error(
-        "{0}; the change is stored but the directory was not re-signed: run `loket directory publish --org-key <file>`"
+        "{0}; the change is stored but the directory was not re-signed: run `loket directory prepare`, sign with `loket-team sign-directory`, then `loket directory publish --signed <file>`"
     )]
     NotRepublished(DirectoryError),
     #[error("cannot start: {0}")]
@@ -165,14 +209,32 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             max_body,
             limits,
             notices,
-        } => serve::serve(&store, listen, *max_body, limits, notices).await,
+            demo,
+        } => {
+            let custody = serve::custody(&cli, *demo)?;
+            serve::serve(&store, listen, *max_body, limits, notices, custody).await
+        }
         Command::Purge { limits } => serve::purge(&store, limits).await,
         Command::Init {
             organisation,
+            org_public_key,
             exists_ok,
-        } => admin::init(&cli, &store, organisation, *exists_ok).await,
+        } => match org_public_key {
+            Some(key) => admin::init_custodian(&store, organisation, key, *exists_ok).await,
+            None => admin::init(&cli, &store, organisation, *exists_ok).await,
+        },
         Command::OrgKey => admin::org_key(&store).await,
-        Command::Directory(DirectoryCommand::Publish) => admin::republish(&cli, &store).await,
+        Command::Directory(DirectoryCommand::Prepare { out, valid_days }) => {
+            admin::prepare(&store, out, *valid_days).await
+        }
+        Command::Directory(DirectoryCommand::Publish {
+            signed: Some(file), ..
+        }) => admin::publish_file(&store, file).await,
+        Command::Directory(DirectoryCommand::Publish {
+            signed: None,
+            valid_days,
+        }) => admin::sign_here(&cli, &store, *valid_days).await,
+        Command::Directory(DirectoryCommand::Status) => admin::status(&store).await,
         Command::Member(MemberCommand::Add { name, roles, key }) => {
             admin::add_member(&cli, &store, name, roles, key).await
         }

@@ -3,10 +3,30 @@
 use crate::app::App;
 use crate::clock::now;
 use crate::config::{Http, NoticeArgs, PolicyArgs, ServeConfig};
-use crate::jobs::purge;
+use crate::directory::OrganisationSigner;
+use crate::jobs::{directory, purge};
 use crate::store::Store;
 
-use super::CliError;
+use super::{Cli, CliError, org_key_path};
+
+/// Who signs the directory while the server runs: `None` for a real instance (the key is with
+/// its custodian), the key for a demo (`--demo`), which re-signs before the directory expires.
+pub(super) type Custody = Option<Box<OrganisationSigner>>;
+
+/// Refuses to serve with the organisation key in the data directory, unless in demo mode;
+/// in demo mode, loads the key.
+pub(super) fn custody(cli: &Cli, demo: bool) -> Result<Custody, CliError> {
+    if demo {
+        return Ok(Some(Box::new(OrganisationSigner::load(&org_key_path(
+            cli,
+        ))?)));
+    }
+    let beside = cli.data_dir.join("organisation.key");
+    if std::fs::symlink_metadata(&beside).is_ok() {
+        return Err(CliError::KeyInDataDir(beside.display().to_string()));
+    }
+    Ok(None)
+}
 
 /// Serves the portal and the API on `listen` until Ctrl-C or SIGTERM.
 pub(super) async fn serve(
@@ -15,10 +35,18 @@ pub(super) async fn serve(
     max_body: usize,
     limits: &PolicyArgs,
     notices: &NoticeArgs,
+    custody: Custody,
 ) -> Result<(), CliError> {
     if store.organisation().await?.is_none() {
         return Err(CliError::NotInitialised);
     }
+    let signer = custody.map(|signer| {
+        tracing::warn!("demo mode: this process holds the organisation key");
+        *signer
+    });
+    // At start: a demo re-signs now if due (so it never serves an expired directory); a real
+    // instance warns.
+    directory::check(store, signer.as_ref(), now()).await?;
     let config = limits.apply(ServeConfig {
         http: Http {
             max_body,
@@ -42,6 +70,7 @@ pub(super) async fn serve(
             source,
         })?;
     let _jobs = app.jobs.start();
+    let _directory = tokio::spawn(directory::run(store.clone(), signer));
     tracing::info!(address = %listen, backend = ?store.backend(), "serving Loket");
     println!("Loket is running at http://{listen}/");
     crate::serve(listener, app.router, timeouts, crate::shutdown_signal()).await?;

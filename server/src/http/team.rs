@@ -89,7 +89,12 @@ async fn session(
         .member(&MemberId::from(req.member_id))
         .await?
         .ok_or(ApiError::new(ErrorCode::InvalidProof))?;
-    verify_session_proof(&member.keys, &challenge, &signature)?;
+    // The proof is bound to this instance by its deployment salt (§9.5).
+    let org = state.store.organisation().await?;
+    let salt = org
+        .ok_or(ApiError::new(ErrorCode::Unavailable))?
+        .deployment_salt;
+    verify_session_proof(&member.keys, &salt, &challenge, &signature)?;
     // Only a member's own key gets this far: the limit is theirs alone.
     let limit = state.config.limits.rates.login_per_minute;
     state

@@ -1,7 +1,9 @@
 //! Background work of a serving process, started explicitly by [`Jobs::start`] (never by
 //! building the router): the rate-count exchange every second, the purge job, and the e-mail
-//! notices when they are configured.
+//! notices when they are configured. The directory check (`directory`) is started by `loket
+//! serve` itself, since only it knows whether it holds the demo's organisation key.
 
+pub mod directory;
 pub mod notices;
 pub mod purge;
 pub mod rate_exchange;

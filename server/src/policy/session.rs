@@ -1,5 +1,5 @@
 //! The team's login proof: an Ed25519 signature, by the key in the signed directory, over the
-//! single-use challenge (crypto/SPEC.md §9.5). Verification is strict (no malleable or
+//! instance's deployment salt and the single-use challenge (crypto/SPEC.md §9.5). Verification is strict (no malleable or
 //! small-order keys), by loket-format's one verifier.
 //!
 //! Challenges are stateless: 8 bytes of expiry, 8 random bytes and a 16-byte HMAC of both under
@@ -93,13 +93,16 @@ impl MemberLogins {
     }
 }
 
-/// Checks that `signature` by `keys` proves possession for `challenge`.
+/// Checks that `signature` by `keys` proves possession for `challenge` on the instance whose
+/// deployment salt is `deployment_salt`.
 pub fn verify_session_proof(
     keys: &MemberKeys,
+    deployment_salt: &[u8],
     challenge: &[u8; 32],
     signature: &[u8; 64],
 ) -> Result<(), PolicyError> {
-    if signed::verify(&keys.ed25519, &session_proof_message(challenge), signature) {
+    let message = session_proof_message(deployment_salt, challenge);
+    if signed::verify(&keys.ed25519, &message, signature) {
         Ok(())
     } else {
         Err(PolicyError::InvalidProof)
