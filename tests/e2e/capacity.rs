@@ -106,8 +106,11 @@ async fn five_thousand_largest_reports_keep_memory_bounded_and_the_inbox_answers
     let body = STANDARD.decode(dir["body"].as_str().unwrap()).unwrap();
     let dir: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let member_id = dir["members"][0]["id"].as_str().unwrap().to_owned();
+    let salt = STANDARD
+        .decode(dir["deployment_salt"].as_str().unwrap())
+        .unwrap();
     use ed25519_dalek::Signer;
-    let signature = signing.sign(&loket_wire::keys::session_proof_message(&challenge));
+    let signature = signing.sign(&loket_wire::keys::session_proof_message(&salt, &challenge));
     let (status, session) = post(
         paths::api(route::TEAM_SESSION),
         serde_json::json!({
