@@ -13,7 +13,7 @@
 pub mod bench;
 mod thread;
 
-pub use thread::{OpenedMessage, OpenedThread, open_thread};
+pub use thread::{OpenedMessage, OpenedThread, open_own_thread, open_thread};
 
 use loket_crypto::sign::{self, Signer};
 use loket_crypto::{Identity, RecipientKey, ReporterKeys};
@@ -859,5 +859,31 @@ mod tests {
         let fits = "x".repeat(60_000);
         let sealed = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, &fits).unwrap();
         assert_eq!(loket_format::envelope::check_shape(&sealed.0), Ok(()));
+    }
+
+    /// The reporter's own thread opens only when the report is signed by the code's own key.
+    #[test]
+    fn a_reporter_opens_only_a_report_signed_with_their_code() {
+        let mut w = world();
+        let roles = vec!["ccp".to_owned()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "mine").unwrap();
+        let own = open_own_thread(&w.reporter, &w.dir, "r1", &report, &[]).unwrap();
+        assert_eq!(own.report.text, "mine");
+        // Same code-derived identity (it can open the envelope), another signing key: the
+        // report opens, but it is not this reporter's.
+        let code_keys = FollowUpCode::generate(&mut w.rng).derive(&[1; 16]).unwrap();
+        let mut impostor = FollowUpCode::generate(&mut w.rng).derive(&[1; 16]).unwrap();
+        impostor.identity = code_keys.identity;
+        let forged = seal_report(&mut w.rng, &w.dir, &roles, &impostor, "not yours").unwrap();
+        let victim_view = ReporterKeys {
+            lookup_token: impostor.lookup_token.clone(),
+            identity: impostor.identity,
+            signing: FollowUpCode::generate(&mut w.rng)
+                .derive(&[1; 16])
+                .unwrap()
+                .signing,
+        };
+        assert!(open_thread(&victim_view.identity, &w.dir, "r1", &forged, &[]).is_some());
+        assert!(open_own_thread(&victim_view, &w.dir, "r1", &forged, &[]).is_none());
     }
 }

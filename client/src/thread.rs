@@ -51,6 +51,25 @@ impl std::fmt::Debug for OpenedThread {
     }
 }
 
+/// The reporter opens their own thread (SPEC §9.3): as [`open_thread`] with the identity
+/// derived from their code, and only if the report is signed by the signing key derived from
+/// that code and names their own key as the reporter's. A report that opens with the code's
+/// key but was signed by anyone else (sealed to the reporter by someone who learnt the public
+/// key) is not theirs, and nothing of it is shown.
+pub fn open_own_thread(
+    keys: &loket_crypto::ReporterKeys,
+    dir: &Directory,
+    report_id: &str,
+    report: &B64,
+    messages: &[ThreadMessage],
+) -> Option<OpenedThread> {
+    use loket_crypto::sign::Signer as _;
+    let opened = open_thread(&keys.identity, dir, report_id, report, messages)?;
+    let own = opened.report.reporter_signing_key == keys.signing.verifying_key()
+        && opened.report.reporter_key.0 == keys.identity.recipient().0;
+    own.then_some(opened)
+}
+
 /// Opens the report `report` of thread `report_id` and its `messages` with `identity` (the
 /// reporter's code-derived identity or a member's). `None` when the report itself does not
 /// open or is not signed by the reporter key inside it: then nothing of the thread can be

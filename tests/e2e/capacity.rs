@@ -59,10 +59,10 @@ async fn five_thousand_largest_reports_keep_memory_bounded_and_the_inbox_answers
     let mut stored = 0;
     let mut set = tokio::task::JoinSet::new();
     for i in 0..REPORTS {
-        if set.len() >= 16 {
-            if let Some(r) = set.join_next().await {
-                stored += usize::from(r.unwrap());
-            }
+        if set.len() >= 16
+            && let Some(r) = set.join_next().await
+        {
+            stored += usize::from(r.unwrap());
         }
         let (http, base, envelope) = (server.http.clone(), server.base_url(), envelope.clone());
         set.spawn(async move {

@@ -438,8 +438,9 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
         .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 
-    // Limits: too large (413), empty (422), unknown code (404), wrong piece size (422),
-    // wrong content type (415), unknown upload (404).
+    // Limits: too large (413), empty (422), an unknown code (answered as a started upload whose
+    // pieces are refused: tests/e2e/hardening.rs), wrong piece size (422), wrong content type
+    // (415), unknown upload (404).
     let (status, json) = start_attachment(&app, &reporter, 101 * 1024 * 1024).await;
     assert_eq!(
         (status, error_code(&json)),
@@ -449,10 +450,17 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     assert_eq!(status, 422);
     let stranger = Reporter::new(&dir, &["ccp"]);
     let (status, json) = start_attachment(&app, &stranger, 10).await;
-    assert_eq!(
-        (status, error_code(&json)),
-        (404, ErrorCode::ReportNotFound)
-    );
+    assert_eq!(status, 201, "{json}");
+    let decoy: AttachmentUpload = serde_json::from_value(json).unwrap();
+    let res = app
+        .http
+        .put(app.url(&paths::fill(route::UPLOAD_PIECE, &[&decoy.upload_key, "0"])))
+        .header("content-type", "application/octet-stream")
+        .body(vec![1; 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404, "a decoy upload takes no piece");
     let (status, json) = start_attachment(&app, &reporter, 10).await;
     assert_eq!(status, 201);
     let small: AttachmentUpload = serde_json::from_value(json).unwrap();

@@ -42,7 +42,7 @@ async fn open_with(
         Ok(t) => t,
         Err(e) => return ctx.error("fetch-failed", |l| e.text(l).into()),
     };
-    let Some(opened) = open(&t, &dir, &keys.identity) else {
+    let Some(opened) = open(&t, &dir, &keys) else {
         return not_found(ctx);
     };
     let view = ThreadView::new(&t, &opened);

@@ -49,10 +49,11 @@ impl ThreadView {
 pub fn open(
     thread: &Thread,
     dir: &Directory,
-    identity: &loket_crypto::Identity,
+    keys: &loket_crypto::ReporterKeys,
 ) -> Option<OpenedThread> {
-    loket_client::open_thread(
-        identity,
+    // Only a report signed with the code's own key is the reporter's (SPEC §9.3).
+    loket_client::open_own_thread(
+        keys,
         dir,
         &thread.report_id,
         &thread.envelope,
@@ -92,7 +93,7 @@ pub async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
             let Some(dir) = ctx.directory.get_untracked() else {
                 return;
             };
-            match vault::with_reporter(|r| open(&thread, &dir, &r.keys.identity)).flatten() {
+            match vault::with_reporter(|r| open(&thread, &dir, &r.keys)).flatten() {
                 Some(opened) => view.set(Some(ThreadView::new(&thread, &opened))),
                 None => not_found(ctx),
             }
