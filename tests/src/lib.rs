@@ -530,9 +530,17 @@ pub async fn team_session(
     challenge: &B64,
     key: &MemberSecretKey,
 ) -> (u16, serde_json::Value) {
-    let salt = app.directory().await.deployment_salt;
+    // The instance's deployment salt, as the member's app knows it (read from the database, so
+    // that a test whose served directory is tampered with can still log a member in).
+    let salt = app
+        .store
+        .organisation()
+        .await
+        .unwrap()
+        .unwrap()
+        .deployment_salt;
     let sig = key.sign(&loket_wire::keys::session_proof_message(
-        &salt.0,
+        &salt,
         &challenge.0,
     ));
     let req = loket_wire::api::SessionRequest {
