@@ -118,10 +118,11 @@ impl Store {
         Ok(())
     }
 
-    /// The audit log about `report`, oldest first: (member, action).
+    /// The audit log about `report`, oldest first: (member, action). Acts within the same
+    /// second come in no particular order.
     pub async fn audit_of(&self, report: &ReportId) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT member_id, action FROM audit_log WHERE report_id = $1 ORDER BY at, id",
+            "SELECT member_id, action FROM audit_log WHERE report_id = $1 ORDER BY at, action",
         )
         .bind(report.as_str())
         .fetch_all(&self.pool)
