@@ -4,7 +4,7 @@
 //! front of a server (proxy), and the tests that run the real `loket` binary
 //! as separate processes (crash, scale-out, custody of the organisation key; see
 //! `loket_e2e::process`). The browser test is a
-//! binary of its own (`tests/tests/browser.rs`), as it needs Chromium.
+//! binary of its own (`tests/browser/main.rs`), as it needs Chromium.
 //!
 //! `cargo test -p loket-e2e --test e2e` runs them all; add a filter such as `crash::` or
 //! `api::sqlite::` to run a part.
