@@ -19,7 +19,10 @@ use loket_crypto::sign::{self, Signer};
 use loket_crypto::{Identity, RecipientKey, ReporterKeys};
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, SignedDirectory};
-use loket_wire::content::{AttachmentRef, CONTENT_VERSION, Content};
+use loket_wire::content::{
+    AgeBand, AttachmentRef, CONTENT_VERSION, CaseState, ContactDetails, Content, Intake,
+    StaffCategory,
+};
 use loket_wire::keys::OrganisationKey;
 use zeroize::Zeroizing;
 
@@ -43,6 +46,10 @@ pub enum ClientError {
     /// More than a report or message may hold (64 KiB padded; files go as attachments).
     #[error("the text is too long")]
     TooLong,
+    /// The receipt's signature is not by the receipt key of the signed directory, or the
+    /// directory lists none.
+    #[error("the receipt is not signed by this organisation's server")]
+    BadReceipt,
 }
 
 /// Checks the directory's signature with the pinned organisation key, then parses it.
@@ -115,14 +122,19 @@ pub fn verify_fresh_directory(
     Ok(dir)
 }
 
-/// The readers of a thread: every member of `roles` in the directory, and the reporter.
+/// The readers of a thread: every member of `roles` in the directory except the `excluded`
+/// ones, and the reporter.
 pub fn readers(
     dir: &Directory,
     roles: &[String],
+    excluded: &[String],
     reporter: RecipientKey,
 ) -> Result<Vec<RecipientKey>, ClientError> {
     let mut out = Vec::new();
-    for member in dir.members_of(roles) {
+    for member in dir
+        .members_of(roles)
+        .filter(|m| !excluded.contains(&m.id))
+    {
         out.push(RecipientKey(
             member.x25519.array().ok_or(ClientError::BadDirectoryKey)?,
         ));
@@ -152,8 +164,17 @@ fn seal_signed<R: rand_core::CryptoRng + ?Sized>(
         .map_err(|_| ClientError::Seal)
 }
 
-/// SPEC §9.2: the report, signed with the reporter's code-derived key and sealed to the
-/// members of `roles` and to the reporter.
+/// What a reporter sends: the text, the intake answers, the chosen roles and the members of
+/// those roles who must not read it. No `Debug`: it holds plaintext.
+#[derive(Clone, Default)]
+pub struct Submission {
+    pub text: String,
+    pub intake: Option<Intake>,
+    pub roles: Vec<String>,
+    pub excluded: Vec<String>,
+}
+
+/// SPEC §9.2: a report of `text` alone (no intake answers, nobody excluded) to `roles`.
 pub fn seal_report<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
     dir: &Directory,
@@ -161,14 +182,32 @@ pub fn seal_report<R: rand_core::CryptoRng + ?Sized>(
     keys: &ReporterKeys,
     text: &str,
 ) -> Result<B64, ClientError> {
+    let submission = Submission {
+        text: text.to_owned(),
+        roles: roles.to_vec(),
+        ..Submission::default()
+    };
+    seal_submission(rng, dir, keys, &submission)
+}
+
+/// SPEC §9.2: the report, signed with the reporter's code-derived key and sealed to the
+/// members of its roles (except the excluded ones) and to the reporter.
+pub fn seal_submission<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    keys: &ReporterKeys,
+    submission: &Submission,
+) -> Result<B64, ClientError> {
     let me = keys.identity.recipient();
-    let recipients = readers(dir, roles, me)?;
+    let recipients = readers(dir, &submission.roles, &submission.excluded, me)?;
     let content = Content::Report {
         v: CONTENT_VERSION,
-        roles: roles.to_vec(),
+        roles: submission.roles.clone(),
         reporter_key: B64(me.0.to_vec()),
         reporter_signing_key: B64(keys.signing.verifying_key().to_vec()),
-        text: text.to_owned(),
+        text: submission.text.clone(),
+        intake: submission.intake.clone(),
+        excluded: submission.excluded.clone(),
     };
     seal_signed(
         rng,
@@ -179,6 +218,83 @@ pub fn seal_report<R: rand_core::CryptoRng + ?Sized>(
     )
 }
 
+/// The anonymous statistics part of a report (SPEC §9.2). No `Debug`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StatisticsPart {
+    pub staff: Option<StaffCategory>,
+    pub age: Option<AgeBand>,
+    pub unit: Option<String>,
+}
+
+/// SPEC §9.2 step 4: the statistics part sealed to the directory's statistics key alone;
+/// `Ok(None)` when the directory lists no statistics key. An empty part is sealed all the
+/// same (the same size), so the server cannot tell who answered.
+pub fn seal_statistics<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    keys: &ReporterKeys,
+    part: &StatisticsPart,
+) -> Result<Option<B64>, ClientError> {
+    let Some(key) = &dir.statistics_key else {
+        return Ok(None);
+    };
+    let key = RecipientKey(key.array().ok_or(ClientError::BadDirectoryKey)?);
+    let content = Content::Statistics {
+        v: CONTENT_VERSION,
+        staff: part.staff,
+        age: part.age,
+        unit: part.unit.clone(),
+    };
+    seal_signed(
+        rng,
+        &[key],
+        &keys.signing,
+        loket_format::signed::STATISTICS_CONTEXT,
+        &content,
+    )
+    .map(Some)
+}
+
+/// Opens a statistics part with the statistics key (issue 14's statistics view). `None`
+/// unless it opens, verifies and parses.
+pub fn open_statistics(identity: &Identity, envelope: &B64) -> Option<StatisticsPart> {
+    let plain = loket_crypto::open(identity, &envelope.0).ok()?;
+    let verified =
+        sign::verify_body(&plain, loket_format::signed::STATISTICS_CONTEXT).ok()?;
+    match serde_json::from_slice(verified.body).ok()? {
+        Content::Statistics {
+            staff, age, unit, ..
+        } => Some(StatisticsPart { staff, age, unit }),
+        _ => None,
+    }
+}
+
+/// Checks a receipt (SPEC §9.2 step 6) against the signed directory's receipt key and the
+/// envelope it names.
+pub fn verify_receipt(
+    dir: &Directory,
+    envelope: &B64,
+    receipt: &loket_wire::api::Receipt,
+) -> Result<(), ClientError> {
+    use sha2::Digest;
+    let key: [u8; 32] = dir
+        .receipt_key
+        .as_ref()
+        .and_then(|k| k.array())
+        .ok_or(ClientError::BadReceipt)?;
+    let digest: [u8; 32] = sha2::Sha256::digest(&envelope.0).into();
+    let named: [u8; 32] = receipt
+        .envelope_sha256
+        .array()
+        .ok_or(ClientError::BadReceipt)?;
+    let signature: [u8; 64] = receipt.signature.array().ok_or(ClientError::BadReceipt)?;
+    let message = loket_format::signed::receipt_message(&named, receipt.received);
+    if named != digest || !loket_format::signed::verify(&key, &message, &signature) {
+        return Err(ClientError::BadReceipt);
+    }
+    Ok(())
+}
+
 /// A report that opened and whose signature matches the reporter key inside it. Its `Debug`
 /// leaves the text out.
 #[derive(Clone, PartialEq, Eq)]
@@ -187,6 +303,16 @@ pub struct OpenedReport {
     pub reporter_key: RecipientKey,
     pub reporter_signing_key: [u8; 32],
     pub text: String,
+    pub intake: Option<Intake>,
+    /// Members of the roles who must not read the thread: nothing is sealed to them.
+    pub excluded: Vec<String>,
+}
+
+impl OpenedReport {
+    /// Everyone a message of this thread is sealed to (SPEC §9.4, §9.6).
+    pub fn readers(&self, dir: &Directory) -> Result<Vec<RecipientKey>, ClientError> {
+        readers(dir, &self.roles, &self.excluded, self.reporter_key)
+    }
 }
 
 impl std::fmt::Debug for OpenedReport {
@@ -207,6 +333,8 @@ pub fn open_report(identity: &Identity, envelope: &B64) -> Option<OpenedReport> 
         reporter_key,
         reporter_signing_key,
         text,
+        intake,
+        excluded,
         ..
     } = serde_json::from_slice(verified.body).ok()?
     else {
@@ -221,6 +349,8 @@ pub fn open_report(identity: &Identity, envelope: &B64) -> Option<OpenedReport> 
         reporter_key: RecipientKey(reporter_key.array()?),
         reporter_signing_key,
         text,
+        intake,
+        excluded,
     })
 }
 
@@ -229,6 +359,8 @@ fn message_content(text: &str, attachment: Option<AttachmentRef>) -> Content {
         v: CONTENT_VERSION,
         text: text.to_owned(),
         attachment,
+        status: None,
+        contact: None,
     }
 }
 
@@ -248,7 +380,7 @@ pub fn seal_attachment<R: rand_core::CryptoRng + ?Sized>(
     file: &[u8],
 ) -> Result<SealedAttachment, ClientError> {
     use sha2::Digest;
-    let recipients = readers(dir, &report.roles, report.reporter_key)?;
+    let recipients = report.readers(dir)?;
     // The file is in memory: seal it without the copies of the Read/Write interface (same
     // bytes as `seal_stream`, crypto/SPEC.md §5).
     let mut ciphertext = Vec::new();
@@ -311,6 +443,27 @@ pub fn seal_reporter_message<R: rand_core::CryptoRng + ?Sized>(
     )
 }
 
+/// The reporter's message giving their name and how to reach them, for the formal route
+/// (SPEC §9.4): their own choice, sealed like any answer.
+pub fn seal_reporter_contact<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    keys: &ReporterKeys,
+    text: &str,
+    contact: ContactDetails,
+) -> Result<B64, ClientError> {
+    let content = Content::Message {
+        v: CONTENT_VERSION,
+        text: text.to_owned(),
+        attachment: None,
+        status: None,
+        contact: Some(contact),
+    };
+    seal_reporter_content(rng, dir, report, report_id, keys, &content)
+}
+
 fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
     dir: &Directory,
@@ -319,7 +472,14 @@ fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
     keys: &ReporterKeys,
     content: &Content,
 ) -> Result<B64, ClientError> {
-    let recipients = readers(dir, &report.roles, keys.identity.recipient())?;
+    // Sealed to the reporter key derived from the code (the same as the report's, for the
+    // reporter's own thread: open_own_thread checks it).
+    let recipients = readers(
+        dir,
+        &report.roles,
+        &report.excluded,
+        keys.identity.recipient(),
+    )?;
     seal_signed(
         rng,
         &recipients,
@@ -339,13 +499,34 @@ pub fn seal_team_message<R: rand_core::CryptoRng + ?Sized>(
     member: &loket_crypto::MemberSecretKey,
     text: &str,
 ) -> Result<B64, ClientError> {
-    let recipients = readers(dir, &report.roles, report.reporter_key)?;
+    seal_team_status(rng, dir, report, report_id, member, text, None)
+}
+
+/// SPEC §9.6: a team reply that shares the state of the case with the reporter; `text` is
+/// what the team says with it (such as aftercare).
+pub fn seal_team_status<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    member: &loket_crypto::MemberSecretKey,
+    text: &str,
+    status: Option<CaseState>,
+) -> Result<B64, ClientError> {
+    let recipients = report.readers(dir)?;
+    let content = Content::Message {
+        v: CONTENT_VERSION,
+        text: text.to_owned(),
+        attachment: None,
+        status,
+        contact: None,
+    };
     seal_signed(
         rng,
         &recipients,
         member,
         &sign::thread_context(report_id),
-        &message_content(text, None),
+        &content,
     )
 }
 
@@ -360,8 +541,7 @@ pub fn open_message(
     author: &Author,
     envelope: &B64,
 ) -> Option<String> {
-    open_message_with_attachment(identity, dir, report, report_id, author, envelope)
-        .map(|(text, _)| text)
+    open_message_body(identity, dir, report, report_id, author, envelope).map(|b| b.text)
 }
 
 /// Like [`open_message`], with the attachment the message vouches for, if any.
@@ -373,6 +553,30 @@ pub fn open_message_with_attachment(
     author: &Author,
     envelope: &B64,
 ) -> Option<(String, Option<AttachmentRef>)> {
+    open_message_body(identity, dir, report, report_id, author, envelope)
+        .map(|b| (b.text, b.attachment))
+}
+
+/// What a verified message says. No `Debug`: it holds plaintext.
+pub struct MessageBody {
+    pub text: String,
+    pub attachment: Option<AttachmentRef>,
+    /// The state of the case the team shared (team messages only).
+    pub status: Option<CaseState>,
+    /// The reporter's name and contact details (reporter messages only).
+    pub contact: Option<ContactDetails>,
+}
+
+/// Like [`open_message`], with everything the message carries besides its text. A `status`
+/// counts only from a member, a `contact` only from the reporter.
+pub fn open_message_body(
+    identity: &Identity,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    author: &Author,
+    envelope: &B64,
+) -> Option<MessageBody> {
     let plain = loket_crypto::open(identity, &envelope.0).ok()?;
     let verified = sign::verify_body(&plain, &sign::thread_context(report_id)).ok()?;
     let expected: [u8; 32] = match author {
@@ -386,11 +590,21 @@ pub fn open_message_with_attachment(
     if verified.signer != expected {
         return None;
     }
+    let from_member = matches!(author, Author::Member { .. });
     match serde_json::from_slice(verified.body).ok()? {
         Content::Message {
-            text, attachment, ..
-        } => Some((text, attachment)),
-        Content::Report { .. } => None,
+            text,
+            attachment,
+            status,
+            contact,
+            ..
+        } => Some(MessageBody {
+            text,
+            attachment,
+            status: status.filter(|_| from_member),
+            contact: contact.filter(|_| !from_member),
+        }),
+        Content::Report { .. } | Content::Statistics { .. } => None,
     }
 }
 
@@ -479,12 +693,16 @@ mod tests {
                     id: r.to_string(),
                     name: r.to_string(),
                     description: String::new(),
+                    nl: None,
                 })
                 .collect(),
             members: vec![
                 member("m1", &["ccp"], &m),
                 member("m2", &["ombudsperson"], &o),
             ],
+            units: Vec::new(),
+            statistics_key: None,
+            receipt_key: None,
         };
         let body = serde_json::to_vec(&dir).unwrap();
         let signature = org.sign(&directory_signed_message(&body));
@@ -710,6 +928,8 @@ mod tests {
         let mine = open_report(&w.reporter.identity, &report).unwrap();
         let server_key = SigningSecret::generate(&mut w.rng);
         let content = serde_json::to_vec(&Content::Message {
+            status: None,
+            contact: None,
             v: CONTENT_VERSION,
             text: "Please send us your name and phone number".into(),
             attachment: None,
@@ -736,6 +956,8 @@ mod tests {
         );
         // And a report sealed by the server for the reporter's key, claiming another signer.
         let fake_report = serde_json::to_vec(&Content::Report {
+            intake: None,
+            excluded: Vec::new(),
             v: CONTENT_VERSION,
             roles,
             reporter_key: B64(w.reporter.identity.recipient().0.to_vec()),
@@ -885,5 +1107,192 @@ mod tests {
         };
         assert!(open_thread(&victim_view.identity, &w.dir, "r1", &forged, &[]).is_some());
         assert!(open_own_thread(&victim_view, &w.dir, "r1", &forged, &[]).is_none());
+    }
+
+    /// A member the reporter excludes can open neither the report nor any later message of
+    /// the thread, from either side; the other member of the same role can.
+    #[test]
+    fn an_excluded_member_reads_nothing_of_the_thread() {
+        let mut w = world();
+        let third = MemberSecretKey::generate(&mut w.rng);
+        w.dir.members.push(member("m3", &["ccp"], &third));
+        let intake = Intake {
+            what: vec![loket_wire::content::Nature::Bullying],
+            person: Some("the chair".into()),
+            ..Intake::default()
+        };
+        let submission = Submission {
+            text: "about the chair".into(),
+            intake: Some(intake.clone()),
+            roles: vec!["ccp".into()],
+            excluded: vec!["m3".into()],
+        };
+        let report = seal_submission(&mut w.rng, &w.dir, &w.reporter, &submission).unwrap();
+        assert!(open_report(&third.identity(), &report).is_none());
+        let opened = open_report(&w.member.identity(), &report).unwrap();
+        assert_eq!(opened.excluded, vec!["m3".to_string()]);
+        assert!(opened.intake == Some(intake));
+        let reply = seal_team_status(
+            &mut w.rng,
+            &w.dir,
+            &opened,
+            "r1",
+            &w.member,
+            "we read it",
+            Some(CaseState::Read),
+        )
+        .unwrap();
+        let answer =
+            seal_reporter_message(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, "thanks")
+                .unwrap();
+        for envelope in [&reply, &answer] {
+            assert!(loket_crypto::open(&third.identity(), &envelope.0).is_err());
+            assert!(loket_crypto::open(&w.member.identity(), &envelope.0).is_ok());
+        }
+        // Excluding every holder of the chosen roles leaves no reader: nothing is sealed.
+        let nobody = Submission {
+            excluded: vec!["m1".into(), "m3".into()],
+            ..submission
+        };
+        assert_eq!(
+            seal_submission(&mut w.rng, &w.dir, &w.reporter, &nobody).unwrap_err(),
+            ClientError::NoReaders
+        );
+    }
+
+    /// A status travels only from a member, contact details only from the reporter.
+    #[test]
+    fn status_counts_from_the_team_and_contact_from_the_reporter() {
+        let mut w = world();
+        let roles = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "text").unwrap();
+        let opened = open_report(&w.member.identity(), &report).unwrap();
+        let status = seal_team_status(
+            &mut w.rng,
+            &w.dir,
+            &opened,
+            "r1",
+            &w.member,
+            "aftercare: call us any time",
+            Some(CaseState::Closed),
+        )
+        .unwrap();
+        let contact = ContactDetails {
+            name: "A. Person".into(),
+            reach: "a@example.org".into(),
+        };
+        let mine = seal_reporter_contact(
+            &mut w.rng,
+            &w.dir,
+            &opened,
+            "r1",
+            &w.reporter,
+            "for the committee",
+            contact.clone(),
+        )
+        .unwrap();
+        let member = Author::Member {
+            member_id: "m1".into(),
+        };
+        let me = &w.reporter.identity;
+        let body =
+            open_message_body(me, &w.dir, &opened, "r1", &member, &status).unwrap();
+        assert_eq!(body.status, Some(CaseState::Closed));
+        assert_eq!(body.text, "aftercare: call us any time");
+        let body = open_message_body(
+            &w.member.identity(),
+            &w.dir,
+            &opened,
+            "r1",
+            &Author::Reporter,
+            &mine,
+        )
+        .unwrap();
+        assert!(body.contact == Some(contact));
+        assert_eq!(body.status, None);
+        // A status the reporter writes is ignored.
+        let content = Content::Message {
+            v: CONTENT_VERSION,
+            text: "closed!".into(),
+            attachment: None,
+            status: Some(CaseState::Closed),
+            contact: None,
+        };
+        let forged =
+            seal_reporter_content(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, &content)
+                .unwrap();
+        let body = open_message_body(
+            &w.member.identity(),
+            &w.dir,
+            &opened,
+            "r1",
+            &Author::Reporter,
+            &forged,
+        )
+        .unwrap();
+        assert_eq!(body.status, None);
+    }
+
+    /// The statistics part opens with the statistics key only, and an empty one is as large
+    /// as a full one.
+    #[test]
+    fn the_statistics_part_is_for_the_statistics_key_alone() {
+        let mut w = world();
+        assert!(
+            seal_statistics(&mut w.rng, &w.dir, &w.reporter, &StatisticsPart::default())
+                .unwrap()
+                .is_none()
+        );
+        let stats = MemberSecretKey::generate(&mut w.rng);
+        w.dir.statistics_key = Some(B64(stats.public().x25519.to_vec()));
+        let part = StatisticsPart {
+            staff: Some(StaffCategory::Phd),
+            age: Some(AgeBand::From25To34),
+            unit: Some("Faculty of Science".into()),
+        };
+        let full = seal_statistics(&mut w.rng, &w.dir, &w.reporter, &part)
+            .unwrap()
+            .unwrap();
+        let empty = seal_statistics(&mut w.rng, &w.dir, &w.reporter, &StatisticsPart::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(full.0.len(), empty.0.len());
+        assert!(open_statistics(&stats.identity(), &full) == Some(part));
+        assert!(open_statistics(&stats.identity(), &empty) == Some(StatisticsPart::default()));
+        assert!(open_statistics(&w.member.identity(), &full).is_none());
+        assert!(open_statistics(&w.reporter.identity, &full).is_none());
+    }
+
+    /// A receipt verifies against the directory's receipt key and the envelope it names, and
+    /// against nothing else.
+    #[test]
+    fn a_receipt_verifies_only_for_its_envelope_hour_and_key() {
+        use sha2::Digest;
+        let mut w = world();
+        let server = SigningSecret::generate(&mut w.rng);
+        let envelope = B64(vec![7; 100]);
+        let digest: [u8; 32] = sha2::Sha256::digest(&envelope.0).into();
+        let received = 1_800_000_000 - 1_800_000_000 % 3600;
+        let receipt = loket_wire::api::Receipt {
+            envelope_sha256: B64(digest.to_vec()),
+            received,
+            signature: B64(server
+                .sign(&loket_format::signed::receipt_message(&digest, received))
+                .to_vec()),
+        };
+        assert_eq!(
+            verify_receipt(&w.dir, &envelope, &receipt),
+            Err(ClientError::BadReceipt)
+        );
+        w.dir.receipt_key = Some(B64(server.verifying_key().to_vec()));
+        assert_eq!(verify_receipt(&w.dir, &envelope, &receipt), Ok(()));
+        let later = loket_wire::api::Receipt {
+            received: received + 3600,
+            ..receipt.clone()
+        };
+        assert!(verify_receipt(&w.dir, &envelope, &later).is_err());
+        assert!(verify_receipt(&w.dir, &B64(vec![8; 100]), &receipt).is_err());
+        w.dir.receipt_key = Some(B64(w.org.verifying_key().to_vec()));
+        assert!(verify_receipt(&w.dir, &envelope, &receipt).is_err());
     }
 }

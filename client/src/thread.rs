@@ -5,10 +5,10 @@
 use loket_crypto::Identity;
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, ThreadMessage};
-use loket_wire::content::AttachmentRef;
+use loket_wire::content::{AttachmentRef, CaseState, ContactDetails};
 use zeroize::Zeroizing;
 
-use crate::{OpenedReport, open_message_with_attachment, open_report};
+use crate::{OpenedReport, open_message_body, open_report};
 
 /// One message of a thread after opening. No derived `Debug`: it holds plaintext.
 #[derive(Clone, PartialEq, Eq)]
@@ -21,6 +21,10 @@ pub struct OpenedMessage {
     pub body: Option<Zeroizing<String>>,
     /// The file the (verified) message vouches for, if any.
     pub attachment: Option<AttachmentRef>,
+    /// The state of the case a member shared with it, if any.
+    pub status: Option<CaseState>,
+    /// The name and contact details the reporter gave with it, if any.
+    pub contact: Option<ContactDetails>,
 }
 
 impl std::fmt::Debug for OpenedMessage {
@@ -31,7 +35,18 @@ impl std::fmt::Debug for OpenedMessage {
             .field("created", &self.created)
             .field("opened", &self.body.is_some())
             .field("attachment", &self.attachment.is_some())
+            .field("status", &self.status)
             .finish_non_exhaustive()
+    }
+}
+
+impl OpenedThread {
+    /// The latest state of the case the team shared, and the message that said it.
+    pub fn shared_status(&self) -> Option<(CaseState, &OpenedMessage)> {
+        self.messages
+            .iter()
+            .rev()
+            .find_map(|m| m.status.map(|s| (s, m)))
     }
 }
 
@@ -85,17 +100,11 @@ pub fn open_thread(
     let messages = messages
         .iter()
         .map(|m| {
-            let opened = open_message_with_attachment(
-                identity,
-                dir,
-                &report,
-                report_id,
-                &m.author,
-                &m.envelope,
-            );
-            let (body, attachment) = match opened {
-                Some((text, attachment)) => (Some(Zeroizing::new(text)), attachment),
-                None => (None, None),
+            let opened =
+                open_message_body(identity, dir, &report, report_id, &m.author, &m.envelope);
+            let (body, attachment, status, contact) = match opened {
+                Some(b) => (Some(Zeroizing::new(b.text)), b.attachment, b.status, b.contact),
+                None => (None, None, None, None),
             };
             OpenedMessage {
                 id: m.id,
@@ -103,6 +112,8 @@ pub fn open_thread(
                 created: m.created,
                 body,
                 attachment,
+                status,
+                contact,
             }
         })
         .collect();

@@ -30,9 +30,13 @@ pub const POW_KEY: &[u8] = b"loket/v1/pow";
 pub const DECOY_KEY: &[u8] = b"loket/v1/decoy";
 /// The server's HMAC key for team login challenges, derived from its instance secret.
 pub const LOGIN_KEY: &[u8] = b"loket/v1/login";
+/// What the server's receipt key signs (SPEC.md §9.2).
+pub const RECEIPT: &[u8] = b"loket/v1/receipt";
+/// The server's receipt signing key, from its instance secret.
+pub const RECEIPT_KEY: &[u8] = b"loket/v1/receipt-key";
 
 /// Every label above, for checks that they are distinct and documented.
-pub const ALL: [&[u8]; 14] = [
+pub const ALL: [&[u8]; 16] = [
     STANZA_X25519,
     HEADER_MAC,
     PAYLOAD,
@@ -47,6 +51,8 @@ pub const ALL: [&[u8]; 14] = [
     POW_KEY,
     DECOY_KEY,
     LOGIN_KEY,
+    RECEIPT,
+    RECEIPT_KEY,
 ];
 
 #[cfg(test)]

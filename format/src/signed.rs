@@ -43,6 +43,19 @@ fn labelled(label: &[u8], rest: &[u8]) -> Vec<u8> {
     m
 }
 
+/// The bytes the server's receipt key signs for a receipt (SPEC.md §9.2):
+/// `"loket/v1/receipt" ‖ envelope_sha256[32] ‖ received[8]`, the hour as a signed 64-bit
+/// big-endian integer.
+pub fn receipt_message(envelope_sha256: &[u8; 32], received: i64) -> Vec<u8> {
+    let mut rest = Vec::with_capacity(40);
+    rest.extend_from_slice(envelope_sha256);
+    rest.extend_from_slice(&received.to_be_bytes());
+    labelled(labels::RECEIPT, &rest)
+}
+
+/// Context of the statistics part of a report (SPEC.md §9.2).
+pub const STATISTICS_CONTEXT: &[u8] = b"statistics";
+
 /// The bytes the organisation signs for a directory `body` (SPEC.md §12.3).
 pub fn directory_signed_message(body: &[u8]) -> Vec<u8> {
     labelled(labels::DIRECTORY, body)

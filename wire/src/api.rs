@@ -29,11 +29,33 @@ pub struct Directory {
     pub deployment_salt: B64,
     pub roles: Vec<Role>,
     pub members: Vec<Member>,
+    /// The faculties and service units a reporter may name in the statistics part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    /// The team's statistics key (X25519, 32 bytes): the statistics part of each report is
+    /// sealed to it alone (crypto/SPEC.md §9.2). Without it no statistics part is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics_key: Option<B64>,
+    /// The server's receipt key (Ed25519, 32 bytes), which signs receipts (crypto/SPEC.md
+    /// §9.2); listed here so that the organisation's signature vouches for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_key: Option<B64>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Role {
     pub id: String,
+    /// The name and description in English.
+    pub name: String,
+    pub description: String,
+    /// The name and description in Dutch, when the administrator gave them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nl: Option<RoleText>,
+}
+
+/// A role's name and description in one language.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RoleText {
     pub name: String,
     pub description: String,
 }
@@ -68,6 +90,14 @@ pub struct SubmitReport {
     /// A solved `submit` challenge, when the server asks for work (docs/api.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pow: Option<PowSolution>,
+    /// Members of those roles whose inboxes must not list the report (nothing is sealed to
+    /// them either).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<String>,
+    /// The statistics part, sealed to the directory's statistics key alone (always sent
+    /// when the directory has one, empty when the reporter gave nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<B64>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -75,6 +105,19 @@ pub struct SubmitReportResponse {
     pub report_id: String,
     /// Arrival, to the hour.
     pub received: i64,
+    /// The server's signed statement that a report with this envelope arrived in that hour.
+    pub receipt: Receipt,
+}
+
+/// A signed statement that a report whose envelope has SHA-256 `envelope_sha256` was
+/// received in the hour `received`, by the server whose receipt key the signed directory
+/// lists (crypto/SPEC.md §9.2). It names no one.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub envelope_sha256: B64,
+    pub received: i64,
+    /// Ed25519 over `loket_format::signed::receipt_message(envelope_sha256, received)`.
+    pub signature: B64,
 }
 
 /// `POST /api/v1/thread`: read a thread with the lookup token.
@@ -92,6 +135,8 @@ pub struct Thread {
     pub received: i64,
     pub envelope: B64,
     pub messages: Vec<ThreadMessage>,
+    /// The receipt of the report, signed again on each read.
+    pub receipt: Receipt,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
