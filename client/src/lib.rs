@@ -131,10 +131,7 @@ pub fn readers(
     reporter: RecipientKey,
 ) -> Result<Vec<RecipientKey>, ClientError> {
     let mut out = Vec::new();
-    for member in dir
-        .members_of(roles)
-        .filter(|m| !excluded.contains(&m.id))
-    {
+    for member in dir.members_of(roles).filter(|m| !excluded.contains(&m.id)) {
         out.push(RecipientKey(
             member.x25519.array().ok_or(ClientError::BadDirectoryKey)?,
         ));
@@ -218,6 +215,8 @@ pub fn seal_submission<R: rand_core::CryptoRng + ?Sized>(
     )
 }
 
+pub use loket_wire::api::MAX_UNIT_LEN;
+
 /// The anonymous statistics part of a report (SPEC §9.2). No `Debug`.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct StatisticsPart {
@@ -245,6 +244,10 @@ pub fn seal_statistics<R: rand_core::CryptoRng + ?Sized>(
         age: part.age,
         unit: part.unit.clone(),
     };
+    // Every statistics part has the size of the smallest bucket (the server checks it).
+    if part.unit.as_ref().is_some_and(|u| u.len() > MAX_UNIT_LEN) {
+        return Err(ClientError::TooLong);
+    }
     seal_signed(
         rng,
         &[key],
@@ -259,8 +262,7 @@ pub fn seal_statistics<R: rand_core::CryptoRng + ?Sized>(
 /// unless it opens, verifies and parses.
 pub fn open_statistics(identity: &Identity, envelope: &B64) -> Option<StatisticsPart> {
     let plain = loket_crypto::open(identity, &envelope.0).ok()?;
-    let verified =
-        sign::verify_body(&plain, loket_format::signed::STATISTICS_CONTEXT).ok()?;
+    let verified = sign::verify_body(&plain, loket_format::signed::STATISTICS_CONTEXT).ok()?;
     match serde_json::from_slice(verified.body).ok()? {
         Content::Statistics {
             staff, age, unit, ..
@@ -277,22 +279,50 @@ pub fn verify_receipt(
     receipt: &loket_wire::api::Receipt,
 ) -> Result<(), ClientError> {
     use sha2::Digest;
+    let digest: [u8; 32] = sha2::Sha256::digest(&envelope.0).into();
+    if receipt_signed_hash(dir, receipt)? != digest {
+        return Err(ClientError::BadReceipt);
+    }
+    Ok(())
+}
+
+/// Checks a downloaded receipt file with the organisation key alone (the envelope is not
+/// needed): its directory must be signed by `organisation`, and the receipt by the receipt
+/// key that directory lists. Returns the directory, for its organisation's name. An expired
+/// directory is fine here: it vouched for the key when the receipt was signed.
+pub fn verify_receipt_file(
+    file: &loket_wire::api::ReceiptFile,
+    organisation: &OrganisationKey,
+) -> Result<Directory, ClientError> {
+    if file.format != loket_wire::api::RECEIPT_FORMAT {
+        return Err(ClientError::BadReceipt);
+    }
+    let dir = verify_directory(&file.directory, organisation)?;
+    receipt_signed_hash(&dir, &file.receipt)?;
+    Ok(dir)
+}
+
+/// The envelope hash a receipt names, once its signature verifies with the directory's
+/// receipt key.
+fn receipt_signed_hash(
+    dir: &Directory,
+    receipt: &loket_wire::api::Receipt,
+) -> Result<[u8; 32], ClientError> {
     let key: [u8; 32] = dir
         .receipt_key
         .as_ref()
         .and_then(|k| k.array())
         .ok_or(ClientError::BadReceipt)?;
-    let digest: [u8; 32] = sha2::Sha256::digest(&envelope.0).into();
     let named: [u8; 32] = receipt
         .envelope_sha256
         .array()
         .ok_or(ClientError::BadReceipt)?;
     let signature: [u8; 64] = receipt.signature.array().ok_or(ClientError::BadReceipt)?;
     let message = loket_format::signed::receipt_message(&named, receipt.received);
-    if named != digest || !loket_format::signed::verify(&key, &message, &signature) {
+    if !loket_format::signed::verify(&key, &message, &signature) {
         return Err(ClientError::BadReceipt);
     }
-    Ok(())
+    Ok(named)
 }
 
 /// A report that opened and whose signature matches the reporter key inside it. Its `Debug`
@@ -1128,8 +1158,8 @@ mod tests {
             excluded: vec!["m3".into()],
         };
         let report = seal_submission(&mut w.rng, &w.dir, &w.reporter, &submission).unwrap();
-        assert!(open_report(&third.identity(), &report).is_none());
-        let opened = open_report(&w.member.identity(), &report).unwrap();
+        assert!(open_report(third.identity(), &report).is_none());
+        let opened = open_report(w.member.identity(), &report).unwrap();
         assert_eq!(opened.excluded, vec!["m3".to_string()]);
         assert!(opened.intake == Some(intake));
         let reply = seal_team_status(
@@ -1146,8 +1176,8 @@ mod tests {
             seal_reporter_message(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, "thanks")
                 .unwrap();
         for envelope in [&reply, &answer] {
-            assert!(loket_crypto::open(&third.identity(), &envelope.0).is_err());
-            assert!(loket_crypto::open(&w.member.identity(), &envelope.0).is_ok());
+            assert!(loket_crypto::open(third.identity(), &envelope.0).is_err());
+            assert!(loket_crypto::open(w.member.identity(), &envelope.0).is_ok());
         }
         // Excluding every holder of the chosen roles leaves no reader: nothing is sealed.
         let nobody = Submission {
@@ -1166,7 +1196,7 @@ mod tests {
         let mut w = world();
         let roles = vec!["ccp".to_string()];
         let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "text").unwrap();
-        let opened = open_report(&w.member.identity(), &report).unwrap();
+        let opened = open_report(w.member.identity(), &report).unwrap();
         let status = seal_team_status(
             &mut w.rng,
             &w.dir,
@@ -1195,12 +1225,11 @@ mod tests {
             member_id: "m1".into(),
         };
         let me = &w.reporter.identity;
-        let body =
-            open_message_body(me, &w.dir, &opened, "r1", &member, &status).unwrap();
+        let body = open_message_body(me, &w.dir, &opened, "r1", &member, &status).unwrap();
         assert_eq!(body.status, Some(CaseState::Closed));
         assert_eq!(body.text, "aftercare: call us any time");
         let body = open_message_body(
-            &w.member.identity(),
+            w.member.identity(),
             &w.dir,
             &opened,
             "r1",
@@ -1222,7 +1251,7 @@ mod tests {
             seal_reporter_content(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, &content)
                 .unwrap();
         let body = open_message_body(
-            &w.member.identity(),
+            w.member.identity(),
             &w.dir,
             &opened,
             "r1",
@@ -1257,9 +1286,9 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(full.0.len(), empty.0.len());
-        assert!(open_statistics(&stats.identity(), &full) == Some(part));
-        assert!(open_statistics(&stats.identity(), &empty) == Some(StatisticsPart::default()));
-        assert!(open_statistics(&w.member.identity(), &full).is_none());
+        assert!(open_statistics(stats.identity(), &full) == Some(part));
+        assert!(open_statistics(stats.identity(), &empty) == Some(StatisticsPart::default()));
+        assert!(open_statistics(w.member.identity(), &full).is_none());
         assert!(open_statistics(&w.reporter.identity, &full).is_none());
     }
 
@@ -1272,7 +1301,7 @@ mod tests {
         let server = SigningSecret::generate(&mut w.rng);
         let envelope = B64(vec![7; 100]);
         let digest: [u8; 32] = sha2::Sha256::digest(&envelope.0).into();
-        let received = 1_800_000_000 - 1_800_000_000 % 3600;
+        let received: i64 = 500_000 * 3600;
         let receipt = loket_wire::api::Receipt {
             envelope_sha256: B64(digest.to_vec()),
             received,

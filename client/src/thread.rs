@@ -103,7 +103,12 @@ pub fn open_thread(
             let opened =
                 open_message_body(identity, dir, &report, report_id, &m.author, &m.envelope);
             let (body, attachment, status, contact) = match opened {
-                Some(b) => (Some(Zeroizing::new(b.text)), b.attachment, b.status, b.contact),
+                Some(b) => (
+                    Some(Zeroizing::new(b.text)),
+                    b.attachment,
+                    b.status,
+                    b.contact,
+                ),
                 None => (None, None, None, None),
             };
             OpenedMessage {

@@ -131,6 +131,18 @@ pub fn check_shape(envelope: &[u8]) -> Result<(), ShapeError> {
     }
 }
 
+/// The shape of a report's statistics part (SPEC.md §9.2): an envelope to exactly one
+/// recipient (the statistics key) of the smallest padding bucket, so every statistics part
+/// has the same size, answered or not.
+pub fn check_statistics_shape(envelope: &[u8]) -> Result<(), ShapeError> {
+    check_shape(envelope)?;
+    if read_fixed(envelope)? == 1 && Some(envelope.len()) == sealed_len(1, 1) {
+        Ok(())
+    } else {
+        Err(ShapeError::NotPadded)
+    }
+}
+
 /// Reads magic, version and stanza count from the start of `bytes` (SPEC.md §4.4 steps 1–2):
 /// the number of stanzas, 1 to [`MAX_RECIPIENTS`].
 pub fn read_fixed(bytes: &[u8]) -> Result<usize, FrameError> {

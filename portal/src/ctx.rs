@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use loket_client::{ClientError, DirectoryMemory};
-use loket_wire::api::Directory;
+use loket_wire::api::{Directory, SignedDirectory};
 use loket_wire::keys::OrganisationKey;
 
 use crate::api::{self, ApiFailure};
@@ -69,6 +69,8 @@ pub struct Ctx {
     /// The highest directory serial this page accepted, for as long as the page lives
     /// (crypto/SPEC.md §12.3).
     pub directory_memory: StoredValue<DirectoryMemory>,
+    /// The accepted directory as signed, for receipts (which carry it).
+    pub signed_directory: StoredValue<Option<SignedDirectory>>,
     pub status: RwSignal<Status>,
 }
 
@@ -80,6 +82,7 @@ impl Ctx {
             directory: RwSignal::new(None),
             directory_error: RwSignal::new(None),
             directory_memory: StoredValue::new(DirectoryMemory::default()),
+            signed_directory: StoredValue::new(None),
             status: RwSignal::new(Status::default()),
         }
     }
@@ -87,6 +90,11 @@ impl Ctx {
     /// The texts of the current language (tracked: views follow a switch).
     pub fn t(&self) -> &'static Texts {
         self.lang.get().t()
+    }
+
+    /// The intake texts in the current language (tracked).
+    pub fn intake(&self) -> &'static crate::i18n::IntakeTexts {
+        self.lang.get().intake()
     }
 
     pub fn say(&self, kind: Kind, key: &'static str, text: impl Fn(Lang) -> String) {
@@ -179,6 +187,7 @@ pub async fn load_directory(ctx: Ctx) {
     match loket_client::verify_fresh_directory(&signed, &pinned, now, &mut memory) {
         Ok(dir) => {
             ctx.directory_memory.set_value(memory);
+            ctx.signed_directory.set_value(Some(signed));
             ctx.directory_error.set(None);
             ctx.directory.set(Some(dir));
         }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use ed25519_dalek::{Signer, SigningKey};
 use loket_format::keys::{organisation_key_file, parse_organisation_key_file};
-use loket_wire::api::{Directory, Member, Role, SignedDirectory};
+use loket_wire::api::{Directory, Member, Role, RoleText, SignedDirectory};
 use loket_wire::keys::{OrganisationKey, directory_signed_message};
 use loket_wire::{B64, utc_time};
 
@@ -53,6 +53,8 @@ pub enum DirectoryError {
     Store(#[from] StoreError),
     #[error("cannot encode the directory: {0}")]
     Encode(String),
+    #[error("cannot derive the receipt key: {0}")]
+    Receipt(#[from] crate::policy::PolicyError),
 }
 
 /// The organisation's signing key. Zeroized on drop (ed25519-dalek), never printed.
@@ -150,7 +152,11 @@ async fn build(
         .ok_or(StoreError::NotInitialised)?;
     let roles = store.roles().await?;
     let members = store.members().await?;
+    let receipts = crate::policy::receipt::Receipts::new(&store.server_secret().await?)?;
     Ok(Directory {
+        units: org.units,
+        statistics_key: org.statistics_key.map(B64),
+        receipt_key: Some(B64(receipts.public_key().to_vec())),
         organisation: org.name,
         serial,
         issued,
@@ -162,6 +168,9 @@ async fn build(
                 id: r.id.into_string(),
                 name: r.name,
                 description: r.description,
+                nl: r
+                    .nl
+                    .map(|(name, description)| RoleText { name, description }),
             })
             .collect(),
         members: members
@@ -241,6 +250,10 @@ pub async fn publish_signed(
         Some("roles")
     } else if current.members != offered.members {
         Some("members")
+    } else if current.units != offered.units || current.statistics_key != offered.statistics_key {
+        Some("statistics key or units")
+    } else if current.receipt_key != offered.receipt_key {
+        Some("receipt key")
     } else {
         None
     };

@@ -128,3 +128,29 @@ pub(crate) fn sign(
     );
     Ok(())
 }
+
+/// `loket-team verify-receipt`: checks a reporter's receipt file with the organisation key.
+pub(crate) fn verify_receipt(path: &Path, org_key: &str) -> Result<(), String> {
+    let organisation =
+        OrganisationKey::parse(org_key).map_err(|e| format!("the organisation key: {e}"))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file: loket_wire::api::ReceiptFile = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a Loket receipt: {e}", path.display()))?;
+    let dir = loket_client::verify_receipt_file(&file, &organisation)
+        .map_err(|e| format!("the receipt does not verify: {e}"))?;
+    let hash: String = file
+        .receipt
+        .envelope_sha256
+        .0
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    println!("valid receipt of {}", dir.organisation);
+    println!(
+        "received:        the hour starting {}",
+        utc_time(file.receipt.received)
+    );
+    println!("envelope SHA-256: {hash}");
+    Ok(())
+}

@@ -69,6 +69,16 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Check a receipt a reporter downloaded (crypto/SPEC.md §9.2): signed by the receipt key
+    /// of a directory that the organisation key signed. Prints the hour and the envelope hash.
+    VerifyReceipt {
+        /// The receipt file (`loket-receipt-….json`).
+        receipt: PathBuf,
+        /// The organisation's public key (lko1:…), as the portal's footer and `loket
+        /// org-key` show it.
+        #[arg(long)]
+        org_key: String,
+    },
 }
 
 fn read_passphrase(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String>, String> {
@@ -180,6 +190,9 @@ fn run(cli: Cli) -> Result<(), String> {
             out,
             yes,
         } => directory::sign(&unsigned, &key, out, yes)?,
+        Command::VerifyReceipt { receipt, org_key } => {
+            directory::verify_receipt(&receipt, &org_key)?
+        }
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ use loket_e2e::browser::{
 };
 use loket_e2e::*;
 
+mod intake;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_the_portal_in_chromium() {
     let app = TestApp::sqlite().await;
@@ -372,7 +374,10 @@ async fn a_report_sent_with_the_interface_in_dutch_arrives() {
     // A Dutch error first, then the report.
     click(c, "#submit-report").await;
     let empty = wait_msg(c, "report-empty").await;
-    assert_eq!(empty, "Schrijf eerst je melding.");
+    assert_eq!(
+        empty,
+        "Kies wat er gebeurd is, of schrijf het in je eigen woorden."
+    );
     type_into(c, "#report-text", report_text).await;
     click(c, "#role-ccp").await;
     click(c, "#submit-report").await;

@@ -216,18 +216,24 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
             roles: vec!["ccp".into()],
             envelope: envelope.clone(),
             pow: None,
+            excluded: Vec::new(),
+            statistics: None,
         },
         SubmitReport {
             lookup_token: reporter.token(),
             roles: vec!["ccp".into()],
             envelope: B64(vec![7; 5000]),
             pow: None,
+            excluded: Vec::new(),
+            statistics: None,
         },
         SubmitReport {
             lookup_token: reporter.token(),
             roles: vec![],
             envelope: envelope.clone(),
             pow: None,
+            excluded: Vec::new(),
+            statistics: None,
         },
     ];
     for body in &bad {
@@ -243,6 +249,8 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         roles: vec!["ccp".into(), "dean".into()],
         envelope: envelope.clone(),
         pow: None,
+        excluded: Vec::new(),
+        statistics: None,
     };
     let (status, json) = app.submit(&unknown).await;
     assert_eq!((status, error_code(&json)), (422, ErrorCode::UnknownRole));
@@ -263,6 +271,8 @@ async fn bad_input_gets_clear_errors(app: TestApp) {
         roles: vec!["ccp".into()],
         envelope,
         pow: None,
+        excluded: Vec::new(),
+        statistics: None,
     };
     let (status, json) = app.submit(&again).await;
     assert_eq!(status, 201, "{json}");
@@ -461,6 +471,8 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
         v: loket_wire::content::CONTENT_VERSION,
         text: "Please send us your full name and phone number.".into(),
         attachment: None,
+        status: None,
+        contact: None,
     })
     .unwrap();
     let signed = loket_crypto::sign::sign_body(
@@ -608,6 +620,8 @@ async fn withdrawn_ciphertext_is_gone_from_the_sqlite_files() {
             roles: reporter.roles.clone(),
             envelope: envelope.clone(),
             pow: None,
+            excluded: Vec::new(),
+            statistics: None,
         })
         .await;
     assert_eq!(status, 201);

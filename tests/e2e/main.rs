@@ -15,6 +15,7 @@ mod capacity;
 mod crash;
 mod custody;
 mod hardening;
+mod intake;
 mod load;
 mod notices;
 mod proxy;

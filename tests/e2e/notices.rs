@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use loket_server::notices::{self, Outcome, SUBJECT, TEXT};
+use loket_server::store::NewReport;
 use loket_server::{Notifier, ServeConfig, Store};
 use loket_wire::keys::MemberKeys;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -178,9 +179,13 @@ async fn report(store: &Store) -> (String, [u8; 32], Vec<u8>) {
     let lookup: [u8; 32] = random_bytes(32).try_into().unwrap();
     let id = store
         .insert_report(
-            &lookup.into(),
-            &["ccp".into()],
-            envelope.clone(),
+            NewReport {
+                lookup_hash: lookup.into(),
+                roles: vec!["ccp".into()],
+                excluded: Vec::new(),
+                envelope: envelope.clone(),
+                statistics: None,
+            },
             T - T % HOUR,
             None,
         )

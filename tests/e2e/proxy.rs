@@ -316,6 +316,8 @@ async fn report_through(app: &TestApp, proxy: &Proxy) {
         roles: reporter.roles.clone(),
         envelope: reporter.seal_report(&dir, "through the proxy"),
         pow: loket_wire::pow::solve(&challenge),
+        excluded: Vec::new(),
+        statistics: None,
     };
     let (status, sent) = curl(
         proxy,

@@ -398,8 +398,13 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
     let sent = reporter.submit(&app, &dir, "see the screenshot").await;
     // 700 KiB of "file", sealed to the readers of the report's roles and the reporter.
     let file: Vec<u8> = (0..700 * 1024u32).map(|i| (i % 251) as u8).collect();
-    let readers =
-        loket_client::readers(&dir, &reporter.roles, reporter.keys.identity.recipient()).unwrap();
+    let readers = loket_client::readers(
+        &dir,
+        &reporter.roles,
+        &[],
+        reporter.keys.identity.recipient(),
+    )
+    .unwrap();
     let mut ciphertext = Vec::new();
     loket_crypto::stream::seal_stream(
         &mut rand::rng(),

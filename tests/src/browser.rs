@@ -25,8 +25,10 @@ pub async fn browser() -> Browser {
     let chromium = std::env::var("LOKET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let driver_bin = std::env::var("LOKET_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port().await;
+    // The browser lives in Amsterdam: the apps must show times in the reader's own zone.
     let driver = tokio::process::Command::new(&driver_bin)
         .arg(format!("--port={port}"))
+        .env("TZ", "Europe/Amsterdam")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
@@ -137,6 +139,18 @@ pub async fn wait_msg(c: &Client, key: &str) -> String {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Chooses the option with `value` in the `<select>` matching `css`.
+pub async fn select(c: &Client, css: &str, value: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
 }
 
 /// Waits until an element matches `css`.

@@ -454,6 +454,8 @@ impl Reporter {
             roles: self.roles.clone(),
             envelope: self.seal_report(dir, text),
             pow: None,
+            excluded: Vec::new(),
+            statistics: None,
         };
         let (status, json) = app.post(&paths::api(route::REPORTS), &body, None).await;
         assert_eq!(status, 201, "{json}");

@@ -53,6 +53,10 @@ pub struct Role {
     pub nl: Option<RoleText>,
 }
 
+/// The longest unit name the directory lists (bytes), so that a statistics part naming it
+/// fits the smallest padding bucket.
+pub const MAX_UNIT_LEN: usize = 200;
+
 /// A role's name and description in one language.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct RoleText {
@@ -119,6 +123,20 @@ pub struct Receipt {
     /// Ed25519 over `loket_format::signed::receipt_message(envelope_sha256, received)`.
     pub signature: B64,
 }
+
+/// A receipt as the reporter downloads it: the receipt and the signed directory that lists
+/// the key that signed it, so that anyone holding the organisation key can check it
+/// (`loket-team verify-receipt`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptFile {
+    /// Always `loket-receipt-v1`.
+    pub format: String,
+    pub receipt: Receipt,
+    pub directory: SignedDirectory,
+}
+
+/// The `format` of a [`ReceiptFile`].
+pub const RECEIPT_FORMAT: &str = "loket-receipt-v1";
 
 /// `POST /api/v1/thread`: read a thread with the lookup token.
 #[derive(Serialize, Deserialize, Clone, Debug)]

@@ -19,6 +19,11 @@ pub struct Entry {
     pub text: Option<String>,
     /// The name of the file the message vouches for, if any.
     pub attachment: Option<String>,
+    /// What the message carries besides its text, in every language: the state of the case
+    /// the team shared, or the name and contact details the reporter gave.
+    pub note: Option<[String; 2]>,
+    /// The shared state's key (`data-status`), for the tests.
+    pub status: Option<&'static str>,
 }
 
 impl Entry {
@@ -31,6 +36,17 @@ impl Entry {
             created: m.created,
             text: m.body.as_ref().map(|b| b.to_string()),
             attachment: m.attachment.as_ref().map(|a| a.name.clone()),
+            note: match (&m.status, &m.contact) {
+                (Some(state), _) => Some(Lang::each(|l| {
+                    let t = l.intake();
+                    format!("{}: {}", t.status_title, (t.status)(*state))
+                })),
+                (None, Some(c)) => Some(Lang::each(|l| {
+                    (l.intake().contact_given)(&c.name, &c.reach)
+                })),
+                (None, None) => None,
+            },
+            status: m.status.map(|s| s.key()),
         }
     }
 
@@ -61,6 +77,14 @@ pub fn Messages(entries: Vec<Entry>) -> impl IntoView {
             let author = e.author.clone();
             let attachment = e.attachment.clone();
             let created = hour(e.created);
+            let status = e.status;
+            let note = e.note.clone().map(|note| {
+                view! {
+                    <p class="note" data-status=status>
+                        {move || ctx.lang.get().pick(&note).to_owned()}
+                    </p>
+                }
+            });
             view! {
                 <article class=class data-attachment=attachment>
                     <p class="meta">
@@ -70,6 +94,7 @@ pub fn Messages(entries: Vec<Entry>) -> impl IntoView {
                         " · "
                         <time>{created}</time>
                     </p>
+                    {note}
                     <p class="body">{move || e.body(ctx.lang.get())}</p>
                 </article>
             }

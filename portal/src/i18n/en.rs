@@ -46,6 +46,7 @@ fn client_error(e: &ClientError) -> &'static str {
         ClientError::TooLong => {
             "The text is too long (at most about 60,000 characters). Shorten it, or add the rest as a file."
         }
+        ClientError::BadReceipt => "The server's receipt could not be checked.",
     }
 }
 

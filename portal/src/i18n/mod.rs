@@ -5,6 +5,7 @@
 //! `navigator.languages`, then the switch on every page) and is never sent or stored.
 
 mod en;
+mod intake;
 mod nl;
 
 use loket_client::ClientError;
@@ -12,6 +13,7 @@ use loket_crypto::{CodeError, KeyFileError};
 use loket_wire::ErrorCode;
 
 pub use en::{EN, EN_TEAM};
+pub use intake::{EN_INTAKE, IntakeTexts, NL_INTAKE};
 pub use nl::{NL, NL_TEAM};
 
 /// A language of the interface.
@@ -37,6 +39,14 @@ impl Lang {
         match self {
             Self::En => &EN,
             Self::Nl => &NL,
+        }
+    }
+
+    /// The reporter's intake and what comes before and after sending.
+    pub fn intake(self) -> &'static IntakeTexts {
+        match self {
+            Self::En => &EN_INTAKE,
+            Self::Nl => &NL_INTAKE,
         }
     }
 

@@ -60,6 +60,9 @@ fn client_error(e: &ClientError) -> &'static str {
         ClientError::TooLong => {
             "De tekst is te lang (hooguit ongeveer 60.000 tekens). Maak hem korter, of voeg de rest toe als bestand."
         }
+        ClientError::BadReceipt => {
+            "Het ontvangstbewijs van de server kon niet worden gecontroleerd."
+        }
     }
 }
 

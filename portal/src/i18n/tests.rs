@@ -37,6 +37,7 @@ fn all_client_errors() -> Vec<ClientError> {
         ClientError::BadDirectoryKey,
         ClientError::Seal,
         ClientError::TooLong,
+        ClientError::BadReceipt,
     ]
 }
 
@@ -422,6 +423,126 @@ fn render_teamtexts(t: &TeamTexts) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Every answer of a closed list, rendered and joined.
+fn each<T: Copy>(all: &[T], say: fn(T) -> &'static str) -> String {
+    all.iter().map(|a| say(*a)).collect::<Vec<_>>().join("|")
+}
+
+/// Every field of the intake texts, with every answer. The pattern names every field.
+fn render_intake(t: &IntakeTexts) -> Vec<(&'static str, String)> {
+    use loket_wire::content::{
+        About, AgeBand, CaseState, Nature, Purpose, Relation, StaffCategory, When,
+    };
+    let IntakeTexts {
+        what_legend,
+        nature,
+        about_legend,
+        about,
+        relation_label,
+        relation,
+        not_said,
+        person_label,
+        person_hint,
+        when_label,
+        when,
+        purpose_legend,
+        purpose,
+        exclude_legend,
+        exclude_hint,
+        exclude_member,
+        report_what_first,
+        stats_legend,
+        stats_intro,
+        staff_label,
+        staff,
+        age_label,
+        age,
+        unit_label,
+        know_title,
+        know_confidential,
+        know_formal,
+        know_students,
+        know_answer,
+        know_outside,
+        know_device,
+        leave_quickly,
+        receipt_title,
+        receipt_intro,
+        receipt_download,
+        receipt_bad,
+        status_title,
+        status,
+        status_explained,
+        contact_title,
+        contact_intro,
+        contact_name,
+        contact_reach,
+        contact_send,
+        contact_missing,
+        contact_sent,
+        contact_given,
+        received_hour,
+        status_share,
+        status_keep,
+        intake_title,
+        excluded_members,
+    } = t;
+    vec![
+        ("what_legend", what_legend.to_string()),
+        ("nature", each(Nature::ALL, *nature)),
+        ("about_legend", about_legend.to_string()),
+        ("about", each(About::ALL, *about)),
+        ("relation_label", relation_label.to_string()),
+        ("relation", each(Relation::ALL, *relation)),
+        ("not_said", not_said.to_string()),
+        ("person_label", person_label.to_string()),
+        ("person_hint", person_hint.to_string()),
+        ("when_label", when_label.to_string()),
+        ("when", each(When::ALL, *when)),
+        ("purpose_legend", purpose_legend.to_string()),
+        ("purpose", each(Purpose::ALL, *purpose)),
+        ("exclude_legend", exclude_legend.to_string()),
+        ("exclude_hint", exclude_hint.to_string()),
+        ("exclude_member", exclude_member("X")),
+        ("report_what_first", report_what_first.to_string()),
+        ("stats_legend", stats_legend.to_string()),
+        ("stats_intro", stats_intro.to_string()),
+        ("staff_label", staff_label.to_string()),
+        ("staff", each(StaffCategory::ALL, *staff)),
+        ("age_label", age_label.to_string()),
+        ("age", each(AgeBand::ALL, *age)),
+        ("unit_label", unit_label.to_string()),
+        ("know_title", know_title.to_string()),
+        ("know_confidential", know_confidential.to_string()),
+        ("know_formal", know_formal.to_string()),
+        ("know_students", know_students.to_string()),
+        ("know_answer", know_answer.to_string()),
+        ("know_outside", know_outside.to_string()),
+        ("know_device", know_device.to_string()),
+        ("leave_quickly", leave_quickly.to_string()),
+        ("receipt_title", receipt_title.to_string()),
+        ("receipt_intro", receipt_intro.to_string()),
+        ("receipt_download", receipt_download.to_string()),
+        ("receipt_bad", receipt_bad.to_string()),
+        ("status_title", status_title.to_string()),
+        ("status", each(CaseState::ALL, *status)),
+        ("status_explained", each(CaseState::ALL, *status_explained)),
+        ("contact_title", contact_title.to_string()),
+        ("contact_intro", contact_intro.to_string()),
+        ("contact_name", contact_name.to_string()),
+        ("contact_reach", contact_reach.to_string()),
+        ("contact_send", contact_send.to_string()),
+        ("contact_missing", contact_missing.to_string()),
+        ("contact_sent", contact_sent.to_string()),
+        ("contact_given", contact_given("X", "Y")),
+        ("received_hour", received_hour("X")),
+        ("status_share", status_share.to_string()),
+        ("status_keep", status_keep.to_string()),
+        ("intake_title", intake_title.to_string()),
+        ("excluded_members", excluded_members("X")),
+    ]
+}
+
 /// Texts that are the same word in both languages.
 const SAME: [&str; 2] = ["nav_team", "file_label"];
 
@@ -443,6 +564,7 @@ fn check(en: Vec<(&'static str, String)>, nl: Vec<(&'static str, String)>) {
 fn every_text_exists_in_both_languages() {
     check(render_texts(&EN), render_texts(&NL));
     check(render_teamtexts(&EN_TEAM), render_teamtexts(&NL_TEAM));
+    check(render_intake(&EN_INTAKE), render_intake(&NL_INTAKE));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The reporter's app: two pages, and a link to the team's app.
 
 use leptos::prelude::*;
+use loket_portal::browser::leave_quickly;
 use loket_portal::components::{DirectoryError, Footer, Header, StatusLine};
 use loket_portal::ctx::provide_ctx;
 
@@ -42,6 +43,9 @@ fn Nav(page: RwSignal<Page>) -> impl IntoView {
             <a id="nav-team" class="nav-link" href="/team/" title=move || ctx.t().team_moves>
                 {move || ctx.t().nav_team}
             </a>
+            <button id="leave-quickly" class="leave" on:click=move |_| leave_quickly()>
+                {move || ctx.intake().leave_quickly}
+            </button>
         </nav>
     }
 }

@@ -252,17 +252,50 @@ pub(super) async fn add_role(
     cli: &Cli,
     store: &Store,
     id: &str,
-    name: &str,
-    description: &str,
+    en: (&str, &str),
+    nl: Option<(&str, &str)>,
 ) -> Result<(), CliError> {
-    store.add_role(&RoleId::from(id), name, description).await?;
+    store.add_role(&RoleId::from(id), en, nl).await?;
     println!("Added role {id}.");
+    republish(cli, store).await
+}
+
+/// Sets the statistics key (the X25519 half of a member-style public key) and the units.
+pub(super) async fn set_statistics(
+    cli: &Cli,
+    store: &Store,
+    key: Option<&str>,
+    units: &[String],
+) -> Result<(), CliError> {
+    let key = key
+        .map(|k| MemberKeys::parse(k).map_err(|e| CliError::MemberKey(e.to_string())))
+        .transpose()?;
+    let mut units = units.to_vec();
+    units.dedup();
+    if units
+        .iter()
+        .any(|u| u.trim().is_empty() || u.len() > loket_wire::api::MAX_UNIT_LEN)
+    {
+        return Err(CliError::BadUnit);
+    }
+    store
+        .set_statistics(key.as_ref().map(|k| &k.x25519), &units)
+        .await?;
+    match &key {
+        Some(k) => println!(
+            "Statistics key set (fingerprint {}), {} units.",
+            k.fingerprint(),
+            units.len()
+        ),
+        None => println!("No statistics key: reporters send no statistics part."),
+    }
     republish(cli, store).await
 }
 
 pub(super) async fn list_roles(store: &Store) -> Result<(), CliError> {
     for r in store.roles().await? {
-        println!("{}\t{}\t{}", r.id, r.name, r.description);
+        let nl = r.nl.map(|(name, _)| name).unwrap_or_default();
+        println!("{}\t{}\t{}\t{}", r.id, r.name, nl, r.description);
     }
     Ok(())
 }

@@ -82,6 +82,18 @@ enum Command {
     Role(RoleCommand),
     /// Print the organisation's public key (lko1:…), which the portal is built with.
     OrgKey,
+    /// Set the team's statistics key and the units a reporter may name in the anonymous
+    /// statistics part (both go into the signed directory).
+    Statistics {
+        /// The statistics key: a public key (lkm1:…) made with `loket-team keygen`, whose
+        /// key file the team keeps for the annual report. Without it, no statistics part is
+        /// sent.
+        #[arg(long)]
+        key: Option<String>,
+        /// A faculty or service unit; repeat for each.
+        #[arg(long = "unit")]
+        units: Vec<String>,
+    },
     /// The signed team directory.
     #[command(subcommand)]
     Directory(DirectoryCommand),
@@ -141,6 +153,12 @@ enum RoleCommand {
         name: String,
         #[arg(long, default_value = "")]
         description: String,
+        /// The name in Dutch.
+        #[arg(long)]
+        name_nl: Option<String>,
+        /// The description in Dutch.
+        #[arg(long, default_value = "")]
+        description_nl: String,
     },
     /// List roles.
     List,
@@ -179,6 +197,8 @@ pub enum CliError {
     DuplicateMember,
     #[error("the member key is not usable: {0}")]
     MemberKey(String),
+    #[error("a unit name must not be empty, nor longer than 200 bytes")]
+    BadUnit,
     #[error(
         "{0}; the change is stored but the directory was not re-signed: run `loket directory prepare`, sign with `loket-team sign-directory`, then `loket directory publish --signed <file>`"
     )]
@@ -246,7 +266,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             id,
             name,
             description,
-        }) => admin::add_role(&cli, &store, id, name, description).await,
+            name_nl,
+            description_nl,
+        }) => {
+            let nl = name_nl.as_deref().map(|n| (n, description_nl.as_str()));
+            admin::add_role(&cli, &store, id, (name, description), nl).await
+        }
+        Command::Statistics { key, units } => {
+            admin::set_statistics(&cli, &store, key.as_deref(), units).await
+        }
         Command::Role(RoleCommand::List) => admin::list_roles(&store).await,
     }
 }

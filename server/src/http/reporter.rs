@@ -23,9 +23,11 @@ use super::admit::{admit, admit_check, bits, lookup_hash};
 use super::{ApiJson, AppState, BodyLimits, JsonResult, limited, thread_messages};
 use crate::clock::{now, to_hour};
 use crate::error::{ApiError, ApiResult};
+use crate::policy::PolicyError;
 use crate::policy::decoy::check_envelope;
 use crate::policy::rate::Kind;
-use crate::store::{LookupHash, RoleId, random_message_id};
+use crate::store::{LookupHash, MemberId, NewReport, RoleId, random_message_id};
+use loket_format::envelope;
 
 /// Most roles one report may be addressed to.
 const MAX_ROLES: usize = 16;
@@ -63,28 +65,46 @@ async fn submit(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SubmitReport>,
 ) -> ApiResult<(StatusCode, Json<SubmitReportResponse>)> {
-    let hash = lookup_hash(&req.lookup_token)?;
+    let lookup_hash = lookup_hash(&req.lookup_token)?;
     check_envelope(&req.envelope.0)?;
-    let mut roles = req.roles;
-    roles.sort();
-    roles.dedup();
-    if roles.is_empty() || roles.len() > MAX_ROLES || roles.iter().any(|r| r.len() > 64) {
-        return Err(ErrorCode::InvalidField.into());
+    if let Some(part) = &req.statistics {
+        envelope::check_statistics_shape(&part.0).map_err(|_| PolicyError::InvalidEnvelope)?;
     }
-    let roles: Vec<RoleId> = roles.into_iter().map(RoleId::from).collect();
+    let roles = ids(req.roles, false)?;
+    let excluded = ids(req.excluded, true)?;
     let spend = admit(&state, Kind::Submit, req.pow.as_ref())?;
     let received = to_hour(now());
-    let report_id = state
-        .store
-        .insert_report(&hash, &roles, req.envelope.0, received, spend)
-        .await?;
+    let receipt = state.abuse.receipts.sign(&req.envelope.0, received);
+    let new = NewReport {
+        lookup_hash,
+        roles: roles.into_iter().map(RoleId::from).collect(),
+        excluded: excluded.into_iter().map(MemberId::from).collect(),
+        envelope: req.envelope.0,
+        statistics: req.statistics.map(|s| s.0),
+    };
+    let report_id = state.store.insert_report(new, received, spend).await?;
     Ok((
         StatusCode::CREATED,
         Json(SubmitReportResponse {
             report_id: report_id.into_string(),
             received,
+            receipt,
         }),
     ))
+}
+
+/// Role or member ids of a submission, sorted and each once: 1 to [`MAX_ROLES`] of them (0 to
+/// [`MAX_ROLES`] when `may_be_empty`), none longer than 64 bytes.
+fn ids(mut ids: Vec<String>, may_be_empty: bool) -> ApiResult<Vec<String>> {
+    ids.sort();
+    ids.dedup();
+    if (ids.is_empty() && !may_be_empty)
+        || ids.len() > MAX_ROLES
+        || ids.iter().any(|r| r.len() > 64)
+    {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    Ok(ids)
 }
 
 /// The thread for an unknown lookup token: see `policy::decoy` — so the client says "no
@@ -102,7 +122,10 @@ async fn decoy_thread(state: &AppState, hash: &LookupHash) -> ApiResult<Thread> 
             readers
         }
     };
-    Ok(state.abuse.decoys.thread(hash, &per_role, now)?)
+    Ok(state
+        .abuse
+        .decoys
+        .thread(hash, &per_role, now, &state.abuse.receipts)?)
 }
 
 /// Appends `bytes` as a JSON string of standard base64, encoded in place.
@@ -152,7 +175,9 @@ fn thread_json(thread: &Thread) -> ApiResult<Vec<u8>> {
         push_b64(&mut out, &m.envelope.0)?;
         out.push(b'}');
     }
-    out.extend_from_slice(b"]}");
+    out.extend_from_slice(b"],\"receipt\":");
+    serde_json::to_writer(&mut out, &thread.receipt).map_err(ApiError::internal)?;
+    out.push(b'}');
     Ok(out)
 }
 
@@ -180,11 +205,16 @@ async fn thread(
     let Some(thread) = state.store.thread_by_lookup(&hash).await? else {
         return thread_response(&decoy_thread(&state, &hash).await?);
     };
+    let receipt = state
+        .abuse
+        .receipts
+        .sign(&thread.envelope, thread.received_at);
     thread_response(&Thread {
         report_id: thread.report_id.into_string(),
         received: thread.received_at,
         envelope: B64(thread.envelope),
         messages: thread_messages(thread.messages),
+        receipt,
     })
 }
 
@@ -243,6 +273,12 @@ mod tests {
         }
     }
 
+    fn receipt() -> loket_wire::api::Receipt {
+        crate::policy::receipt::Receipts::new(&[9; 32])
+            .unwrap()
+            .sign(b"envelope", 3600)
+    }
+
     /// The hand-built JSON is byte for byte what serde_json writes for the same thread.
     #[test]
     fn thread_json_is_serde_json() {
@@ -252,6 +288,7 @@ mod tests {
                 received: 1_764_000_000,
                 envelope: B64((0..16_615).map(|i| (i % 251) as u8).collect()),
                 messages: Vec::new(),
+                receipt: receipt(),
             },
             Thread {
                 report_id: "a \"quoted\" \\ id\n\u{1}é😀".into(),
@@ -269,6 +306,7 @@ mod tests {
                     message(i64::MAX, Author::Reporter, 2),
                     message(i64::MIN, Author::Reporter, 4099),
                 ],
+                receipt: receipt(),
             },
         ];
         for thread in threads {

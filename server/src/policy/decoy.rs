@@ -97,6 +97,7 @@ impl Decoys {
         hash: &LookupHash,
         per_role: &[i64],
         now: i64,
+        receipts: &super::receipt::Receipts,
     ) -> Result<Thread, PolicyError> {
         let seed = self.bytes(hash, b"thread", 32)?;
         let pick = seed.first().copied().map_or(0, usize::from);
@@ -118,11 +119,15 @@ impl Decoys {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
+        let received = decoy_arrival(&seed, now);
+        // A real signature over the decoy's envelope, as for a stored report.
+        let receipt = receipts.sign(&envelope, received);
         Ok(Thread {
             report_id: id,
-            received: decoy_arrival(&seed, now),
+            received,
             envelope: B64(envelope),
             messages: Vec::new(),
+            receipt,
         })
     }
 }
@@ -145,9 +150,10 @@ mod tests {
     #[test]
     fn a_decoy_is_stable_well_framed_and_sized_by_role() {
         let d = Decoys::new(&[1; 32]).unwrap();
+        let r = super::super::receipt::Receipts::new(&[1; 32]).unwrap();
         let hash = LookupHash::from([2; 32]);
-        let a = d.thread(&hash, &[3], 10 * DAY).unwrap();
-        let b = d.thread(&hash, &[3], 10 * DAY + 60).unwrap();
+        let a = d.thread(&hash, &[3], 10 * DAY, &r).unwrap();
+        let b = d.thread(&hash, &[3], 10 * DAY + 60, &r).unwrap();
         assert_eq!(a, b);
         check_envelope(&a.envelope.0).unwrap();
         assert_eq!(a.envelope.0.len(), envelope::sealed_len(4, 0).unwrap());

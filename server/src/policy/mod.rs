@@ -1,12 +1,13 @@
 //! Policy: the rules the server enforces, as plain functions and types without HTTP or SQL,
 //! so each can be unit-tested on its own. Proof of work ([`pow`]), global rate limits
 //! ([`rate`]), decoy answers and the envelope frame ([`decoy`]), the team's login proof
-//! ([`session`]), deadlines ([`deadlines`]) and retention ([`retention`]).
+//! ([`session`]), receipts ([`receipt`]), deadlines ([`deadlines`]) and retention ([`retention`]).
 
 pub mod deadlines;
 pub mod decoy;
 pub mod pow;
 pub mod rate;
+pub mod receipt;
 pub mod retention;
 pub mod session;
 
@@ -47,6 +48,8 @@ pub struct Abuse {
     pub decoys: decoy::Decoys,
     pub logins: session::LoginChallenges,
     pub member_logins: session::MemberLogins,
+    /// Signs the receipts of reports (not a defence, but keyed from the same secret).
+    pub receipts: receipt::Receipts,
 }
 
 impl Abuse {
@@ -59,6 +62,7 @@ impl Abuse {
             decoys: decoy::Decoys::new(secret)?,
             logins: session::LoginChallenges::new(secret)?,
             member_logins: session::MemberLogins::default(),
+            receipts: receipt::Receipts::new(secret)?,
         })
     }
 }

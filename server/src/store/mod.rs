@@ -29,8 +29,8 @@ pub use ids::{
 };
 pub use messages::random_message_id;
 pub use notices::NoticeState;
-pub use organisation::DEFAULT_ROLES;
-pub use reports::InboxCursor;
+pub use organisation::{DEFAULT_ROLES, DefaultRole};
+pub use reports::{InboxCursor, NewReport};
 pub use retention::{ClosedRow, Purged};
 pub use writer::PowSpend;
 use writer::Writer;
@@ -82,6 +82,10 @@ pub struct Organisation {
     pub deployment_salt: Vec<u8>,
     /// The organisation's Ed25519 public key, which signs the directory.
     pub organisation_key: Option<Vec<u8>>,
+    /// The team's statistics key (X25519 public key), if set.
+    pub statistics_key: Option<Vec<u8>>,
+    /// The faculties and service units a reporter may name in the statistics part.
+    pub units: Vec<String>,
 }
 
 /// The team directory as the organisation signed it.
@@ -97,6 +101,8 @@ pub struct RoleRow {
     pub id: RoleId,
     pub name: String,
     pub description: String,
+    /// Name and description in Dutch.
+    pub nl: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug)]
@@ -301,6 +307,7 @@ pub(crate) async fn delete_report_rows(
         "DELETE FROM attachments WHERE report_id = $1",
         "DELETE FROM messages WHERE report_id = $1",
         "DELETE FROM report_roles WHERE report_id = $1",
+        "DELETE FROM report_exclusions WHERE report_id = $1",
         "DELETE FROM reports WHERE id = $1",
     ] {
         sqlx::query(statement)

@@ -10,29 +10,55 @@ use super::{
     begin_write, random_bytes, random_hex,
 };
 
+/// A role as `loket init` creates it: id, then name and description in English and in Dutch.
+pub struct DefaultRole {
+    pub id: &'static str,
+    pub en: (&'static str, &'static str),
+    pub nl: (&'static str, &'static str),
+}
+
 /// The roles of the regulation, created by `loket init`.
-pub const DEFAULT_ROLES: &[(&str, &str, &str)] = &[
-    (
-        "ccp",
-        "CCP coordinator",
-        "First contact: listens, explains the options, refers you on.",
-    ),
-    (
-        "confidential-adviser",
-        "Confidential adviser",
-        "Listens and supports you; you stay in control of every next step.",
-    ),
-    (
-        "ombudsperson",
-        "Ombudsperson",
-        "Neutral: advises, mediates and can investigate.",
-    ),
+pub const DEFAULT_ROLES: &[DefaultRole] = &[
+    DefaultRole {
+        id: "ccp",
+        en: (
+            "CCP coordinator",
+            "First contact: listens, explains the options, refers you on.",
+        ),
+        nl: (
+            "CCP-coördinator",
+            "Eerste aanspreekpunt: luistert, legt de mogelijkheden uit en verwijst je door.",
+        ),
+    },
+    DefaultRole {
+        id: "confidential-adviser",
+        en: (
+            "Confidential adviser",
+            "Listens and supports you; you stay in control of every next step.",
+        ),
+        nl: (
+            "Vertrouwenspersoon",
+            "Luistert en steunt je; jij houdt de regie over elke volgende stap.",
+        ),
+    },
+    DefaultRole {
+        id: "ombudsperson",
+        en: (
+            "Ombudsperson",
+            "Neutral: advises, mediates and can investigate.",
+        ),
+        nl: (
+            "Ombudsfunctionaris",
+            "Onafhankelijk: adviseert, bemiddelt en kan onderzoek doen.",
+        ),
+    },
 ];
 
 impl Store {
     pub async fn organisation(&self) -> Result<Option<Organisation>, StoreError> {
         let row = sqlx::query(
-            "SELECT name, deployment_salt, organisation_key FROM organisation WHERE id = 1",
+            "SELECT name, deployment_salt, organisation_key, statistics_key, units \
+             FROM organisation WHERE id = 1",
         )
         .fetch_optional(&self.pool)
         .await?;
@@ -41,6 +67,9 @@ impl Store {
                 name: r.try_get("name")?,
                 deployment_salt: r.try_get("deployment_salt")?,
                 organisation_key: r.try_get("organisation_key")?,
+                statistics_key: r.try_get("statistics_key")?,
+                units: serde_json::from_str(&r.try_get::<String, _>("units")?)
+                    .map_err(|_| StoreError::CorruptRow("organisation.units"))?,
             }),
             None => None,
         })
@@ -115,14 +144,16 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        for (i, (id, role_name, description)) in DEFAULT_ROLES.iter().enumerate() {
+        for (i, role) in DEFAULT_ROLES.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO roles (id, name, description, position) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO roles (id, name, description, name_nl, description_nl, position) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
             )
-            .bind(*id)
-            .bind(*role_name)
-            .bind(*description)
+            .bind(role.id)
+            .bind(role.en.0)
+            .bind(role.en.1)
+            .bind(role.nl.0)
+            .bind(role.nl.1)
             .bind(i as i64)
             .execute(&mut *tx)
             .await?;
@@ -131,20 +162,23 @@ impl Store {
         Ok(())
     }
 
+    /// Adds a role with its English texts and, optionally, its Dutch ones.
     pub async fn add_role(
         &self,
         id: &RoleId,
-        name: &str,
-        description: &str,
+        en: (&str, &str),
+        nl: Option<(&str, &str)>,
     ) -> Result<(), StoreError> {
         let res = sqlx::query(
-            "INSERT INTO roles (id, name, description, position) \
-             SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM roles \
+            "INSERT INTO roles (id, name, description, name_nl, description_nl, position) \
+             SELECT $1, $2, $3, $4, $5, COALESCE(MAX(position), 0) + 1 FROM roles \
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(id.as_str())
-        .bind(name)
-        .bind(description)
+        .bind(en.0)
+        .bind(en.1)
+        .bind(nl.map(|t| t.0))
+        .bind(nl.map(|t| t.1))
         .execute(&self.pool)
         .await?;
         if res.rows_affected() == 0 {
@@ -154,18 +188,44 @@ impl Store {
     }
 
     pub async fn roles(&self) -> Result<Vec<RoleRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, description FROM roles ORDER BY position, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, description, name_nl, description_nl FROM roles \
+             ORDER BY position, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
+                let name_nl: Option<String> = r.try_get("name_nl")?;
+                let description_nl: Option<String> = r.try_get("description_nl")?;
                 Ok(RoleRow {
                     id: RoleId::from(r.try_get::<String, _>("id")?),
                     name: r.try_get("name")?,
                     description: r.try_get("description")?,
+                    nl: name_nl.map(|n| (n, description_nl.unwrap_or_default())),
                 })
             })
             .collect()
+    }
+
+    /// Sets the team's statistics key (X25519 public key) and the units a reporter may name;
+    /// both go into the next directory.
+    pub async fn set_statistics(
+        &self,
+        key: Option<&[u8; 32]>,
+        units: &[String],
+    ) -> Result<(), StoreError> {
+        let units = serde_json::to_string(units).map_err(|_| StoreError::CorruptRow("units"))?;
+        let res =
+            sqlx::query("UPDATE organisation SET statistics_key = $1, units = $2 WHERE id = 1")
+                .bind(key.map(|k| k.to_vec()))
+                .bind(units)
+                .execute(&self.pool)
+                .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotInitialised);
+        }
+        Ok(())
     }
 
     /// Adds a member with `keys` to `roles`; returns the new member id.

@@ -10,23 +10,33 @@ use super::{
     Store, StoreError, ThreadRow, begin_write, delete_report_rows, random_hex,
 };
 
+/// What a reporter sends, as stored: `lookup_hash` is SHA-256 of the token.
+#[derive(Debug)]
+pub struct NewReport {
+    pub lookup_hash: LookupHash,
+    pub roles: Vec<RoleId>,
+    pub excluded: Vec<MemberId>,
+    pub envelope: Vec<u8>,
+    pub statistics: Option<Vec<u8>>,
+}
+
 impl Store {
     /// Stores a report and its roles — in one transaction, usually shared with other writes
     /// (group commit, see `writer`). Returns once the transaction is durable. `lookup_hash` is
     /// SHA-256 of the token; `spend` records the proof of work that paid for it.
     pub async fn insert_report(
         &self,
-        lookup_hash: &LookupHash,
-        roles: &[RoleId],
-        envelope: Vec<u8>,
+        new: NewReport,
         hour: i64,
         spend: Option<PowSpend>,
     ) -> Result<ReportId, StoreError> {
         let op = WriteOp::Report {
             id: ReportId::from(random_hex::<16>()?),
-            lookup_hash: *lookup_hash,
-            roles: roles.to_vec(),
-            envelope,
+            lookup_hash: new.lookup_hash,
+            roles: new.roles,
+            excluded: new.excluded,
+            envelope: new.envelope,
+            statistics: new.statistics,
             hour,
             spend,
         };

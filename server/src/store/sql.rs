@@ -1,12 +1,15 @@
 //! SQL fragments shared by several queries.
 
-/// "Member `$N` may read report `r`": the report is addressed to a role the member holds.
-/// Every query that shows a report, a message or an attachment to a member uses this, with
-/// the report's table aliased as `r` (`r.id`) and the member id bound where `{member}` stands.
+/// "Member `$N` may read report `r`": the report is addressed to a role the member holds, and
+/// the reporter did not exclude the member. Every query that shows a report, a message or an
+/// attachment to a member uses this, with the report's id where `{report_id}` stands and the
+/// member id bound where `{member}` stands.
 pub(crate) fn visible_to_member(report_id: &str, member: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
-         WHERE rr.report_id = {report_id} AND mr.member_id = {member})"
+        "(EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
+         WHERE rr.report_id = {report_id} AND mr.member_id = {member}) \
+         AND NOT EXISTS (SELECT 1 FROM report_exclusions rx \
+         WHERE rx.report_id = {report_id} AND rx.member_id = {member}))"
     )
 }
 
@@ -39,10 +42,16 @@ mod tests {
         }
         // From 0005 on, the data steps differ (SQLite shuffles rowids with triggers, which
         // PostgreSQL has no use for); the tables, columns and indexes they leave must not.
-        let ddl_pairs = [(
-            include_str!("../../migrations/sqlite/0005_no_arrival_order.sql"),
-            include_str!("../../migrations/postgres/0005_no_arrival_order.sql"),
-        )];
+        let ddl_pairs = [
+            (
+                include_str!("../../migrations/sqlite/0005_no_arrival_order.sql"),
+                include_str!("../../migrations/postgres/0005_no_arrival_order.sql"),
+            ),
+            (
+                include_str!("../../migrations/sqlite/0006_intake.sql"),
+                include_str!("../../migrations/postgres/0006_intake.sql"),
+            ),
+        ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));
             assert!(!sqlite.is_empty());

@@ -42,7 +42,11 @@ pub(crate) enum WriteOp {
         id: ReportId,
         lookup_hash: LookupHash,
         roles: Vec<RoleId>,
+        /// Members of those roles the reporter excluded.
+        excluded: Vec<MemberId>,
         envelope: Vec<u8>,
+        /// The statistics part, sealed to the statistics key.
+        statistics: Option<Vec<u8>>,
         hour: i64,
         spend: Option<PowSpend>,
     },
@@ -61,7 +65,12 @@ pub(crate) enum WriteOp {
 impl WriteOp {
     fn bytes(&self) -> usize {
         match self {
-            Self::Report { envelope, .. } | Self::Message { envelope, .. } => envelope.len(),
+            Self::Report {
+                envelope,
+                statistics,
+                ..
+            } => envelope.len() + statistics.as_ref().map_or(0, Vec::len),
+            Self::Message { envelope, .. } => envelope.len(),
             Self::Spend(_) => 64,
         }
     }
@@ -228,7 +237,9 @@ async fn apply_report(
         id,
         lookup_hash,
         roles,
+        excluded,
         envelope,
+        statistics,
         hour,
         spend,
     } = op
@@ -244,12 +255,14 @@ async fn apply_report(
     let res = sqlx::query(match backend {
         // A random rowid: SQLite's row order says nothing of arrival (migration 0005).
         Backend::Sqlite => {
-            "INSERT INTO reports (rowid, id, lookup_hash, envelope, received_at, last_activity_at) \
-             VALUES (abs(random()), $1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING"
+            "INSERT INTO reports \
+             (rowid, id, lookup_hash, envelope, received_at, last_activity_at, statistics) \
+             VALUES (abs(random()), $1, $2, $3, $4, $5, $6) ON CONFLICT (lookup_hash) DO NOTHING"
         }
         Backend::Postgres => {
-            "INSERT INTO reports (id, lookup_hash, envelope, received_at, last_activity_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup_hash) DO NOTHING"
+            "INSERT INTO reports \
+             (id, lookup_hash, envelope, received_at, last_activity_at, statistics) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (lookup_hash) DO NOTHING"
         }
     })
     .bind(id.as_str())
@@ -257,6 +270,7 @@ async fn apply_report(
     .bind(envelope)
     .bind(hour)
     .bind(hour)
+    .bind(statistics)
     .execute(&mut **tx)
     .await?;
     if res.rows_affected() == 0 {
@@ -270,6 +284,16 @@ async fn apply_report(
             .bind(role.as_str())
             .execute(&mut **tx)
             .await?;
+    }
+    for member in &excluded {
+        sqlx::query(
+            "INSERT INTO report_exclusions (report_id, member_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id.as_str())
+        .bind(member.as_str())
+        .execute(&mut **tx)
+        .await?;
     }
     Ok((Ok(Written::Report(id)), true))
 }

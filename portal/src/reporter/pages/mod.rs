@@ -4,4 +4,4 @@ mod follow_up;
 mod report;
 
 pub use follow_up::FollowUpPage;
-pub use report::ReportPage;
+pub use report::{ReceiptBox, ReportPage, receipt_file};

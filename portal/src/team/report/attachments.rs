@@ -3,32 +3,13 @@
 
 use leptos::prelude::*;
 use loket_portal::api::team as api;
-use loket_portal::browser::pause;
+use loket_portal::browser::{pause, save_file};
 use loket_portal::{Ctx, use_ctx};
 
 use super::AttachmentView;
 use crate::actions::session_failed;
 use crate::app::{Team, use_team};
 use crate::vault;
-
-/// Offers `bytes` as a download named `name`. Always `application/octet-stream`, so the
-/// browser saves the file instead of rendering whatever it claims to be.
-fn save_file(name: &str, bytes: &[u8]) -> Result<String, wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(wasm_bindgen::JsValue::NULL)?;
-    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    Ok(url)
-}
 
 /// The ciphertext of `file`, piece by piece; `None` when a piece failed (the status says why).
 async fn fetch_pieces(

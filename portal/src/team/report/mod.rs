@@ -2,6 +2,7 @@
 
 mod attachments;
 mod close_case;
+mod intake;
 mod reply;
 mod spam;
 
@@ -15,6 +16,7 @@ use loket_wire::content::AttachmentRef;
 
 use self::attachments::Attachments;
 use self::close_case::CloseCase;
+use self::intake::IntakeSummary;
 use self::reply::ReplyBox;
 use self::spam::Spam;
 use crate::app::{member_name, role_names, use_team};
@@ -61,6 +63,8 @@ impl ReportView {
             created: report.received,
             text: opened.as_ref().map(|o| o.report.text.clone()),
             attachment: None,
+            note: None,
+            status: None,
         }];
         let mut attachments = Vec::new();
         for (i, m) in report.messages.iter().enumerate() {
@@ -76,6 +80,8 @@ impl ReportView {
                     created: m.created,
                     text: None,
                     attachment: None,
+                    note: None,
+                    status: None,
                 });
                 continue;
             };
@@ -121,6 +127,7 @@ fn ReportBody(view: ReportView) -> impl IntoView {
             <p class="muted small">
                 {move || (ctx.lang.get().team().received_for)(&received, &roles)}
             </p>
+            <IntakeSummary report=view.opened.clone() dir=ctx.directory.get_untracked() />
             <div id="report-view" class="thread">
                 <Messages entries=view.entries.clone() />
             </div>

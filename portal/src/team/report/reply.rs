@@ -6,14 +6,16 @@ use loket_portal::api::team as api;
 use loket_portal::{Ctx, Lang, use_ctx};
 use loket_wire::B64;
 use loket_wire::api::PostReply;
+use loket_wire::content::CaseState;
 
 use super::ReportView;
 use crate::actions::{refresh, session_failed};
 use crate::app::{Team, use_team};
 use crate::vault;
 
-/// Seals `text` as this member's reply to `view`; `None` when it cannot (the status says why).
-fn seal(ctx: Ctx, view: &ReportView, text: &str) -> Option<B64> {
+/// Seals `text` as this member's reply to `view`, sharing `status` with the reporter when
+/// given; `None` when it cannot (the status line says why).
+fn seal(ctx: Ctx, view: &ReportView, text: &str, status: Option<CaseState>) -> Option<B64> {
     let dir = ctx.directory.get_untracked()?;
     let Some(opened) = view.opened.as_ref() else {
         ctx.error("reply-undecryptable", |l| {
@@ -22,13 +24,14 @@ fn seal(ctx: Ctx, view: &ReportView, text: &str) -> Option<B64> {
         return None;
     };
     let sealed = vault::with_member(|m| {
-        loket_client::seal_team_message(
+        loket_client::seal_team_status(
             &mut rand::rng(),
             &dir,
             opened,
             &view.report_id,
             &m.key,
             text,
+            status,
         )
     });
     match sealed {
@@ -69,15 +72,18 @@ pub fn ReplyBox(view: ReportView) -> impl IntoView {
     let ctx = use_ctx();
     let team = use_team();
     let reply = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<CaseState>);
     let submit = move |_| {
         if ctx.is_busy() {
             return;
         }
         let text = reply.get_untracked();
-        if text.trim().is_empty() {
+        let share = status.get_untracked();
+        if text.trim().is_empty() && share.is_none() {
             return ctx.error("reply-empty", |l| l.team().reply_write_first.into());
         }
-        if let Some(envelope) = seal(ctx, &view, &text) {
+        if let Some(envelope) = seal(ctx, &view, &text, share) {
+            status.set(None);
             let id = view.report_id.clone();
             leptos::task::spawn_local(send(ctx, team, id, envelope, reply));
         }
@@ -90,6 +96,29 @@ pub fn ReplyBox(view: ReportView) -> impl IntoView {
             prop:value=move || reply.get()
             on:input=move |ev| reply.set(event_target_value(&ev))
         ></textarea>
+        <label for="reply-status">{move || ctx.intake().status_share}</label>
+        <select
+            id="reply-status"
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                status.set(CaseState::ALL.iter().copied().find(|s| s.key() == v));
+            }
+        >
+            <option value="" selected=move || status.get().is_none()>
+                {move || ctx.intake().status_keep}
+            </option>
+            {CaseState::ALL
+                .iter()
+                .map(|s| {
+                    let s = *s;
+                    view! {
+                        <option value=s.key() selected=move || status.get() == Some(s)>
+                            {move || (ctx.intake().status)(s)}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
         <button id="send-reply" class="primary" on:click=submit disabled=move || ctx.is_busy()>
             {move || ctx.t().encrypt_and_send}
         </button>

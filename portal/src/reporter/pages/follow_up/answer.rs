@@ -6,23 +6,37 @@ use loket_client::ClientError;
 use loket_portal::{Ctx, Lang, use_ctx};
 use loket_wire::B64;
 use loket_wire::api::PostAnswer;
+use loket_wire::content::ContactDetails;
 
 use super::thread::{ThreadView, check_pow, reload};
 use crate::vault;
 use loket_portal::api;
 
-/// Seals `text` as an answer of the reporter in the vault.
-fn seal(ctx: Ctx, text: &str) -> Option<PostAnswer> {
+/// Seals `text` as an answer of the reporter in the vault, with their name and contact
+/// details when they give them.
+pub(super) fn seal(ctx: Ctx, text: &str, contact: Option<ContactDetails>) -> Option<PostAnswer> {
     let dir = ctx.directory.get_untracked()?;
     let sealed = vault::with_reporter(|r| {
-        let envelope = loket_client::seal_reporter_message(
-            &mut rand::rng(),
-            &dir,
-            &r.report,
-            &r.report_id,
-            &r.keys,
-            text,
-        )?;
+        let rng = &mut rand::rng();
+        let envelope = match contact {
+            Some(contact) => loket_client::seal_reporter_contact(
+                rng,
+                &dir,
+                &r.report,
+                &r.report_id,
+                &r.keys,
+                text,
+                contact,
+            )?,
+            None => loket_client::seal_reporter_message(
+                rng,
+                &dir,
+                &r.report,
+                &r.report_id,
+                &r.keys,
+                text,
+            )?,
+        };
         Ok::<_, ClientError>(PostAnswer {
             lookup_token: B64(r.keys.lookup_token.to_vec()),
             envelope,
@@ -47,6 +61,33 @@ fn seal(ctx: Ctx, text: &str) -> Option<PostAnswer> {
     }
 }
 
+/// Pays the proof of work, posts a sealed answer and reloads the thread; `false` when it was
+/// not sent (the status line says why).
+pub(super) async fn post(
+    ctx: Ctx,
+    thread: RwSignal<Option<ThreadView>>,
+    mut request: PostAnswer,
+) -> bool {
+    request.pow = match check_pow(ctx, |t| t.answer_pow).await {
+        Ok(pow) => pow,
+        Err(e) => {
+            ctx.error("answer-not-sent", |l| (l.t().answer_not_sent)(e.text(l)));
+            return false;
+        }
+    };
+    ctx.busy("answer-sending", |l| l.t().answer_sending.into());
+    match api::answer(&request).await {
+        Ok(_) => {
+            reload(ctx, thread).await;
+            true
+        }
+        Err(e) => {
+            ctx.error("answer-not-sent", |l| (l.t().answer_not_sent)(e.text(l)));
+            false
+        }
+    }
+}
+
 #[component]
 pub fn AnswerBox(thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
     let ctx = use_ctx();
@@ -59,24 +100,13 @@ pub fn AnswerBox(thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
         if text.trim().is_empty() {
             return ctx.error("answer-empty", |l| l.t().answer_write_first.into());
         }
-        let Some(mut request) = seal(ctx, &text) else {
+        let Some(request) = seal(ctx, &text, None) else {
             return;
         };
         leptos::task::spawn_local(async move {
-            request.pow = match check_pow(ctx, |t| t.answer_pow).await {
-                Ok(pow) => pow,
-                Err(e) => {
-                    return ctx.error("answer-not-sent", |l| (l.t().answer_not_sent)(e.text(l)));
-                }
-            };
-            ctx.busy("answer-sending", |l| l.t().answer_sending.into());
-            match api::answer(&request).await {
-                Ok(_) => {
-                    answer.set(String::new());
-                    ctx.info("answer-sent", |l| l.t().answer_sent.into());
-                    reload(ctx, thread).await;
-                }
-                Err(e) => ctx.error("answer-not-sent", |l| (l.t().answer_not_sent)(e.text(l))),
+            if post(ctx, thread, request).await {
+                answer.set(String::new());
+                ctx.info("answer-sent", |l| l.t().answer_sent.into());
             }
         });
     };

@@ -3,6 +3,7 @@
 
 mod answer;
 mod attach;
+mod contact;
 mod open;
 mod thread;
 mod withdraw;
@@ -11,13 +12,34 @@ use leptos::prelude::*;
 use loket_portal::browser::hour;
 use loket_portal::components::Messages;
 use loket_portal::use_ctx;
+use loket_wire::content::CaseState;
 
 use self::answer::AnswerBox;
 use self::attach::AttachBox;
+use self::contact::ContactBox;
 use self::open::OpenForm;
 use self::thread::ThreadView;
 use self::withdraw::WithdrawBox;
+use crate::pages::ReceiptBox;
 use crate::vault;
+
+/// The state of the case the team chose to share, with what it said (such as aftercare).
+#[component]
+fn StatusBox(status: (CaseState, Option<String>)) -> impl IntoView {
+    let ctx = use_ctx();
+    let (state, said) = status;
+    view! {
+        <div id="case-status" class="case-status" data-status=state.key()>
+            <h3>{move || ctx.intake().status_title}</h3>
+            <p>
+                <strong>{move || (ctx.intake().status)(state)}</strong>
+                " — "
+                {move || (ctx.intake().status_explained)(state)}
+            </p>
+            {said.filter(|s| !s.trim().is_empty()).map(|s| view! { <p class="said">{s}</p> })}
+        </div>
+    }
+}
 
 #[component]
 fn ThreadCard(view: ThreadView, thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
@@ -32,11 +54,14 @@ fn ThreadCard(view: ThreadView, thread: RwSignal<Option<ThreadView>>) -> impl In
         <section class="card">
             <h2>{move || ctx.t().thread_title}</h2>
             <p class="muted small">{move || (ctx.t().sent_at)(&received)}</p>
+            <StatusBox status=view.status />
             <div id="thread" class="thread">
                 <Messages entries=view.entries />
             </div>
             <AnswerBox thread=thread />
             <AttachBox thread=thread />
+            <ContactBox thread=thread />
+            <ReceiptBox receipt=view.receipt received=view.received />
             <div class="actions">
                 <button id="close-thread" on:click=close>
                     {move || ctx.t().close}

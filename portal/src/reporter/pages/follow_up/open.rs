@@ -45,7 +45,7 @@ async fn open_with(
     let Some(opened) = open(&t, &dir, &keys) else {
         return not_found(ctx);
     };
-    let view = ThreadView::new(&t, &opened);
+    let view = ThreadView::new(ctx, &dir, &t, &opened);
     vault::set_reporter(Some(vault::Reporter {
         keys,
         report_id: t.report_id.clone(),

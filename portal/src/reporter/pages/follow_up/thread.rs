@@ -7,6 +7,7 @@ use loket_portal::components::Entry;
 use loket_portal::i18n::Lang;
 use loket_portal::pow::proof_of_work;
 use loket_wire::api::{Author, Directory, Thread, ThreadRequest};
+use loket_wire::content::CaseState;
 use loket_wire::pow::{PowPurpose, PowSolution};
 
 use crate::vault;
@@ -17,10 +18,15 @@ use loket_portal::api::{self, ApiFailure};
 pub struct ThreadView {
     pub received: i64,
     pub entries: Vec<Entry>,
+    /// The latest state of the case the team shared ("received" until it shares one), and
+    /// what it said with it.
+    pub status: (CaseState, Option<String>),
+    /// The receipt, as a file, when it verified.
+    pub receipt: Option<String>,
 }
 
 impl ThreadView {
-    pub fn new(thread: &Thread, opened: &OpenedThread) -> Self {
+    pub fn new(ctx: Ctx, dir: &Directory, thread: &Thread, opened: &OpenedThread) -> Self {
         let mut entries = vec![Entry {
             key: "report".into(),
             from_team: false,
@@ -28,6 +34,8 @@ impl ThreadView {
             created: thread.received,
             text: Some(opened.report.text.clone()),
             attachment: None,
+            note: None,
+            status: None,
         }];
         for m in &opened.messages {
             let from_team = matches!(m.author, Author::Member { .. });
@@ -38,9 +46,17 @@ impl ThreadView {
             };
             entries.push(Entry::message(m, from_team, author));
         }
+        let status = match opened.shared_status() {
+            Some((state, m)) => (state, m.body.as_ref().map(|b| b.to_string())),
+            None => (CaseState::Received, None),
+        };
+        let receipt =
+            crate::pages::receipt_file(ctx, dir, &thread.envelope, thread.receipt.clone());
         Self {
             received: thread.received,
             entries,
+            status,
+            receipt,
         }
     }
 }
@@ -94,7 +110,7 @@ pub async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
                 return;
             };
             match vault::with_reporter(|r| open(&thread, &dir, &r.keys)).flatten() {
-                Some(opened) => view.set(Some(ThreadView::new(&thread, &opened))),
+                Some(opened) => view.set(Some(ThreadView::new(ctx, &dir, &thread, &opened))),
                 None => not_found(ctx),
             }
         }

@@ -1,17 +1,26 @@
-//! The report form: the text, the roles, and the button that seals and sends.
+//! The report form: the intake questions, the text, the readers (and whom to keep out), the
+//! optional statistics, what to know before sending, and the button that seals and sends.
 
 use leptos::prelude::*;
+use loket_client::{StatisticsPart, Submission};
 use loket_portal::use_ctx;
+use loket_wire::content::Intake;
 
 use super::Sent;
-use super::roles::RoleChoice;
+use super::intake::IntakeFields;
+use super::know::BeforeSending;
+use super::roles::{ExcludeChoice, RoleChoice};
 use super::send::send_report;
+use super::statistics::StatisticsFields;
 
 #[component]
 pub fn ReportForm(sent: RwSignal<Option<Sent>>) -> impl IntoView {
     let ctx = use_ctx();
     let text = RwSignal::new(String::new());
+    let intake = RwSignal::new(Intake::default());
     let chosen = RwSignal::new(Vec::<String>::new());
+    let excluded = RwSignal::new(Vec::<String>::new());
+    let statistics = RwSignal::new(StatisticsPart::default());
 
     let submit = move |_| {
         if ctx.is_busy() {
@@ -20,17 +29,32 @@ pub fn ReportForm(sent: RwSignal<Option<Sent>>) -> impl IntoView {
         let Some(dir) = ctx.directory.get_untracked() else {
             return ctx.no_directory();
         };
-        let body = text.get_untracked();
         let roles = chosen.get_untracked();
-        if body.trim().is_empty() {
-            return ctx.error("report-empty", |l| l.t().report_write_first.into());
+        let answers = intake.get_untracked();
+        if text.with_untracked(|t| t.trim().is_empty()) && answers.what.is_empty() {
+            return ctx.error("report-empty", |l| l.intake().report_what_first.into());
         }
         if roles.is_empty() {
             return ctx.error("report-no-role", |l| l.t().report_choose_role.into());
         }
+        // Only members of the chosen roles can be kept out.
+        let excluded = excluded.with_untracked(|e| {
+            dir.members_of(&roles)
+                .filter(|m| e.contains(&m.id))
+                .map(|m| m.id.clone())
+                .collect()
+        });
+        let submission = Submission {
+            text: text.get_untracked(),
+            intake: Some(answers),
+            roles,
+            excluded,
+        };
+        let part = statistics.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Some(done) = send_report(ctx, &dir, body, roles).await {
+            if let Some(done) = send_report(ctx, &dir, submission, part).await {
                 text.set(String::new());
+                intake.set(Intake::default());
                 chosen.set(Vec::new());
                 sent.set(Some(done));
                 ctx.info("report-sent", |l| l.t().report_sent.into());
@@ -42,6 +66,7 @@ pub fn ReportForm(sent: RwSignal<Option<Sent>>) -> impl IntoView {
         <section class="card">
             <h2>{move || ctx.t().report_title}</h2>
             <p class="muted">{move || ctx.t().report_intro}</p>
+            <IntakeFields intake=intake />
             <label for="report-text">{move || ctx.t().report_label}</label>
             <textarea
                 id="report-text"
@@ -53,6 +78,9 @@ pub fn ReportForm(sent: RwSignal<Option<Sent>>) -> impl IntoView {
                 <legend>{move || ctx.t().report_readers}</legend>
                 <RoleChoice chosen=chosen />
             </fieldset>
+            <ExcludeChoice chosen=chosen excluded=excluded />
+            <StatisticsFields part=statistics />
+            <BeforeSending />
             <button id="submit-report" class="primary" on:click=submit disabled=move || ctx.is_busy()>
                 {move || ctx.t().encrypt_and_send}
             </button>

@@ -1,22 +1,31 @@
-//! Make a report (SPEC §9.2): write it, choose who may read it, seal it here, send it, and
-//! keep the follow-up code that is shown once.
+//! Make a report (SPEC §9.2): answer the intake, write it, choose who may read it (and whom
+//! to keep out), seal it here, send it, and keep the follow-up code that is shown once, with
+//! a receipt.
 
 mod form;
+mod intake;
+mod know;
 mod roles;
 mod send;
 mod sent;
+mod statistics;
+
+pub use self::send::receipt_file;
+pub use self::sent::ReceiptBox;
 
 use leptos::prelude::*;
 
 use self::form::ReportForm;
 use self::sent::CodeCard;
 
-/// What the reporter sees once after sending: the code, and how long deriving keys took.
-/// No `Debug`: it holds the code.
+/// What the reporter sees once after sending: the code, how long deriving keys took, and the
+/// receipt (a file to download, when it verified). No `Debug`: it holds the code.
 #[derive(Clone)]
 pub struct Sent {
     pub code: String,
     pub argon2_ms: u64,
+    pub received: i64,
+    pub receipt: Option<String>,
 }
 
 #[component]

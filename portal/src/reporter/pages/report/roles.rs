@@ -1,8 +1,18 @@
-//! The roles of the signed directory, each with who holds it, to choose the readers.
+//! The roles of the signed directory, each with who holds it, to choose the readers; and the
+//! members of the chosen roles, to keep someone out (the regulation's article 16).
 
 use leptos::prelude::*;
+use loket_portal::i18n::Lang;
 use loket_portal::use_ctx;
 use loket_wire::api::{Directory, Role};
+
+/// A role's name and description in `lang` (the directory's Dutch texts when it has them).
+fn role_text(role: &Role, lang: Lang) -> (String, String) {
+    match (lang, &role.nl) {
+        (Lang::Nl, Some(nl)) => (nl.name.clone(), nl.description.clone()),
+        _ => (role.name.clone(), role.description.clone()),
+    }
+}
 
 /// Who holds `role`, by name.
 fn holders(dir: &Directory, role: &Role) -> Vec<String> {
@@ -41,12 +51,17 @@ fn RoleOption(role: Role, holders: Vec<String>, chosen: RwSignal<Vec<String>>) -
             (t.role_read_by)(&holders.join(", "))
         }
     };
+    let text = move || role_text(&role, ctx.lang.get());
+    let name = {
+        let text = text.clone();
+        move || text().0
+    };
     view! {
         <label class="role">
             <input type="checkbox" id=format!("role-{id}") prop:checked=checked on:change=toggle />
             <span>
-                <strong>{role.name}</strong>
-                <span class="muted">" — " {role.description}</span>
+                <strong>{name}</strong>
+                <span class="muted">" — " {move || text().1}</span>
                 <span class="readers">{readers}</span>
             </span>
         </label>
@@ -68,5 +83,62 @@ pub fn RoleChoice(chosen: RwSignal<Vec<String>>) -> impl IntoView {
             })
             .collect_view()
             .into_any()
+    }
+}
+
+/// The members of the chosen roles, each with a box to keep them out of the readers.
+#[component]
+pub fn ExcludeChoice(
+    chosen: RwSignal<Vec<String>>,
+    excluded: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    move || {
+        let roles = chosen.get();
+        let dir = ctx.directory.get()?;
+        let members: Vec<_> = dir.members_of(&roles).cloned().collect();
+        if members.is_empty() {
+            return None;
+        }
+        let boxes = members
+            .into_iter()
+            .map(|m| {
+                let id = m.id.clone();
+                let checked = {
+                    let id = id.clone();
+                    move || excluded.with(|e| e.contains(&id))
+                };
+                let toggle = {
+                    let id = id.clone();
+                    move |ev| {
+                        let on = event_target_checked(&ev);
+                        excluded.update(|e| {
+                            e.retain(|x| x != &id);
+                            if on {
+                                e.push(id.clone());
+                            }
+                        });
+                    }
+                };
+                view! {
+                    <label class="choice">
+                        <input
+                            type="checkbox"
+                            id=format!("exclude-{id}")
+                            prop:checked=checked
+                            on:change=toggle
+                        />
+                        <span>{move || (ctx.intake().exclude_member)(&m.name)}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <fieldset id="exclude">
+                <legend>{move || ctx.intake().exclude_legend}</legend>
+                <p class="muted small">{move || ctx.intake().exclude_hint}</p>
+                {boxes}
+            </fieldset>
+        })
     }
 }

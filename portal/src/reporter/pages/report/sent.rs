@@ -1,9 +1,45 @@
-//! The follow-up code, shown once.
+//! The follow-up code, shown once, and the receipt.
 
 use leptos::prelude::*;
 use loket_portal::use_ctx;
 
 use super::Sent;
+
+/// The receipt's download button, or why there is none.
+#[component]
+pub fn ReceiptBox(receipt: Option<String>, received: i64) -> impl IntoView {
+    let ctx = use_ctx();
+    let hour = loket_portal::browser::hour(received);
+    let offered = receipt.is_some();
+    let download = move |_| {
+        if let Some(text) = &receipt {
+            let name = format!("loket-receipt-{received}.json");
+            if let Ok(url) = loket_portal::browser::save_file(&name, text.as_bytes()) {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            }
+        }
+    };
+    view! {
+        <div id="receipt" class="receipt">
+            <h3>{move || ctx.intake().receipt_title}</h3>
+            <p class="muted small">{move || (ctx.intake().received_hour)(&hour)}</p>
+            <p class="muted small">{move || ctx.intake().receipt_intro}</p>
+            {move || {
+                if offered {
+                    view! {
+                        <button id="receipt-download" on:click=download.clone()>
+                            {move || ctx.intake().receipt_download}
+                        </button>
+                    }
+                        .into_any()
+                } else {
+                    view! { <p id="receipt-bad" class="warning">{move || ctx.intake().receipt_bad}</p> }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
 
 #[component]
 pub fn CodeCard(sent: Sent, on_saved: impl Fn() + 'static) -> impl IntoView {
@@ -22,6 +58,7 @@ pub fn CodeCard(sent: Sent, on_saved: impl Fn() + 'static) -> impl IntoView {
                 <span id="argon2-ms">{sent.argon2_ms}</span>
                 {move || ctx.t().code_derived.1}
             </p>
+            <ReceiptBox receipt=sent.receipt received=sent.received />
             <button id="code-saved" class="primary" on:click=saved>
                 {move || ctx.t().code_saved}
             </button>
