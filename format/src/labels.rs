@@ -31,7 +31,7 @@ pub const DECOY_KEY: &[u8] = b"loket/v1/decoy";
 /// The server's HMAC key for team login challenges, derived from its instance secret.
 pub const LOGIN_KEY: &[u8] = b"loket/v1/login";
 /// What the server's receipt key signs (SPEC.md §9.2).
-pub const RECEIPT: &[u8] = b"loket/v1/receipt";
+pub const RECEIPT: &[u8] = b"loket/v1/signed-receipt";
 /// The server's receipt signing key, from its instance secret.
 pub const RECEIPT_KEY: &[u8] = b"loket/v1/receipt-key";
 
@@ -95,7 +95,7 @@ mod tests {
             .iter()
             .map(|l| String::from_utf8(l.to_vec()).unwrap())
             .collect();
-        assert_eq!(spec.len(), 14, "{spec:?}");
+        assert_eq!(spec.len(), 16, "{spec:?}");
         assert_eq!(source, spec);
         assert_eq!(all, spec);
         // Distinct: no label is a prefix of another either, so no concatenation is ambiguous.

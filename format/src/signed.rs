@@ -44,7 +44,7 @@ fn labelled(label: &[u8], rest: &[u8]) -> Vec<u8> {
 }
 
 /// The bytes the server's receipt key signs for a receipt (SPEC.md §9.2):
-/// `"loket/v1/receipt" ‖ envelope_sha256[32] ‖ received[8]`, the hour as a signed 64-bit
+/// `"loket/v1/signed-receipt" ‖ envelope_sha256[32] ‖ received[8]`, the hour as a signed 64-bit
 /// big-endian integer.
 pub fn receipt_message(envelope_sha256: &[u8; 32], received: i64) -> Vec<u8> {
     let mut rest = Vec::with_capacity(40);
