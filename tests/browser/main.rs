@@ -16,6 +16,8 @@ use loket_e2e::browser::{
 };
 use loket_e2e::*;
 
+mod attachments;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_the_portal_in_chromium() {
     let app = TestApp::sqlite().await;
