@@ -139,7 +139,7 @@ async fn a_photo_arrives_without_its_gps_position_and_a_large_file_streams() {
     let said = attach(c, &photo_path).await;
     assert!(said.contains("Removed before encryption"), "{said}");
     assert!(said.contains("Exif"), "{said}");
-    assert_eq!(attr(c, "div.attach", "data-removed").await, "exif");
+    wait_for(c, "div.attach[data-removed='exif']").await;
     wait_for(c, "#thread article[data-attachment='IMG_2041.jpg']").await;
 
     // ... the same in Dutch for a second copy.
@@ -171,7 +171,7 @@ async fn a_photo_arrives_without_its_gps_position_and_a_large_file_streams() {
     .unwrap();
     let said = attach(c, &big_path).await;
     assert!(said.contains("not checked"), "{said}");
-    assert_eq!(attr(c, "div.attach", "data-removed").await, "unchecked");
+    wait_for(c, "div.attach[data-removed='unchecked']").await;
     let after: u64 = attr(c, "div.attach", "data-wasm-memory")
         .await
         .parse()

@@ -330,11 +330,16 @@ fn wasm_memory() -> String {
         .unwrap_or_default()
 }
 
+thread_local! {
+    /// The last file's hook: the box is drawn anew when the thread reloads after an attachment.
+    static LAST_FOUND: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 #[component]
 pub fn AttachBox(thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
     let ctx = use_ctx();
     let file_input = NodeRef::<leptos::html::Input>::new();
-    let removed = RwSignal::new(String::new());
+    let removed = RwSignal::new(LAST_FOUND.with(|l| l.borrow().clone()));
     let memory = RwSignal::new(wasm_memory());
     let attach = move |_| {
         if ctx.is_busy() {
@@ -355,7 +360,9 @@ pub fn AttachBox(thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
                     if let Some(el) = file_input.get_untracked() {
                         el.set_value("");
                     }
-                    removed.set(found_hook(&found));
+                    let hook = found_hook(&found);
+                    LAST_FOUND.with(|l| *l.borrow_mut() = hook.clone());
+                    removed.set(hook);
                     ctx.info("file-attached", move |l| {
                         format!("{} {}", l.t().file_attached, found_text(l, &found))
                     });
