@@ -420,6 +420,73 @@ pub fn seal_attachment<R: rand_core::CryptoRng + ?Sized>(
     Ok(SealedAttachment { ciphertext, sha256 })
 }
 
+/// SPEC §9.9, as the file is read: seals a file of a known length to the readers named inside
+/// the report and the reporter with the STREAM construction (crypto/SPEC.md §5), one piece of
+/// plaintext at a time, and hashes the ciphertext as it is produced, for the signed message
+/// that announces it. The same bytes as [`seal_attachment`] for the same RNG.
+pub struct AttachmentSealer {
+    inner: loket_crypto::stream::StreamSealer,
+    hash: sha2::Sha256,
+    complete: bool,
+}
+
+impl AttachmentSealer {
+    /// Starts sealing a file of `len` bytes; appends the envelope header to `out`.
+    pub fn new<R: rand_core::CryptoRng + ?Sized>(
+        rng: &mut R,
+        dir: &Directory,
+        report: &OpenedReport,
+        len: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<Self, ClientError> {
+        use sha2::Digest;
+        let recipients = readers(dir, &report.roles, report.reporter_key)?;
+        let start = out.len();
+        let inner = loket_crypto::stream::StreamSealer::new(rng, &recipients, len, out)
+            .map_err(|_| ClientError::Seal)?;
+        let mut hash = sha2::Sha256::new();
+        hash.update(out.get(start..).unwrap_or(&[]));
+        Ok(Self {
+            inner,
+            hash,
+            complete: false,
+        })
+    }
+
+    /// The length of the whole ciphertext, known before any of it (the upload announces it).
+    pub fn ciphertext_len(&self) -> u64 {
+        self.inner.sealed_len()
+    }
+
+    /// Takes the next plaintext bytes; appends the ciphertext they complete to `out`.
+    pub fn push(&mut self, plain: &[u8], out: &mut Vec<u8>) -> Result<(), ClientError> {
+        use sha2::Digest;
+        let start = out.len();
+        self.inner.push(plain, out).map_err(|_| ClientError::Seal)?;
+        self.hash.update(out.get(start..).unwrap_or(&[]));
+        Ok(())
+    }
+
+    /// After the last plaintext: appends the next chunk of the end to `out`; true when the
+    /// ciphertext is complete (call again until then, sending what was written).
+    pub fn finish_next(&mut self, out: &mut Vec<u8>) -> Result<bool, ClientError> {
+        use sha2::Digest;
+        if self.complete {
+            return Ok(true);
+        }
+        let start = out.len();
+        self.complete = self.inner.finish_next(out).map_err(|_| ClientError::Seal)?;
+        self.hash.update(out.get(start..).unwrap_or(&[]));
+        Ok(self.complete)
+    }
+
+    /// The SHA-256 of the whole ciphertext, once it is complete.
+    pub fn sha256(self) -> Option<[u8; 32]> {
+        use sha2::Digest;
+        self.complete.then(|| self.hash.finalize().into())
+    }
+}
+
 /// The reporter's signed message that announces an uploaded attachment (and may say
 /// something about it): the signature covers the attachment's id, name, size and the SHA-256 of
 /// its ciphertext.
@@ -834,6 +901,42 @@ mod tests {
             verify_directory(&unsigned_expiry, &org),
             Err(ClientError::DirectoryMalformed)
         );
+    }
+
+    #[test]
+    fn step_9_9_a_file_sealed_as_it_is_read_is_the_same_ciphertext() {
+        use rand::SeedableRng;
+        let mut w = world();
+        let roles = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &roles, &w.reporter, "see the file").unwrap();
+        let mine = open_report(&w.reporter.identity, &report).unwrap();
+        let file: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let whole = seal_attachment(
+            &mut rand::rngs::StdRng::seed_from_u64(9),
+            &w.dir,
+            &mine,
+            &file,
+        )
+        .unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        let mut out = Vec::new();
+        let mut sealer =
+            AttachmentSealer::new(&mut rng, &w.dir, &mine, file.len() as u64, &mut out).unwrap();
+        assert_eq!(sealer.ciphertext_len(), whole.ciphertext.len() as u64);
+        for piece in file.chunks(100_000) {
+            sealer.push(piece, &mut out).unwrap();
+        }
+        let mut calls = 0;
+        while !sealer.finish_next(&mut out).unwrap() {
+            calls += 1;
+        }
+        assert!(calls < 10);
+        assert_eq!(out, whole.ciphertext);
+        assert_eq!(sealer.sha256(), Some(whole.sha256));
+        // Unfinished, there is no hash to sign.
+        let mut out = Vec::new();
+        let sealer = AttachmentSealer::new(&mut rng, &w.dir, &mine, 5, &mut out).unwrap();
+        assert_eq!(sealer.sha256(), None);
     }
 
     #[test]

@@ -10,6 +10,9 @@ pub enum SealError {
     BadRecipient,
     #[error("message too large")]
     TooLarge,
+    /// An incremental sealer was given more or fewer bytes than it was told.
+    #[error("the plaintext is not the declared length")]
+    LengthMismatch,
 }
 
 /// Failure to open an envelope.

@@ -1,6 +1,6 @@
 //! Streaming seal and open (SPEC.md §5): the same envelope bytes as [`crate::seal`], produced
 //! and consumed in constant memory (one 64 KiB chunk at a time), for attachments of hundreds
-//! of MiB.
+//! of MiB. [`StreamSealer`] writes the same bytes from plaintext pushed in pieces.
 //!
 //! A streaming reader releases each chunk as soon as it authenticates. Truncation is detected
 //! only at the end, so a caller MUST discard everything written if `open_stream` fails.
@@ -88,6 +88,108 @@ pub fn seal_stream<R: rand_core::CryptoRng + ?Sized>(
     }
     output.flush()?;
     Ok(written)
+}
+
+/// Incremental sealing (SPEC.md §5): the same bytes as [`seal_stream`] for the same RNG, for a
+/// caller that gets the plaintext in pieces of any size and cannot lend a blocking reader (the
+/// reporter's browser reads a file slice by slice, asynchronously, and uploads the ciphertext as
+/// it goes). The plaintext length is fixed up front: the padding (§6), and so the ciphertext
+/// length, depend on it. At most one 64 KiB chunk of plaintext is held, wiped on drop.
+pub struct StreamSealer {
+    cipher: PayloadCipher,
+    len: u64,
+    padded_len: u64,
+    sealed_len: u64,
+    /// Plaintext bytes taken so far.
+    taken: u64,
+    /// Padded bytes sealed so far.
+    done: u64,
+    /// The chunk being filled.
+    chunk: Zeroizing<Vec<u8>>,
+}
+
+impl StreamSealer {
+    /// Starts sealing `len` bytes to `recipients`; appends the header to `out`.
+    pub fn new<R: rand_core::CryptoRng + ?Sized>(
+        rng: &mut R,
+        recipients: &[RecipientKey],
+        len: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<Self, SealError> {
+        let plain_len = usize::try_from(len).map_err(|_| SealError::TooLarge)?;
+        let sealed_len = crate::sealed_len(recipients.len(), plain_len)
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or(SealError::TooLarge)?;
+        let (header, payload_key) = seal_header(rng, recipients)?;
+        out.extend_from_slice(&header);
+        let padded = pad::padded_len(plain_len);
+        Ok(Self {
+            cipher: PayloadCipher::new(&payload_key),
+            len,
+            padded_len: padded as u64,
+            sealed_len,
+            taken: 0,
+            done: 0,
+            chunk: Zeroizing::new(Vec::with_capacity(CHUNK_SIZE.min(padded))),
+        })
+    }
+
+    /// The length of the whole envelope, header included, known before any plaintext.
+    pub fn sealed_len(&self) -> u64 {
+        self.sealed_len
+    }
+
+    /// Takes the next plaintext bytes; appends every chunk they complete to `out`. More bytes
+    /// than declared are refused.
+    pub fn push(&mut self, mut data: &[u8], out: &mut Vec<u8>) -> Result<(), SealError> {
+        if self.len - self.taken < data.len() as u64 {
+            return Err(SealError::LengthMismatch);
+        }
+        while !data.is_empty() {
+            let room = CHUNK_SIZE - self.chunk.len();
+            let (now, rest) = data.split_at(room.min(data.len()));
+            self.chunk.extend_from_slice(now);
+            self.taken += now.len() as u64;
+            data = rest;
+            // A chunk full of plaintext is never the last: the 0x80 marker follows it.
+            if self.chunk.len() == CHUNK_SIZE {
+                self.seal_chunk(false, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn seal_chunk(&mut self, last: bool, out: &mut Vec<u8>) -> Result<(), SealError> {
+        let tag = self
+            .cipher
+            .seal_chunk(self.chunk.as_mut_slice().into(), last)?;
+        out.extend_from_slice(&self.chunk);
+        out.extend_from_slice(&tag);
+        self.done += self.chunk.len() as u64;
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Once all plaintext was pushed: appends the next chunk of the end (the rest of the
+    /// plaintext, the 0x80 marker and zeros, §6) to `out`; true when the envelope is complete.
+    /// The padding may run to several chunks, so the caller calls this until it says true,
+    /// sending what it wrote in between.
+    pub fn finish_next(&mut self, out: &mut Vec<u8>) -> Result<bool, SealError> {
+        if self.taken != self.len {
+            return Err(SealError::LengthMismatch);
+        }
+        if self.done == self.padded_len {
+            return Ok(true);
+        }
+        let size = (self.padded_len - self.done).min(CHUNK_SIZE as u64) as usize;
+        if self.done <= self.len {
+            self.chunk.push(0x80);
+        }
+        self.chunk.resize(size, 0);
+        let last = self.done + size as u64 == self.padded_len;
+        self.seal_chunk(last, out)?;
+        Ok(last)
+    }
 }
 
 /// Opens an envelope from `input`, writing the plaintext to `output` one chunk at a time.
@@ -275,6 +377,67 @@ mod tests {
             prop_assert_eq!(open_stream(&id, in_memory.as_slice(), &mut out).unwrap(), len as u64);
             prop_assert_eq!(out, data);
         }
+    }
+
+    /// `data` sealed with [`StreamSealer`], pushed in the given piece sizes.
+    fn sealed_incrementally(seed: u64, data: &[u8], pieces: &[usize]) -> Vec<u8> {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let id = Identity::generate(&mut rng);
+        let mut out = Vec::new();
+        let mut sealer =
+            StreamSealer::new(&mut rng, &[id.recipient()], data.len() as u64, &mut out).unwrap();
+        let mut rest = data;
+        let mut i = 0;
+        while !rest.is_empty() {
+            let n = pieces[i % pieces.len()].clamp(1, rest.len());
+            sealer.push(&rest[..n], &mut out).unwrap();
+            rest = &rest[n..];
+            i += 1;
+        }
+        while !sealer.finish_next(&mut out).unwrap() {}
+        assert_eq!(out.len() as u64, sealer.sealed_len());
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// The incremental sealer writes exactly the bytes of `seal_stream` (and so of `seal`),
+        /// however the plaintext is cut.
+        #[test]
+        fn incremental_sealing_is_byte_identical(len in prop_oneof![0usize..5000, 65_530usize..65_545, 131_060usize..131_080, 200_000usize..300_000], seed in any::<u64>(), pieces in proptest::collection::vec(1usize..100_000, 1..5)) {
+            let data: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let id = Identity::generate(&mut rng);
+            let mut streamed = Vec::new();
+            seal_stream(&mut rng, &[id.recipient()], data.as_slice(), len as u64, &mut streamed).unwrap();
+            prop_assert_eq!(sealed_incrementally(seed, &data, &pieces), streamed);
+        }
+    }
+
+    #[test]
+    fn incremental_sealing_pads_over_several_chunks_and_checks_the_length() {
+        // Padmé rounds 8 MiB + 2 up to 8 MiB + 256 KiB: the padding fills four chunks.
+        let data = vec![0x42u8; (8 << 20) + 1];
+        assert_eq!(pad::padded_len(data.len()), (8 << 20) + (256 << 10));
+        let sealed = sealed_incrementally(5, &data, &[70_000]);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let id = Identity::generate(&mut rng);
+        assert_eq!(
+            crate::open(&id, &sealed).unwrap().as_slice(),
+            data.as_slice()
+        );
+        let mut out = Vec::new();
+        let mut sealer = StreamSealer::new(&mut rng, &[id.recipient()], 10, &mut out).unwrap();
+        assert_eq!(
+            sealer.push(&[0; 11], &mut out),
+            Err(SealError::LengthMismatch)
+        );
+        sealer.push(&[0; 9], &mut out).unwrap();
+        assert_eq!(sealer.finish_next(&mut out), Err(SealError::LengthMismatch));
+        sealer.push(&[0], &mut out).unwrap();
+        assert_eq!(sealer.finish_next(&mut out), Ok(true));
+        assert_eq!(sealer.finish_next(&mut out), Ok(true));
+        assert_eq!(crate::open(&id, &out).unwrap().as_slice(), &[0; 10]);
     }
 
     #[test]

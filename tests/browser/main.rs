@@ -16,6 +16,7 @@ use loket_e2e::browser::{
 };
 use loket_e2e::*;
 
+mod attachments;
 mod intake;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

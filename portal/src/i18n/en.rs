@@ -190,6 +190,43 @@ pub const EN: Texts = Texts {
     withdrawn: "Your report and every message in it were deleted from the server. Your code no \
         longer opens anything.",
     withdraw_failed: |why| format!("Your report was not deleted. {why}"),
+    // Attachments: metadata removal and streamed upload (reporter/pages/follow_up/attach.rs)
+    file_checking: "Looking for hidden details (metadata) in the file…",
+    file_not_cleaned: |why| {
+        format!(
+            "The file was not sent: its hidden details (such as the author or a location) could \
+             not be removed, because {why}. Save it anew (for example print it to PDF or take a \
+             screenshot) and try again."
+        )
+    },
+    scrub_error: |e| match e {
+        loket_scrub::ScrubError::Malformed => "it does not follow its file format".into(),
+        loket_scrub::ScrubError::Encrypted => "it is protected with a password".into(),
+        loket_scrub::ScrubError::Unsupported => {
+            "it is built in a way this portal cannot clean".into()
+        }
+        loket_scrub::ScrubError::TooLarge => format!(
+            "PDF and Office files are cleaned only up to {} MiB",
+            loket_scrub::IN_MEMORY_LIMIT >> 20
+        ),
+    },
+    file_removed: |list| format!("Removed before encryption: {list}."),
+    file_nothing_removed: "No hidden details (metadata) were found in it.",
+    file_not_checked: "Files of this type are not checked for hidden details (metadata): it was sent as it is.",
+    removed_name: |r| match r {
+        loket_scrub::Removed::Exif => "Exif (camera, time, GPS position)",
+        loket_scrub::Removed::Xmp => "XMP metadata",
+        loket_scrub::Removed::Iptc => "IPTC data (author, caption)",
+        loket_scrub::Removed::Comment => "comments",
+        loket_scrub::Removed::OtherSegments => "other embedded data",
+        loket_scrub::Removed::Text => "text fields (author, description)",
+        loket_scrub::Removed::Time => "the time of the last change",
+        loket_scrub::Removed::Trailing => "data after the image (such as further images)",
+        loket_scrub::Removed::DocumentInfo => "the document information (author, creator, dates)",
+        loket_scrub::Removed::DocumentProperties => {
+            "the document properties (author, last editor, company, manager)"
+        }
+    },
 };
 
 pub const EN_TEAM: TeamTexts = TeamTexts {

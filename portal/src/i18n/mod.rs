@@ -181,6 +181,14 @@ pub struct Texts {
     pub withdrawing: &'static str,
     pub withdrawn: &'static str,
     pub withdraw_failed: fn(&str) -> String,
+    // Attachments: metadata removal and streamed upload (reporter/pages/follow_up/attach.rs)
+    pub file_checking: &'static str,
+    pub file_not_cleaned: fn(&str) -> String,
+    pub scrub_error: fn(loket_scrub::ScrubError) -> String,
+    pub file_removed: fn(&str) -> String,
+    pub file_nothing_removed: &'static str,
+    pub file_not_checked: &'static str,
+    pub removed_name: fn(loket_scrub::Removed) -> &'static str,
 }
 
 /// Texts only the team's app shows.

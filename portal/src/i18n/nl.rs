@@ -226,6 +226,43 @@ pub const NL: Texts = Texts {
     withdrawn: "Je melding en alle berichten erin zijn van de server verwijderd. Je volgcode \
         opent niets meer.",
     withdraw_failed: |why| format!("Je melding is niet verwijderd. {why}"),
+    // Attachments: metadata removal and streamed upload (reporter/pages/follow_up/attach.rs)
+    file_checking: "Het bestand wordt op verborgen gegevens (metadata) gecontroleerd…",
+    file_not_cleaned: |why| {
+        format!(
+            "Het bestand is niet verstuurd: de verborgen gegevens (zoals de auteur of een locatie) \
+             konden er niet uit worden gehaald, omdat {why}. Sla het opnieuw op (bijvoorbeeld \
+             afdrukken als pdf of een schermafbeelding maken) en probeer het nog eens."
+        )
+    },
+    scrub_error: |e| match e {
+        loket_scrub::ScrubError::Malformed => "het niet aan zijn bestandsformaat voldoet".into(),
+        loket_scrub::ScrubError::Encrypted => "het met een wachtwoord is beveiligd".into(),
+        loket_scrub::ScrubError::Unsupported => {
+            "het is opgebouwd op een manier die dit portaal niet kan opschonen".into()
+        }
+        loket_scrub::ScrubError::TooLarge => format!(
+            "pdf- en Office-bestanden alleen tot {} MiB worden opgeschoond",
+            loket_scrub::IN_MEMORY_LIMIT >> 20
+        ),
+    },
+    file_removed: |list| format!("Verwijderd vóór het versleutelen: {list}."),
+    file_nothing_removed: "Er zijn geen verborgen gegevens (metadata) in gevonden.",
+    file_not_checked: "Bestanden van dit type worden niet op verborgen gegevens (metadata) gecontroleerd: het is verstuurd zoals het is.",
+    removed_name: |r| match r {
+        loket_scrub::Removed::Exif => "Exif (camera, tijdstip, gps-locatie)",
+        loket_scrub::Removed::Xmp => "XMP-metadata",
+        loket_scrub::Removed::Iptc => "IPTC-gegevens (auteur, bijschrift)",
+        loket_scrub::Removed::Comment => "opmerkingen",
+        loket_scrub::Removed::OtherSegments => "andere ingebedde gegevens",
+        loket_scrub::Removed::Text => "tekstvelden (auteur, beschrijving)",
+        loket_scrub::Removed::Time => "het tijdstip van de laatste wijziging",
+        loket_scrub::Removed::Trailing => "gegevens na de afbeelding (zoals verdere afbeeldingen)",
+        loket_scrub::Removed::DocumentInfo => "de documentinformatie (auteur, maker, data)",
+        loket_scrub::Removed::DocumentProperties => {
+            "de documenteigenschappen (auteur, laatst bewerkt door, bedrijf, manager)"
+        }
+    },
 };
 
 pub const NL_TEAM: TeamTexts = TeamTexts {

@@ -155,6 +155,14 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         withdrawing,
         withdrawn,
         withdraw_failed,
+        // Attachments: metadata removal and streamed upload
+        file_checking,
+        file_not_cleaned,
+        scrub_error,
+        file_removed,
+        file_nothing_removed,
+        file_not_checked,
+        removed_name,
     } = t;
     vec![
         ("lang_name", lang_name.to_string()),
@@ -267,6 +275,20 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         ("withdrawing", withdrawing.to_string()),
         ("withdrawn", withdrawn.to_string()),
         ("withdraw_failed", withdraw_failed("X")),
+        // Attachments: metadata removal and streamed upload
+        ("file_checking", file_checking.to_string()),
+        ("file_not_cleaned", file_not_cleaned("X")),
+        (
+            "scrub_error",
+            loket_scrub::ScrubError::ALL.map(scrub_error).join("|"),
+        ),
+        ("file_removed", file_removed("X")),
+        ("file_nothing_removed", file_nothing_removed.to_string()),
+        ("file_not_checked", file_not_checked.to_string()),
+        (
+            "removed_name",
+            loket_scrub::Removed::ALL.map(removed_name).join("|"),
+        ),
     ]
 }
 
