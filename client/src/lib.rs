@@ -440,7 +440,7 @@ impl AttachmentSealer {
         out: &mut Vec<u8>,
     ) -> Result<Self, ClientError> {
         use sha2::Digest;
-        let recipients = readers(dir, &report.roles, report.reporter_key)?;
+        let recipients = report.readers(dir)?;
         let start = out.len();
         let inner = loket_crypto::stream::StreamSealer::new(rng, &recipients, len, out)
             .map_err(|_| ClientError::Seal)?;
