@@ -113,9 +113,11 @@ macro_rules! answers {
         impl $name {
             /// Every answer, in the order the form shows them.
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            /// The keys of [`Self::ALL`], in the same order.
+            pub const KEYS: &'static [&'static str] = &[$($key),+];
 
             /// The answer as it is written in the content.
-            pub fn key(self) -> &'static str {
+            pub const fn key(self) -> &'static str {
                 match self {
                     $(Self::$variant => $key),+
                 }

@@ -3,31 +3,36 @@
 //! answer stays inside the encrypted report.
 
 use leptos::prelude::*;
+use loket_portal::i18n::IntakeTexts;
 use loket_portal::use_ctx;
 use loket_wire::content::{About, Intake, Nature, Purpose, Relation, When};
 
+/// The texts of one closed list: its answers' keys, and the text of the answer at an index.
+/// Not generic over the answer type, so the view code exists once for every list.
+#[derive(Clone, Copy)]
+pub struct Answers {
+    pub keys: &'static [&'static str],
+    pub text: fn(&'static IntakeTexts, usize) -> &'static str,
+}
+
 /// A `<select>` over a closed list, with a first "rather not say" choice.
 #[component]
-fn Choice<T: Copy + PartialEq + Send + Sync + 'static>(
+pub fn Choice(
     id: &'static str,
-    all: &'static [T],
-    key: fn(T) -> &'static str,
-    text: fn(&'static loket_portal::i18n::IntakeTexts, T) -> &'static str,
-    get: Signal<Option<T>>,
-    set: Callback<Option<T>>,
+    answers: Answers,
+    get: Signal<Option<usize>>,
+    set: Callback<Option<usize>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let change = move |ev| {
         let value = event_target_value(&ev);
-        set.run(all.iter().copied().find(|a| key(*a) == value));
+        set.run(answers.keys.iter().position(|k| *k == value));
     };
-    let options = all
-        .iter()
-        .map(|a| {
-            let a = *a;
+    let options = (0..answers.keys.len())
+        .map(|i| {
             view! {
-                <option value=key(a) selected=move || get.get() == Some(a)>
-                    {move || text(ctx.lang.get().intake(), a)}
+                <option value=answers.keys[i] selected=move || get.get() == Some(i)>
+                    {move || (answers.text)(ctx.intake(), i)}
                 </option>
             }
         })
@@ -44,32 +49,34 @@ fn Choice<T: Copy + PartialEq + Send + Sync + 'static>(
 
 /// Radio buttons over a closed list, one of which (or none) is chosen.
 #[component]
-fn Radios<T: Copy + PartialEq + Send + Sync + 'static>(
+fn Radios(
     name: &'static str,
-    all: &'static [T],
-    key: fn(T) -> &'static str,
-    text: fn(&'static loket_portal::i18n::IntakeTexts, T) -> &'static str,
-    get: Signal<Option<T>>,
-    set: Callback<Option<T>>,
+    answers: Answers,
+    get: Signal<Option<usize>>,
+    set: Callback<Option<usize>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    all.iter()
-        .map(|a| {
-            let a = *a;
+    (0..answers.keys.len())
+        .map(|i| {
             view! {
                 <label class="choice">
                     <input
                         type="radio"
                         name=name
-                        id=format!("{name}-{}", key(a))
-                        prop:checked=move || get.get() == Some(a)
-                        on:change=move |_| set.run(Some(a))
+                        id=format!("{name}-{}", answers.keys[i])
+                        prop:checked=move || get.get() == Some(i)
+                        on:change=move |_| set.run(Some(i))
                     />
-                    <span>{move || text(ctx.lang.get().intake(), a)}</span>
+                    <span>{move || (answers.text)(ctx.intake(), i)}</span>
                 </label>
             }
         })
         .collect_view()
+}
+
+/// The index of `value` in `all`.
+fn index<T: PartialEq>(all: &[T], value: Option<T>) -> Option<usize> {
+    value.and_then(|v| all.iter().position(|a| *a == v))
 }
 
 #[component]
@@ -114,10 +121,10 @@ fn WhatHappened(intake: RwSignal<Intake>) -> impl IntoView {
 #[component]
 pub fn IntakeFields(intake: RwSignal<Intake>) -> impl IntoView {
     let ctx = use_ctx();
-    let about = Signal::derive(move || intake.with(|i| i.about));
-    let relation = Signal::derive(move || intake.with(|i| i.relation));
-    let when = Signal::derive(move || intake.with(|i| i.when));
-    let purpose = Signal::derive(move || intake.with(|i| i.purpose));
+    let about = Signal::derive(move || intake.with(|i| index(About::ALL, i.about)));
+    let relation = Signal::derive(move || intake.with(|i| index(Relation::ALL, i.relation)));
+    let when = Signal::derive(move || intake.with(|i| index(When::ALL, i.when)));
+    let purpose = Signal::derive(move || intake.with(|i| index(Purpose::ALL, i.purpose)));
     let person = move || intake.with(|i| i.person.clone().unwrap_or_default());
     let set_person = move |ev| {
         let name = event_target_value(&ev);
@@ -129,21 +136,24 @@ pub fn IntakeFields(intake: RwSignal<Intake>) -> impl IntoView {
             <legend>{move || ctx.intake().about_legend}</legend>
             <Radios
                 name="about"
-                all=About::ALL
-                key=About::key
-                text=|t, a| (t.about)(a)
+                answers=Answers { keys: About::KEYS, text: |t, i| (t.about)(About::ALL[i]) }
                 get=about
-                set=Callback::new(move |a| intake.update(|i| i.about = a))
+                set=Callback::new(move |a: Option<usize>| {
+                    intake.update(|i| i.about = a.map(|a| About::ALL[a]))
+                })
             />
         </fieldset>
         <label for="relation">{move || ctx.intake().relation_label}</label>
         <Choice
             id="relation"
-            all=Relation::ALL
-            key=Relation::key
-            text=|t, r| (t.relation)(r)
+            answers=Answers {
+                keys: Relation::KEYS,
+                text: |t, i| (t.relation)(Relation::ALL[i]),
+            }
             get=relation
-            set=Callback::new(move |r| intake.update(|i| i.relation = r))
+            set=Callback::new(move |r: Option<usize>| {
+                intake.update(|i| i.relation = r.map(|r| Relation::ALL[r]))
+            })
         />
         <label for="person">{move || ctx.intake().person_label}</label>
         <input
@@ -158,21 +168,21 @@ pub fn IntakeFields(intake: RwSignal<Intake>) -> impl IntoView {
         <label for="when">{move || ctx.intake().when_label}</label>
         <Choice
             id="when"
-            all=When::ALL
-            key=When::key
-            text=|t, w| (t.when)(w)
+            answers=Answers { keys: When::KEYS, text: |t, i| (t.when)(When::ALL[i]) }
             get=when
-            set=Callback::new(move |w| intake.update(|i| i.when = w))
+            set=Callback::new(move |w: Option<usize>| {
+                intake.update(|i| i.when = w.map(|w| When::ALL[w]))
+            })
         />
         <fieldset>
             <legend>{move || ctx.intake().purpose_legend}</legend>
             <Radios
                 name="purpose"
-                all=Purpose::ALL
-                key=Purpose::key
-                text=|t, p| (t.purpose)(p)
+                answers=Answers { keys: Purpose::KEYS, text: |t, i| (t.purpose)(Purpose::ALL[i]) }
                 get=purpose
-                set=Callback::new(move |p| intake.update(|i| i.purpose = p))
+                set=Callback::new(move |p: Option<usize>| {
+                    intake.update(|i| i.purpose = p.map(|p| Purpose::ALL[p]))
+                })
             />
         </fieldset>
     }

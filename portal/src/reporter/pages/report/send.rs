@@ -105,5 +105,5 @@ pub fn receipt_file(
         receipt,
         directory,
     };
-    serde_json::to_string_pretty(&file).ok()
+    serde_json::to_string(&file).ok()
 }

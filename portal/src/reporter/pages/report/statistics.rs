@@ -6,25 +6,7 @@ use loket_client::StatisticsPart;
 use loket_portal::use_ctx;
 use loket_wire::content::{AgeBand, StaffCategory};
 
-/// Options of a `<select>`: a first "rather not say", then every answer.
-fn options<T: Copy + PartialEq + Send + Sync + 'static>(
-    all: &'static [T],
-    key: fn(T) -> &'static str,
-    text: fn(&'static loket_portal::i18n::IntakeTexts, T) -> &'static str,
-) -> impl IntoView {
-    let ctx = use_ctx();
-    let answers = all
-        .iter()
-        .map(|a| {
-            let a = *a;
-            view! { <option value=key(a)>{move || text(ctx.intake(), a)}</option> }
-        })
-        .collect_view();
-    view! {
-        <option value="">{move || ctx.intake().not_said}</option>
-        {answers}
-    }
-}
+use super::intake::{Answers, Choice};
 
 #[component]
 pub fn StatisticsFields(part: RwSignal<StatisticsPart>) -> impl IntoView {
@@ -34,14 +16,18 @@ pub fn StatisticsFields(part: RwSignal<StatisticsPart>) -> impl IntoView {
         let unit = event_target_value(&ev);
         part.update(|p| p.unit = Some(unit).filter(|u| !u.is_empty()));
     };
-    let pick_staff = move |ev| {
-        let v = event_target_value(&ev);
-        part.update(|p| p.staff = StaffCategory::ALL.iter().copied().find(|s| s.key() == v));
-    };
-    let pick_age = move |ev| {
-        let v = event_target_value(&ev);
-        part.update(|p| p.age = AgeBand::ALL.iter().copied().find(|a| a.key() == v));
-    };
+    let staff = Signal::derive(move || {
+        part.with(|p| {
+            p.staff
+                .and_then(|s| StaffCategory::ALL.iter().position(|a| *a == s))
+        })
+    });
+    let age = Signal::derive(move || {
+        part.with(|p| {
+            p.age
+                .and_then(|s| AgeBand::ALL.iter().position(|a| *a == s))
+        })
+    });
     let shown = move || {
         ctx.directory
             .with(|d| d.as_ref().is_some_and(|d| d.statistics_key.is_some()))
@@ -53,13 +39,26 @@ pub fn StatisticsFields(part: RwSignal<StatisticsPart>) -> impl IntoView {
                     <legend>{move || ctx.intake().stats_legend}</legend>
                     <p class="muted small">{move || ctx.intake().stats_intro}</p>
                     <label for="stats-staff">{move || ctx.intake().staff_label}</label>
-                    <select id="stats-staff" on:change=pick_staff>
-                        {options(StaffCategory::ALL, StaffCategory::key, |t, s| (t.staff)(s))}
-                    </select>
+                    <Choice
+                        id="stats-staff"
+                        answers=Answers {
+                            keys: StaffCategory::KEYS,
+                            text: |t, i| (t.staff)(StaffCategory::ALL[i]),
+                        }
+                        get=staff
+                        set=Callback::new(move |s: Option<usize>| {
+                            part.update(|p| p.staff = s.map(|s| StaffCategory::ALL[s]))
+                        })
+                    />
                     <label for="stats-age">{move || ctx.intake().age_label}</label>
-                    <select id="stats-age" on:change=pick_age>
-                        {options(AgeBand::ALL, AgeBand::key, |t, a| (t.age)(a))}
-                    </select>
+                    <Choice
+                        id="stats-age"
+                        answers=Answers { keys: AgeBand::KEYS, text: |t, i| (t.age)(AgeBand::ALL[i]) }
+                        get=age
+                        set=Callback::new(move |a: Option<usize>| {
+                            part.update(|p| p.age = a.map(|a| AgeBand::ALL[a]))
+                        })
+                    />
                     <label for="stats-unit">{move || ctx.intake().unit_label}</label>
                     <select id="stats-unit" on:change=pick_unit>
                         <option value="">{move || ctx.intake().not_said}</option>
