@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Loket needs, idempotently: the wasm32 target, the
 # wasm-bindgen CLI at exactly Cargo.lock's version, and (with --browser) Debian's chromium and
-# chromedriver. Safe to run again: it installs only what is missing.
+# chromedriver and the npm tools of tools/node (axe-core, for the accessibility check). Safe to
+# run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,7 @@ if [ "${1:-}" = "--browser" ]; then
   # deployment checks (nginx, curl, openssl, systemd-analyze, dpkg-deb).
   missing=()
   for pair in chromium:chromium chromedriver:chromium-driver nginx:nginx-light caddy:caddy curl:curl \
-    openssl:openssl systemd-analyze:systemd dpkg-deb:dpkg; do
+    openssl:openssl systemd-analyze:systemd dpkg-deb:dpkg npm:npm; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair#*:}")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -37,5 +38,10 @@ if [ "${1:-}" = "--browser" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # axe-core (and wasm-opt) at the versions of tools/node/package-lock.json.
+  if [ ! -f tools/node/node_modules/axe-core/axe.min.js ]; then
+    log "installing the npm tools of tools/node (axe-core, binaryen)"
+    (cd tools/node && npm ci --no-audit --no-fund --silent >/dev/null)
   fi
 fi

@@ -181,3 +181,135 @@ pub async fn page_errors(c: &Client) -> String {
         .map(|v| v.to_string())
         .unwrap_or_default()
 }
+
+/// axe-core, from the npm tools of `tools/node` (scripts/setup.sh installs it).
+fn axe_source() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tools/node/node_modules/axe-core/axe.min.js"
+    );
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (scripts/setup.sh --browser installs axe-core)"))
+}
+
+/// Runs axe-core on the page as it is now, with the rules of WCAG 2.0, 2.1 and 2.2 at levels
+/// A and AA, and fails with every violation found. `state` names the page and state.
+pub async fn axe_check(c: &Client, state: &str) {
+    c.execute(&axe_source(), vec![]).await.unwrap();
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values:
+               ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+               .then(r => done({ checked: r.passes.length, violations: r.violations.map(v =>
+                 v.id + ': ' + v.help + ' at ' +
+                 v.nodes.map(n => n.target.join(' ')).join(', ')) }))
+               .catch(e => done({ checked: 0, violations: ['axe failed: ' + e] }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let checked = found["checked"].as_u64().unwrap_or(0);
+    let violations: Vec<String> = found["violations"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    assert!(checked > 0, "{state}: axe checked nothing");
+    assert!(
+        violations.is_empty(),
+        "{state}: WCAG 2.2 AA violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// Whether the page fits its viewport's width (no sideways scrolling).
+pub async fn fits_width(c: &Client) -> (bool, String) {
+    let v = c
+        .execute(
+            "const d = document.documentElement;
+             return [d.scrollWidth, d.clientWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scroll, client) = (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0));
+    (
+        scroll <= client && client > 0,
+        format!("{scroll} px wide in {client} px"),
+    )
+}
+
+/// Presses Tab until the element with `id` has the focus (at most 80 times), as a keyboard
+/// user would move to it.
+pub async fn tab_to(c: &Client, id: &str) {
+    for _ in 0..80 {
+        let focused = c
+            .execute("return document.activeElement && document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        if focused.as_str() == Some(id) {
+            return;
+        }
+        press(c, "\u{e004}").await;
+    }
+    panic!("Tab never reached #{id}");
+}
+
+/// Sends `keys` to the element that has the focus (the keyboard).
+pub async fn press(c: &Client, keys: &str) {
+    use fantoccini::actions::InputSource as _;
+    let mut actions = fantoccini::actions::KeyActions::new("keyboard".into());
+    for ch in keys.chars() {
+        actions = actions
+            .then(fantoccini::actions::KeyAction::Down { value: ch })
+            .then(fantoccini::actions::KeyAction::Up { value: ch });
+    }
+    c.perform_actions(actions).await.unwrap();
+}
+
+/// The contrast ratio (WCAG 2.x) of the focus outline of the focused element against the
+/// background behind it.
+pub async fn focus_outline_contrast(c: &Client) -> f64 {
+    let v = c
+        .execute(
+            "const el = document.activeElement;
+             const s = getComputedStyle(el);
+             let bg = 'rgb(255, 255, 255)';
+             for (let n = el.parentElement; n; n = n.parentElement) {
+               const b = getComputedStyle(n).backgroundColor;
+               if (b && b !== 'rgba(0, 0, 0, 0)' && b !== 'transparent') { bg = b; break; }
+             }
+             return [s.outlineStyle, s.outlineWidth, s.outlineColor, bg];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let style = v[0].as_str().unwrap_or_default();
+    assert!(style != "none", "the focused element has no outline");
+    let rgb = |s: &str| -> [f64; 3] {
+        let n: Vec<f64> = s
+            .trim_start_matches("rgba(")
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .filter_map(|x| x.trim().parse().ok())
+            .collect();
+        [n[0], n[1], n[2]]
+    };
+    let luminance = |c: [f64; 3]| {
+        let lin = |v: f64| {
+            let v = v / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    };
+    let (a, b) = (
+        luminance(rgb(v[2].as_str().unwrap_or_default())),
+        luminance(rgb(v[3].as_str().unwrap_or_default())),
+    );
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
