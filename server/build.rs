@@ -39,7 +39,12 @@ fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
 
 /// Writes `bytes` to `out_dir/name` if they are smaller than the original; returns the
 /// `include_bytes!` expression for the field, or `None`.
-fn compressed(out_dir: &Path, name: &str, original: usize, bytes: std::io::Result<Vec<u8>>) -> String {
+fn compressed(
+    out_dir: &Path,
+    name: &str,
+    original: usize,
+    bytes: std::io::Result<Vec<u8>>,
+) -> String {
     let bytes = match bytes {
         Ok(b) if b.len() < original => b,
         Ok(_) => return "None".into(),

@@ -146,17 +146,28 @@ async fn served_files_are_compressed_when_asked_and_decompress_to_the_files_them
                 "br" => unbrotli(&got.body),
                 _ => gunzip(&got.body),
             };
-            assert!(decoded == plain.body, "{path} {accept}: decompresses to other bytes");
+            assert!(
+                decoded == plain.body,
+                "{path} {accept}: decompresses to other bytes"
+            );
         }
     }
 
     // The wasm, the largest file, shrinks to well under half.
     let wasm = get(&app, "/loket_reporter_bg.wasm", None).await.body.len();
-    let br = get(&app, "/loket_reporter_bg.wasm", Some("br")).await.body.len();
+    let br = get(&app, "/loket_reporter_bg.wasm", Some("br"))
+        .await
+        .body
+        .len();
     assert!(br * 2 < wasm, "brotli: {br} of {wasm} bytes");
 
     // The icons answer, at both apps; a missing file still does not.
-    for path in ["/favicon.ico", "/icon.svg", "/team/favicon.ico", "/team/icon.svg"] {
+    for path in [
+        "/favicon.ico",
+        "/icon.svg",
+        "/team/favicon.ico",
+        "/team/icon.svg",
+    ] {
         let got = get(&app, path, Some("br, gzip")).await;
         assert_eq!(got.status, 200, "{path}");
         assert!(got.content_type.starts_with("image/"), "{path}");
@@ -172,7 +183,10 @@ async fn served_files_are_compressed_when_asked_and_decompress_to_the_files_them
     assert!(page.contains("lang=\"nl\"") && page.contains("lang=\"en\""));
     for line in hashes.lines() {
         let (hash, path) = line.split_once("  ").unwrap();
-        assert!(page.contains(hash) && page.contains(path), "/verify lacks {line}");
+        assert!(
+            page.contains(hash) && page.contains(path),
+            "/verify lacks {line}"
+        );
     }
     app.shutdown().await;
 }
@@ -214,7 +228,11 @@ async fn the_reporters_page_requests_nothing_from_another_origin() {
     }
     // The check above sees the app's own requests: the module, the WebAssembly and the
     // directory are among them.
-    for needed in ["/loket_reporter.js", "/loket_reporter_bg.wasm", "/directory"] {
+    for needed in [
+        "/loket_reporter.js",
+        "/loket_reporter_bg.wasm",
+        "/directory",
+    ] {
         assert!(
             names.iter().any(|n| n.ends_with(needed)),
             "no Resource Timing entry for {needed}: {names:?}"
@@ -234,7 +252,7 @@ async fn the_reporters_page_requests_nothing_from_another_origin() {
             e.response_status
         );
     }
-    // Chromium asks for gzip over plain HTTP: the WebAssembly came compressed.
+    // Chromium offers br and gzip (to 127.0.0.1 as to HTTPS): the WebAssembly came compressed.
     let wasm = entries
         .iter()
         .find(|e| e.name.ends_with("_bg.wasm"))

@@ -16,8 +16,15 @@ struct CdpCommand {
 }
 
 impl WebDriverCompatibleCommand for CdpCommand {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
@@ -55,7 +62,12 @@ pub const SLOW_LINK: Link = Link {
 /// visit is a first visit).
 pub async fn emulate(c: &Client, link: Link) {
     cdp(c, "Network.enable", json!({})).await;
-    cdp(c, "Network.setCacheDisabled", json!({ "cacheDisabled": true })).await;
+    cdp(
+        c,
+        "Network.setCacheDisabled",
+        json!({ "cacheDisabled": true }),
+    )
+    .await;
     cdp(
         c,
         "Network.emulateNetworkConditions",
@@ -84,11 +96,12 @@ pub async fn accept_encoding(c: &Client, value: &str) {
 
 /// Records, in every page loaded afterwards, the time (ms since the navigation started) at
 /// which the reporter's form became usable: the text field `#report-text` exists and the
-/// verified directory's fingerprint `#org-fingerprint` shows. Read it with [`form_ready_ms`].
+/// roles to choose from are shown (`#role-…` check boxes), which happens only once the team
+/// directory has been fetched and its signature verified. Read it with [`form_ready_ms`].
 pub async fn watch_form_ready(c: &Client) {
     let script = "new MutationObserver((_, obs) => { \
-        const fp = document.getElementById('org-fingerprint'); \
-        if (document.getElementById('report-text') && fp && fp.textContent.trim()) { \
+        if (document.getElementById('report-text') && \
+            document.querySelector('input[type=checkbox][id^=role-]')) { \
           window.__formReadyMs = performance.now(); obs.disconnect(); } \
       }).observe(document, { childList: true, subtree: true, characterData: true });";
     cdp(

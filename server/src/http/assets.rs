@@ -211,7 +211,10 @@ fn verify_html(key: Option<OrganisationKey>) -> String {
     let mut rows = String::new();
     for line in HASHES.lines() {
         if let Some((hash, path)) = line.split_once("  ") {
-            let _ = writeln!(rows, "<tr><td><code>{path}</code></td><td><code>{hash}</code></td></tr>");
+            let _ = writeln!(
+                rows,
+                "<tr><td><code>{path}</code></td><td><code>{hash}</code></td></tr>"
+            );
         }
     }
     format!(
