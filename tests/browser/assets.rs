@@ -181,6 +181,9 @@ async fn served_files_are_compressed_when_asked_and_decompress_to_the_files_them
     assert!(page.content_type.starts_with("text/html"));
     let page = String::from_utf8(page.body).unwrap();
     assert!(page.contains("lang=\"nl\"") && page.contains("lang=\"en\""));
+    // …and the organisation key to build with, the one the test portal is pinned to.
+    let key = loket_e2e::test_org_key();
+    assert!(page.contains(&key.encode()) && page.contains(&key.fingerprint()));
     for line in hashes.lines() {
         let (hash, path) = line.split_once("  ").unwrap();
         assert!(
