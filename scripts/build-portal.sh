@@ -29,8 +29,21 @@ fi
 export LOKET_ORG_KEY
 
 ./scripts/setup.sh
-log "building the apps (wasm32, release) for organisation key $LOKET_ORG_KEY"
-cargo build -p loket-portal --target wasm32-unknown-unknown --release --bins ${features[@]+"${features[@]}"}
+
+# Reproducible: the same commit and organisation key give byte-identical files wherever they
+# are built (docs/verify.md, scripts/check-reproducible.sh). Paths end up in the module (panic
+# locations), so the workspace, the target folder and cargo's home are mapped to fixed names;
+# the last mapping that matches wins, hence the target folder (often inside the workspace)
+# last. wasm-bindgen and wasm-opt are pinned (Cargo.lock, tools/node/package.json).
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+remap="--remap-path-prefix=$PWD=/loket --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$target_dir=/target"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:+$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS }$remap"
+export SOURCE_DATE_EPOCH=0
+
+# The wasm-release profile (Cargo.toml): optimised for size, the cryptography for speed.
+log "building the apps (wasm32, wasm-release) for organisation key $LOKET_ORG_KEY"
+cargo build -p loket-portal --target wasm32-unknown-unknown --profile wasm-release --bins ${features[@]+"${features[@]}"}
 
 opt=tools/node/node_modules/.bin/wasm-opt
 if [ ! -x "$opt" ] && command -v npm >/dev/null 2>&1; then
@@ -46,7 +59,7 @@ build_app() {
   local app=$1 dir=$tmp/$2 base=$3
   mkdir -p "$dir"
   wasm-bindgen --target web --no-typescript --out-dir "$dir" \
-    "target/wasm32-unknown-unknown/release/$app.wasm"
+    "$target_dir/wasm32-unknown-unknown/wasm-release/$app.wasm"
   if [ -x "$opt" ]; then
     log "wasm-opt -Oz $app"
     "$opt" -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
@@ -57,7 +70,7 @@ build_app() {
     log "wasm-opt not available: $app stays unoptimised (it works the same)"
   fi
   sed -e "s|@APP@|$app|g" -e "s|@BASE@|$base|g" portal/static/index.html >"$dir/index.html"
-  cp portal/static/boot.js portal/static/style.css "$dir/"
+  cp portal/static/boot.js portal/static/style.css portal/static/icon.svg portal/static/favicon.ico "$dir/"
 }
 build_app loket_reporter reporter /
 build_app loket_team team /team/

@@ -55,6 +55,10 @@ if grep -qaF "$label" portal/dist/reporter/loket_reporter_bg.wasm; then
   exit 1
 fi
 
+log "the portal's build is reproducible (scripts/check-reproducible.sh: built again elsewhere)"
+# One more build of the apps, in target/repro (kept: quick when re-run), compared byte for byte.
+LOKET_ORG_KEY=$(cat tests/fixtures/organisation.pub) ./scripts/check-reproducible.sh
+
 log "the apps' texts (every text in English and Dutch)"
 cargo test -p loket-portal --lib
 

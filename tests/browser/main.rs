@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assets;
+
 use fantoccini::Locator;
 use loket_crypto::FollowUpCode;
 use loket_crypto::keyfile::{self, DEFAULT_PARAMS};

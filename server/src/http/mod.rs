@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(headers::no_store));
     Router::new()
         .nest(PREFIX, api)
+        .merge(assets::routes())
         .fallback(assets::serve)
         .layer(middleware::from_fn_with_state(
             state.config.http.timeouts.request,

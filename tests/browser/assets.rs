@@ -1,0 +1,277 @@
+//! How the portal's files are served (server/src/http/assets.rs): compressed with brotli or
+//! gzip when the request asks for it, and then decompressing to exactly the files as built;
+//! the files themselves when it does not; the icons; the published hashes; and, in Chromium,
+//! a reporter's page that loads and is used without a single request to another origin.
+
+use std::io::Read as _;
+
+use fantoccini::Locator;
+use loket_e2e::TestApp;
+use loket_e2e::browser::{browser, capture_errors, type_into, wait_text};
+use loket_e2e::cdp;
+use sha2::{Digest as _, Sha256};
+
+/// The files every first visit of each app loads.
+const SERVED: [&str; 7] = [
+    "/",
+    "/loket_reporter.js",
+    "/loket_reporter_bg.wasm",
+    "/boot.js",
+    "/style.css",
+    "/team/",
+    "/team/loket_team_bg.wasm",
+];
+
+struct Got {
+    status: u16,
+    encoding: Option<String>,
+    vary: Option<String>,
+    length: Option<usize>,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+/// GETs `path`, sending `Accept-Encoding: <accept>` if given (reqwest itself asks for no
+/// compression and decompresses nothing: the body is the bytes on the wire).
+async fn get(app: &TestApp, path: &str, accept: Option<&str>) -> Got {
+    let mut req = app.http.get(app.url(path));
+    if let Some(accept) = accept {
+        req = req.header("accept-encoding", accept);
+    }
+    let res = req.send().await.unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let encoding = header("content-encoding");
+    let vary = header("vary");
+    let length = header("content-length").map(|v| v.parse().unwrap());
+    let content_type = header("content-type").unwrap_or_default();
+    let status = res.status().as_u16();
+    let body = res.bytes().await.unwrap().to_vec();
+    Got {
+        status,
+        encoding,
+        vary,
+        length,
+        content_type,
+        body,
+    }
+}
+
+fn unbrotli(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::Decompressor::new(data, 4096)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn gunzip(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(data)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The path of `sha256sum`'s line for a served path (`/team/x` → `team/x`, `/x` →
+/// `reporter/x`, a folder → its `index.html`).
+fn dist_path(path: &str) -> String {
+    let file = if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    };
+    match file.strip_prefix("/team/") {
+        Some(rest) => format!("team/{rest}"),
+        None => format!("reporter{file}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn served_files_are_compressed_when_asked_and_decompress_to_the_files_themselves() {
+    let app = TestApp::sqlite().await;
+    let hashes = get(&app, "/hashes.txt", None).await;
+    assert_eq!(hashes.status, 200);
+    assert!(hashes.content_type.starts_with("text/plain"));
+    let hashes = String::from_utf8(hashes.body).unwrap();
+
+    for path in SERVED {
+        let plain = get(&app, path, None).await;
+        assert_eq!(plain.status, 200, "{path}");
+        assert_eq!(plain.encoding, None, "{path} compressed though not asked");
+        assert_eq!(plain.length, Some(plain.body.len()), "{path}");
+        assert!(
+            plain.body.len() > 1000,
+            "{path} is not built into the server: run scripts/build-portal.sh first"
+        );
+        let line = format!("{}  {}", sha256_hex(&plain.body), dist_path(path));
+        assert!(
+            hashes.lines().any(|l| l == line),
+            "/hashes.txt lacks {line:?}:\n{hashes}"
+        );
+
+        let identity = get(&app, path, Some("identity")).await;
+        assert_eq!(identity.encoding, None, "{path}");
+        assert_eq!(identity.body, plain.body, "{path}");
+
+        for (accept, coding) in [
+            ("br", "br"),
+            ("gzip, deflate, br, zstd", "br"),
+            ("gzip, deflate", "gzip"),
+            ("br;q=0, gzip", "gzip"),
+        ] {
+            let got = get(&app, path, Some(accept)).await;
+            assert_eq!(got.status, 200, "{path} {accept}");
+            assert_eq!(got.encoding.as_deref(), Some(coding), "{path} {accept}");
+            assert_eq!(got.vary.as_deref(), Some("accept-encoding"), "{path}");
+            assert_eq!(got.content_type, plain.content_type, "{path} {accept}");
+            assert_eq!(got.length, Some(got.body.len()), "{path} {accept}");
+            assert!(
+                got.body.len() < plain.body.len(),
+                "{path} {accept}: {} bytes compressed, {} plain",
+                got.body.len(),
+                plain.body.len()
+            );
+            let decoded = match coding {
+                "br" => unbrotli(&got.body),
+                _ => gunzip(&got.body),
+            };
+            assert!(
+                decoded == plain.body,
+                "{path} {accept}: decompresses to other bytes"
+            );
+        }
+    }
+
+    // The wasm, the largest file, shrinks to well under half.
+    let wasm = get(&app, "/loket_reporter_bg.wasm", None).await.body.len();
+    let br = get(&app, "/loket_reporter_bg.wasm", Some("br"))
+        .await
+        .body
+        .len();
+    assert!(br * 2 < wasm, "brotli: {br} of {wasm} bytes");
+
+    // The icons answer, at both apps; a missing file still does not.
+    for path in [
+        "/favicon.ico",
+        "/icon.svg",
+        "/team/favicon.ico",
+        "/team/icon.svg",
+    ] {
+        let got = get(&app, path, Some("br, gzip")).await;
+        assert_eq!(got.status, 200, "{path}");
+        assert!(got.content_type.starts_with("image/"), "{path}");
+        assert!(!got.body.is_empty(), "{path}");
+    }
+    assert_eq!(get(&app, "/nothing-here.png", None).await.status, 404);
+
+    // The page about the hashes lists every file, in both languages.
+    let page = get(&app, "/verify", None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.content_type.starts_with("text/html"));
+    let page = String::from_utf8(page.body).unwrap();
+    assert!(page.contains("lang=\"nl\"") && page.contains("lang=\"en\""));
+    // …and the organisation key to build with, the one the test portal is pinned to.
+    let key = loket_e2e::test_org_key();
+    assert!(page.contains(&key.encode()) && page.contains(&key.fingerprint()));
+    for line in hashes.lines() {
+        let (hash, path) = line.split_once("  ").unwrap();
+        assert!(
+            page.contains(hash) && page.contains(path),
+            "/verify lacks {line}"
+        );
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reporters_page_requests_nothing_from_another_origin() {
+    let app = TestApp::sqlite().await;
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&app.url("/")).await.unwrap();
+    capture_errors(c).await;
+    wait_text(c, "#org-fingerprint", "the verified directory", |t| {
+        !t.trim().is_empty()
+    })
+    .await;
+    type_into(
+        c,
+        "#report-text",
+        "Assets test: typing into the form must fetch nothing from elsewhere.",
+    )
+    .await;
+    let icon = c
+        .find(Locator::Css("link[rel=icon]"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+
+    let (origin, entries) = cdp::entries(c).await;
+    assert_eq!(origin, app.url("").trim_end_matches('/'));
+    let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+    for name in &names {
+        assert!(
+            name.starts_with(&format!("{origin}/")),
+            "a request to another origin: {name} (page at {origin}); all: {names:?}"
+        );
+    }
+    // The check above sees the app's own requests: the module, the WebAssembly and the
+    // directory are among them.
+    for needed in [
+        "/loket_reporter.js",
+        "/loket_reporter_bg.wasm",
+        "/directory",
+    ] {
+        assert!(
+            names.iter().any(|n| n.ends_with(needed)),
+            "no Resource Timing entry for {needed}: {names:?}"
+        );
+    }
+    // Each was fetched once (the preloads were used, not fetched again), and every answer
+    // was a success (no 404, e.g. for an icon).
+    for needed in ["/loket_reporter.js", "/loket_reporter_bg.wasm"] {
+        let n = names.iter().filter(|n| n.ends_with(needed)).count();
+        assert_eq!(n, 1, "{needed} fetched {n} times: {names:?}");
+    }
+    for e in &entries {
+        assert!(
+            e.response_status == 0.0 || (200.0..400.0).contains(&e.response_status),
+            "{} answered {}",
+            e.name,
+            e.response_status
+        );
+    }
+    // Chromium offers br and gzip (to 127.0.0.1 as to HTTPS): the WebAssembly came compressed.
+    let wasm = entries
+        .iter()
+        .find(|e| e.name.ends_with("_bg.wasm"))
+        .unwrap();
+    assert!(
+        wasm.encoded_body_size > 0.0 && wasm.encoded_body_size * 2.0 < wasm.decoded_body_size,
+        "the WebAssembly was not sent compressed: {wasm:?}"
+    );
+    // The icon the page names is there.
+    let icon_url = if icon.starts_with('/') {
+        format!("{origin}{icon}")
+    } else {
+        icon
+    };
+    let got = app.http.get(&icon_url).send().await.unwrap();
+    assert_eq!(got.status().as_u16(), 200, "{icon_url}");
+    b.client.close().await.unwrap();
+    app.shutdown().await;
+}
