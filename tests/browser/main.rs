@@ -18,6 +18,7 @@ use loket_e2e::browser::{
 };
 use loket_e2e::*;
 
+mod access;
 mod attachments;
 mod intake;
 

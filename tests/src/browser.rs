@@ -212,7 +212,11 @@ pub async fn axe_check(c: &Client, state: &str) {
     let checked = found["checked"].as_u64().unwrap_or(0);
     let violations: Vec<String> = found["violations"]
         .as_array()
-        .map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|v| {
+            v.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     assert!(checked > 0, "{state}: axe checked nothing");
     assert!(
@@ -244,7 +248,10 @@ pub async fn fits_width(c: &Client) -> (bool, String) {
 pub async fn tab_to(c: &Client, id: &str) {
     for _ in 0..80 {
         let focused = c
-            .execute("return document.activeElement && document.activeElement.id", vec![])
+            .execute(
+                "return document.activeElement && document.activeElement.id",
+                vec![],
+            )
             .await
             .unwrap();
         if focused.as_str() == Some(id) {
