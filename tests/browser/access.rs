@@ -5,8 +5,8 @@
 use fantoccini::Locator;
 use loket_crypto::FollowUpCode;
 use loket_e2e::browser::{
-    Browser, axe_check, browser, capture_errors, click, fits_width, focus_outline_contrast, press,
-    tab_to, type_into, wait_for, wait_msg, wait_text,
+    Browser, axe_check, axe_violations, browser, capture_errors, click, fits_width,
+    focus_outline_contrast, press, tab_to, type_into, wait_for, wait_msg, wait_text,
 };
 use loket_e2e::*;
 
@@ -78,6 +78,15 @@ async fn every_page_passes_axe_in_both_languages_at_360_px() {
         wait_for(c, "#intake").await;
         check(&b, &at("a report in the team's app")).await;
     }
+    // The check can fail: an input without a label is found.
+    c.execute(
+        "document.querySelector('main').appendChild(document.createElement('input'))",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let found = axe_violations(c, "an unlabelled input").await;
+    assert!(found.iter().any(|v| v.starts_with("label")), "{found:?}");
     b.client.close().await.unwrap();
     app.shutdown().await;
 }

@@ -195,6 +195,16 @@ fn axe_source() -> String {
 /// Runs axe-core on the page as it is now, with the rules of WCAG 2.0, 2.1 and 2.2 at levels
 /// A and AA, and fails with every violation found. `state` names the page and state.
 pub async fn axe_check(c: &Client, state: &str) {
+    let violations = axe_violations(c, state).await;
+    assert!(
+        violations.is_empty(),
+        "{state}: WCAG 2.2 AA violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// The WCAG 2.2 A and AA violations axe-core finds on the page as it is now.
+pub async fn axe_violations(c: &Client, state: &str) -> Vec<String> {
     c.execute(&axe_source(), vec![]).await.unwrap();
     let found = c
         .execute_async(
@@ -219,11 +229,7 @@ pub async fn axe_check(c: &Client, state: &str) {
         })
         .unwrap_or_default();
     assert!(checked > 0, "{state}: axe checked nothing");
-    assert!(
-        violations.is_empty(),
-        "{state}: WCAG 2.2 AA violations:\n{}",
-        violations.join("\n")
-    );
+    violations
 }
 
 /// Whether the page fits its viewport's width (no sideways scrolling).
