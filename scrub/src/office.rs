@@ -76,11 +76,9 @@ struct Entry {
     offset: usize,
 }
 
-/// Rewrites the package in `file` without its document properties.
-pub fn scrub(file: &[u8]) -> Result<(Vec<u8>, Vec<Removed>), ScrubError> {
-    if file.len() as u64 > IN_MEMORY_LIMIT {
-        return Err(ScrubError::TooLarge);
-    }
+/// The central directory of the package in `file`: its entries, where it starts, and how
+/// many entries the end record counts.
+fn central_directory(file: &[u8]) -> Result<(Vec<Entry>, usize, u16), ScrubError> {
     // The end record: the last signature within the final 22 + 65 535 bytes.
     let low = file.len().saturating_sub(22 + 0xffff);
     let end = (low..=file.len().saturating_sub(22))
@@ -134,6 +132,47 @@ pub fn scrub(file: &[u8]) -> Result<(Vec<u8>, Vec<Removed>), ScrubError> {
     if !entries.iter().any(|e| e.name == b"[Content_Types].xml") {
         return Err(ScrubError::Malformed);
     }
+    Ok((entries, cd_offset, count))
+}
+
+/// Writes `part` in place of `entry`'s data: a stored local entry with its new CRC and sizes,
+/// and the central record changed to match. `flags` keeps only the "UTF-8 names" bit.
+fn write_replacement(out: &mut Vec<u8>, entry: &mut Entry, part: &[u8]) -> Result<(), ScrubError> {
+    let crc = crc32(part);
+    let size = part.len() as u32;
+    let flags = u16_at(&entry.record, 8)? & 0x0800;
+    let mut local = Vec::with_capacity(30 + entry.name.len());
+    local.extend_from_slice(LOCAL);
+    for v in [20u16, flags, 0, 0, DOS_DATE] {
+        local.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [crc, size, size] {
+        local.extend_from_slice(&v.to_le_bytes());
+    }
+    local.extend_from_slice(&(entry.name.len() as u16).to_le_bytes());
+    local.extend_from_slice(&0u16.to_le_bytes());
+    local.extend_from_slice(&entry.name);
+    out.extend_from_slice(&local);
+    out.extend_from_slice(part);
+    // The central record: stored, new CRC and sizes, no extra field.
+    let name_end = 46 + entry.name.len();
+    entry.record.truncate(name_end);
+    set_u16(&mut entry.record, 6, 20);
+    set_u16(&mut entry.record, 8, flags);
+    set_u16(&mut entry.record, 10, 0);
+    set_u32(&mut entry.record, 16, crc);
+    set_u32(&mut entry.record, 20, size);
+    set_u32(&mut entry.record, 24, size);
+    set_u16(&mut entry.record, 30, 0);
+    Ok(())
+}
+
+/// Rewrites the package in `file` without its document properties.
+pub fn scrub(file: &[u8]) -> Result<(Vec<u8>, Vec<Removed>), ScrubError> {
+    if file.len() as u64 > IN_MEMORY_LIMIT {
+        return Err(ScrubError::TooLarge);
+    }
+    let (mut entries, cd_offset, count) = central_directory(file)?;
     // Each entry's local data run to the next entry's (or to the central directory).
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by_key(|&i| entries.get(i).map_or(0, |e| e.offset));
@@ -164,32 +203,7 @@ pub fn scrub(file: &[u8]) -> Result<(Vec<u8>, Vec<Removed>), ScrubError> {
                 if !removed.contains(&Removed::DocumentProperties) {
                     removed.push(Removed::DocumentProperties);
                 }
-                let crc = crc32(part);
-                let size = part.len() as u32;
-                let flags = u16_at(&entry.record, 8)? & 0x0800; // keep only "UTF-8 names"
-                let mut local = Vec::with_capacity(30 + entry.name.len());
-                local.extend_from_slice(LOCAL);
-                for v in [20u16, flags, 0, 0, DOS_DATE] {
-                    local.extend_from_slice(&v.to_le_bytes());
-                }
-                for v in [crc, size, size] {
-                    local.extend_from_slice(&v.to_le_bytes());
-                }
-                local.extend_from_slice(&(entry.name.len() as u16).to_le_bytes());
-                local.extend_from_slice(&0u16.to_le_bytes());
-                local.extend_from_slice(&entry.name);
-                out.extend_from_slice(&local);
-                out.extend_from_slice(part);
-                // The central record: stored, new CRC and sizes, no extra field.
-                let name_end = 46 + entry.name.len();
-                entry.record.truncate(name_end);
-                set_u16(&mut entry.record, 6, 20);
-                set_u16(&mut entry.record, 8, flags);
-                set_u16(&mut entry.record, 10, 0);
-                set_u32(&mut entry.record, 16, crc);
-                set_u32(&mut entry.record, 20, size);
-                set_u32(&mut entry.record, 24, size);
-                set_u16(&mut entry.record, 30, 0);
+                write_replacement(&mut out, entry, part)?;
             }
             None => {
                 let at = out.len();
