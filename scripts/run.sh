@@ -35,6 +35,10 @@ if [ ! -f "$key" ]; then
   chmod 600 "$pass"
   public=$(printf '%s\n' "$out" | sed -n 's/^public key: *//p')
   "$loket" member add --name "Demo member" --role ccp --role confidential-adviser --role ombudsperson --key "$public"
+  # The demo member's key doubles as the statistics key, so the form shows the anonymous
+  # statistics part (docs/intake.md); a real team keeps a key of its own for it.
+  "$loket" statistics --key "$public" --unit "Faculty of Science" --unit "Faculty of Humanities" \
+    --unit "University Services"
 fi
 
 cat <<INFO
