@@ -2,7 +2,8 @@
 //! own, or the one journald adds) would date a reporter's request to the second. They are held
 //! in memory and written together at the next full hour ([`run`]), and when the server stops
 //! ([`flush`]), so the log dates nothing a reporter did finer than the hour. Bounded: past
-//! [`MOST`] held lines, further ones are only counted.
+//! [`MOST`] held lines, further ones are only counted. Acts worth knowing about that are not
+//! failures (a case closed) are only counted ([`count`]), and their counts written at the hour.
 
 use std::sync::Mutex;
 
@@ -12,12 +13,32 @@ pub const MOST: usize = 1000;
 struct Held {
     lines: Vec<String>,
     dropped: u64,
+    /// Acts counted since the last flush, by name.
+    counts: Vec<(&'static str, u64)>,
 }
 
 static HELD: Mutex<Held> = Mutex::new(Held {
     lines: Vec::new(),
     dropped: 0,
+    counts: Vec::new(),
 });
+
+/// Counts one `act` (a fixed name, such as "cases closed") for the next flush.
+pub fn count(act: &'static str) {
+    if let Ok(mut held) = HELD.lock() {
+        match held.counts.iter_mut().find(|(a, _)| *a == act) {
+            Some((_, n)) => *n = n.saturating_add(1),
+            None => held.counts.push((act, 1)),
+        }
+    }
+}
+
+/// Takes the counts of acts since the last flush.
+pub fn take_counts() -> Vec<(&'static str, u64)> {
+    HELD.lock()
+        .map(|mut held| std::mem::take(&mut held.counts))
+        .unwrap_or_default()
+}
 
 /// Holds `line` for the next flush.
 pub fn hold(line: String) {
@@ -41,8 +62,11 @@ pub fn take() -> (Vec<String>, u64) {
     }
 }
 
-/// Writes every held line now, as errors.
+/// Writes every held line now, as errors, and the counts of acts, as information.
 pub fn flush() {
+    for (act, n) in take_counts() {
+        tracing::info!(count = n, "{act} in the past hour");
+    }
     let (lines, dropped) = take();
     for line in &lines {
         tracing::error!(held_until = "the hour", "{line}");
@@ -66,6 +90,16 @@ pub async fn run() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acts_are_counted_not_logged() {
+        let _ = take_counts();
+        count("cases closed");
+        count("cases closed");
+        count("other acts");
+        assert_eq!(take_counts(), vec![("cases closed", 2), ("other acts", 1)]);
+        assert_eq!(take_counts(), Vec::new());
+    }
 
     #[test]
     fn lines_are_held_and_bounded() {

@@ -21,15 +21,19 @@ pub async fn run(store: Store, config: Arc<ServeConfig>) {
     if interval <= 0 {
         return;
     }
+    // Runs at the start of every interval by the wall clock (every full hour by default), not
+    // counted from the process start: when a purge runs, and so its log line, depends on the
+    // clock alone.
     let mut tick = super::every_second();
-    let mut last = 0i64;
+    let mut last = now().div_euclid(interval);
     loop {
         tick.tick().await;
         let now = now();
-        if now - last < interval {
+        let slot = now.div_euclid(interval);
+        if slot <= last {
             continue;
         }
-        last = now;
+        last = slot;
         match once(&store, &config, now).await {
             Ok(p) if p.reports + p.stale_uploads > 0 => {
                 tracing::info!(reports = p.reports, uploads = p.stale_uploads, "purged");
