@@ -168,9 +168,6 @@ pub const EN: Texts = Texts {
     attach_label: |mib| format!("Attach a file (encrypted here, at most {mib} MiB)"),
     attach: "Encrypt and attach",
     file_choose: "Choose a file first.",
-    file_too_large: |mib| {
-        format!("This file is larger than {mib} MiB; it cannot be attached here.")
-    },
     file_reading: "Reading the file…",
     file_unreadable: "The file could not be read.",
     file_encrypting: "Encrypting the file in this browser…",

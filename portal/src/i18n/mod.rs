@@ -163,7 +163,6 @@ pub struct Texts {
     pub attach_label: fn(u64) -> String,
     pub attach: &'static str,
     pub file_choose: &'static str,
-    pub file_too_large: fn(u64) -> String,
     pub file_reading: &'static str,
     pub file_unreadable: &'static str,
     pub file_encrypting: &'static str,

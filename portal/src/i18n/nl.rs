@@ -204,9 +204,6 @@ pub const NL: Texts = Texts {
     attach_label: |mib| format!("Bestand bijvoegen (hier versleuteld, hooguit {mib} MiB)"),
     attach: "Versleutelen en bijvoegen",
     file_choose: "Kies eerst een bestand.",
-    file_too_large: |mib| {
-        format!("Dit bestand is groter dan {mib} MiB; het kan hier niet worden bijgevoegd.")
-    },
     file_reading: "Het bestand wordt gelezen…",
     file_unreadable: "Het bestand kon niet worden gelezen.",
     file_encrypting: "Het bestand wordt in deze browser versleuteld…",
