@@ -183,10 +183,7 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         ("network", network.to_string()),
         (
             "error_code",
-            all_codes()
-                .map(|c| error_code(c))
-                .collect::<Vec<_>>()
-                .join("|"),
+            all_codes().map(error_code).collect::<Vec<_>>().join("|"),
         ),
         (
             "client_error",
