@@ -54,9 +54,9 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# build_app <bin name> <dist folder> <URL base>
+# build_app <bin name> <dist folder> <URL base> [<page file>, index.html by default]
 build_app() {
-  local app=$1 dir=$tmp/$2 base=$3
+  local app=$1 dir=$tmp/$2 base=$3 page=${4:-index.html}
   mkdir -p "$dir"
   wasm-bindgen --target web --no-typescript --out-dir "$dir" \
     "$target_dir/wasm32-unknown-unknown/wasm-release/$app.wasm"
@@ -69,10 +69,26 @@ build_app() {
   else
     log "wasm-opt not available: $app stays unoptimised (it works the same)"
   fi
-  sed -e "s|@APP@|$app|g" -e "s|@BASE@|$base|g" portal/static/index.html >"$dir/index.html"
+  sed -e "s|@APP@|$app|g" -e "s|@BASE@|$base|g" portal/static/index.html >"$dir/$page"
   cp portal/static/boot.js portal/static/style.css portal/static/icon.svg portal/static/favicon.ico "$dir/"
 }
 build_app loket_reporter reporter /
+# The reporter's follow-up view: its own document and module (portal/src/reporter/mod.rs).
+build_app loket_follow_up reporter / follow-up.html
+
+# The reporter's Web Worker (Argon2id and the proof of work, portal/src/work.rs) sits next to
+# its app. Optimised for speed, not size: it loads after the form, when the reporter begins.
+dir=$tmp/reporter
+wasm-bindgen --target web --no-typescript --out-dir "$dir" \
+  "$target_dir/wasm32-unknown-unknown/wasm-release/loket_work.wasm"
+if [ -x "$opt" ]; then
+  log "wasm-opt -O3 loket_work"
+  "$opt" -O3 --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+    "$dir/loket_work_bg.wasm" -o "$dir/loket_work_bg.opt.wasm"
+  mv "$dir/loket_work_bg.opt.wasm" "$dir/loket_work_bg.wasm"
+fi
+cp portal/static/work.js "$dir/"
 build_app loket_team team /team/
 
 # Replace dist only when something changed, so the server is not rebuilt for nothing.
@@ -82,7 +98,7 @@ if ! diff -rq "$tmp" "$out" >/dev/null 2>&1; then
   mkdir -p "$out"
   cp -r "$tmp"/reporter "$tmp"/team "$out/"
 fi
-for app in reporter/loket_reporter team/loket_team; do
+for app in reporter/loket_reporter reporter/loket_follow_up reporter/loket_work team/loket_team; do
   raw=$(stat -c %s "$out/${app}_bg.wasm")
   gz=$(gzip -9 -c "$out/${app}_bg.wasm" | wc -c)
   log "built: ${app}_bg.wasm $raw bytes, $gz gzipped"

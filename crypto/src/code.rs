@@ -94,6 +94,12 @@ impl FollowUpCode {
     /// Argon2id(code, deployment salt) → master secret → lookup token and reporter key.
     /// Costs 64 MiB and about a third of a second in a browser, on purpose.
     pub fn derive(&self, deployment_salt: &[u8]) -> Result<ReporterKeys, CodeError> {
+        Ok(ReporterKeys::from_master(&self.stretch(deployment_salt)?))
+    }
+
+    /// The slow half of [`derive`](Self::derive): Argon2id(code, deployment salt), the master
+    /// secret. Apart so that a browser can run it in a Web Worker and keep its page responsive.
+    pub fn stretch(&self, deployment_salt: &[u8]) -> Result<MasterSecret, CodeError> {
         if !(16..=64).contains(&deployment_salt.len()) {
             return Err(CodeError::BadSalt);
         }
@@ -103,14 +109,39 @@ impl FollowUpCode {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password_into(&self.0, deployment_salt, master.as_mut())
             .map_err(|_| CodeError::BadSalt)?;
-        let token = hkdf32(master.as_slice(), &[], labels::LOOKUP_TOKEN);
-        let reporter = hkdf32(master.as_slice(), &[], labels::REPORTER_X25519);
-        let signing = hkdf32(master.as_slice(), &[], labels::REPORTER_ED25519);
-        Ok(ReporterKeys {
+        Ok(MasterSecret(master))
+    }
+}
+
+/// Argon2id of a follow-up code: everything the reporter's keys are derived from (SPEC.md
+/// §7). No `Debug`, wiped when dropped.
+pub struct MasterSecret(Zeroizing<[u8; 32]>);
+
+impl MasterSecret {
+    /// A master secret computed elsewhere (the browser's Web Worker) and handed over.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// The 32 bytes, to hand back from the Web Worker.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl ReporterKeys {
+    /// The fast half of [`FollowUpCode::derive`]: the lookup token and the reporter's keys,
+    /// each an HKDF of the master secret under its own label.
+    pub fn from_master(master: &MasterSecret) -> Self {
+        let master = master.0.as_slice();
+        let token = hkdf32(master, &[], labels::LOOKUP_TOKEN);
+        let reporter = hkdf32(master, &[], labels::REPORTER_X25519);
+        let signing = hkdf32(master, &[], labels::REPORTER_ED25519);
+        ReporterKeys {
             lookup_token: token,
             identity: Identity::from_bytes(*reporter),
             signing: SigningSecret::from_seed(*signing),
-        })
+        }
     }
 }
 

@@ -19,7 +19,7 @@ mod reader;
 pub mod sign;
 pub mod stream;
 
-pub use code::{FollowUpCode, ReporterKeys};
+pub use code::{FollowUpCode, MasterSecret, ReporterKeys};
 pub use envelope::{open, seal, seal_into, sealed_len};
 pub use error::{CodeError, KeyFileError, OpenError, SealError, SignatureError};
 pub use keys::{Identity, MemberPublicKey, MemberSecretKey, RecipientKey};

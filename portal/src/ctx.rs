@@ -135,8 +135,16 @@ impl Default for Ctx {
     }
 }
 
-/// The language from `navigator.languages`.
+/// The language to start in: the one chosen on the reporter's other page, which the link
+/// carries in the fragment (`#nl`; never sent to the server), else the first of
+/// `navigator.languages` that the portal speaks.
 fn browser_lang() -> Lang {
+    let chosen = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .and_then(|hash| Lang::from_code(hash.trim_start_matches('#')));
+    if let Some(lang) = chosen {
+        return lang;
+    }
     let languages: Vec<String> = web_sys::window()
         .map(|w| w.navigator().languages())
         .map(|list| list.iter().filter_map(|v| v.as_string()).collect())

@@ -1,8 +1,11 @@
 //! loket-portal: what the two browser apps share (leptos, client-side rendering, WebAssembly).
 //!
-//! - `loket_reporter` (src/reporter/, served by `loket` at `/`): write a report, choose who may
-//!   read it, get a follow-up code; later read the team's answers with that code. It contains
-//!   no team code: no key file, no inbox, no team login (scripts/test.sh checks its bundle).
+//! - `loket_reporter` and `loket_follow_up` (src/reporter/, served by `loket` at `/` and
+//!   `/follow-up`): write a report, choose who may read it, get a follow-up code and a receipt;
+//!   later read the team's answers with that code, answer, attach files. Two modules, so the
+//!   first visit loads the form alone. Neither contains team code: no key file, no inbox, no
+//!   team login (scripts/test.sh checks their bundles). Their slow work (Argon2id, the proof
+//!   of work) runs in a Web Worker, `loket_work` (src/work.rs).
 //! - `loket_team` (src/team/, served by `loket` under `/team/` for now; a later issue moves it
 //!   into `loket-team` on each member's own machine): unlock a member key file, read the inbox
 //!   and the reports of one's roles, reply, close cases, download attachments.
@@ -18,6 +21,8 @@ pub mod components;
 pub mod ctx;
 pub mod i18n;
 pub mod pow;
+pub mod reporter;
+pub mod work;
 
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
 //! The proof of work in front of the reporter's requests (docs/api.md, "Proof of work"),
-//! solved here in slices so the page stays responsive and shows how far it got.
+//! solved in a Web Worker (src/work.rs) so the page stays responsive and shows how far it got.
 
 use loket_wire::ErrorCode;
 use loket_wire::pow::{self, PowPurpose, PowSolution};
@@ -22,24 +22,40 @@ pub async fn proof_of_work(
     if challenge.bits > pow::MAX_BITS {
         return Err(ApiFailure::Api(ErrorCode::Unavailable));
     }
-    // About 20 ms of hashing per slice on a laptop; progress is the share of the expected work.
-    const SLICE: u64 = 1 << 14;
-    let expected = pow::expected_tries(challenge.bits);
-    let mut start = 0u64;
-    loop {
-        if let Some(nonce) = pow::solve_range(&challenge.challenge.0, challenge.bits, start, SLICE)
-        {
-            return Ok(Some(PowSolution {
-                challenge: challenge.challenge,
-                nonce: loket_wire::B64(nonce.to_be_bytes().to_vec()),
-            }));
-        }
-        start = start.saturating_add(SLICE);
-        let done = (start as f64 / expected * 100.0).min(99.0) as u32;
+    let show = move |done: u32| {
         ctx.busy("proof-of-work", |l| {
             let t = l.t();
             (t.pow_progress)(what(t), done)
-        });
+        })
+    };
+    let challenge_bytes = challenge.challenge.0.clone();
+    let nonce = match crate::work::solve(&challenge_bytes, challenge.bits, show).await {
+        crate::work::Solved::Nonce(nonce) => nonce,
+        crate::work::Solved::NoWorker => on_page(&challenge_bytes, challenge.bits, show).await,
+    };
+    match nonce {
+        Some(nonce) => Ok(Some(PowSolution {
+            challenge: challenge.challenge,
+            nonce: loket_wire::B64(nonce.to_be_bytes().to_vec()),
+        })),
+        None => Err(ApiFailure::Api(ErrorCode::Unavailable)),
+    }
+}
+
+/// The proof of work on the page, where no worker could start: in slices of about 20 ms of
+/// hashing on a laptop, yielding between them so the page can paint its progress.
+async fn on_page(challenge: &[u8], bits: u8, show: impl Fn(u32)) -> Option<u64> {
+    const SLICE: u64 = 1 << 14;
+    const LIMIT: u64 = 1 << 40;
+    let expected = pow::expected_tries(bits);
+    let mut start = 0u64;
+    while start < LIMIT {
+        if let Some(nonce) = pow::solve_range(challenge, bits, start, SLICE) {
+            return Some(nonce);
+        }
+        start += SLICE;
+        show((start as f64 / expected * 100.0).min(99.0) as u32);
         crate::browser::pause(0).await;
     }
+    None
 }

@@ -11,13 +11,18 @@ use loket_e2e::browser::{browser, capture_errors, type_into, wait_text};
 use loket_e2e::cdp;
 use sha2::{Digest as _, Sha256};
 
-/// The files every first visit of each app loads.
-const SERVED: [&str; 7] = [
+/// The files every first visit of each app loads, the reporter's follow-up view (its own
+/// document and module) and the Web Worker of both reporter pages.
+const SERVED: [&str; 11] = [
     "/",
     "/loket_reporter.js",
     "/loket_reporter_bg.wasm",
     "/boot.js",
     "/style.css",
+    "/follow-up",
+    "/loket_follow_up_bg.wasm",
+    "/work.js",
+    "/loket_work_bg.wasm",
     "/team/",
     "/team/loket_team_bg.wasm",
 ];
@@ -84,10 +89,12 @@ fn sha256_hex(data: &[u8]) -> String {
 }
 
 /// The path of `sha256sum`'s line for a served path (`/team/x` → `team/x`, `/x` →
-/// `reporter/x`, a folder → its `index.html`).
+/// `reporter/x`, a folder → its `index.html`, a page without a dot → its `.html` file).
 fn dist_path(path: &str) -> String {
     let file = if path.ends_with('/') {
         format!("{path}index.html")
+    } else if !path.rsplit('/').next().unwrap_or_default().contains('.') {
+        format!("{path}.html")
     } else {
         path.to_owned()
     };
@@ -241,6 +248,11 @@ async fn the_reporters_page_requests_nothing_from_another_origin() {
             "no Resource Timing entry for {needed}: {names:?}"
         );
     }
+    // The follow-up view's module is not part of a first visit.
+    assert!(
+        !names.iter().any(|n| n.contains("follow_up")),
+        "the first visit loaded the follow-up module: {names:?}"
+    );
     // Each was fetched once (the preloads were used, not fetched again), and every answer
     // was a success (no 404, e.g. for an icon).
     for needed in ["/loket_reporter.js", "/loket_reporter_bg.wasm"] {

@@ -21,6 +21,7 @@ use loket_e2e::*;
 mod access;
 mod attachments;
 mod intake;
+mod work;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_the_portal_in_chromium() {

@@ -35,6 +35,11 @@ impl Lang {
         }
     }
 
+    /// The language of a [`code`](Self::code), exactly.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     pub fn t(self) -> &'static Texts {
         match self {
             Self::En => &EN,

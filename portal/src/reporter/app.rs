@@ -1,43 +1,60 @@
-//! The reporter's app: two pages, and a link to the team's app.
+//! The page around the reporter's two apps: the navigation between them (two documents, so
+//! moving between them loads the other module), a link to the team's app and the button to
+//! leave quickly.
 
 use leptos::prelude::*;
-use loket_portal::browser::leave_quickly;
-use loket_portal::components::{DirectoryError, Footer, Header, StatusLine};
-use loket_portal::ctx::provide_ctx;
 
-use crate::pages::{FollowUpPage, ReportPage};
+use crate::browser::leave_quickly;
+use crate::components::{DirectoryError, Footer, Header, StatusLine};
+use crate::ctx::provide_ctx;
+use crate::reporter::pages::{FollowUpPage, ReportPage};
 
-/// The reporter's two pages.
+/// The reporter's two pages, each its own document and module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Page {
     Report,
     FollowUp,
 }
 
+impl Page {
+    /// Where the page is served. The language chosen here travels in the fragment, which the
+    /// browser never sends to the server.
+    fn href(self, lang: crate::Lang) -> String {
+        let path = match self {
+            Page::Report => "./",
+            Page::FollowUp => "follow-up",
+        };
+        format!("{path}#{}", lang.code())
+    }
+}
+
 #[component]
-fn Nav(page: RwSignal<Page>) -> impl IntoView {
-    let ctx = loket_portal::use_ctx();
-    let go = move |to: Page| {
-        move |_| {
-            if !ctx.is_busy() {
-                ctx.clear();
-                page.set(to);
-            }
+fn Nav(page: Page) -> impl IntoView {
+    let ctx = crate::use_ctx();
+    // Leaving while a report is being sealed or sent would lose it: wait until it is done.
+    let guard = move |ev: leptos::ev::MouseEvent| {
+        if ctx.is_busy() {
+            ev.prevent_default();
         }
     };
-    let tab = move |p: Page| move || page.get() == p;
+    let link = move |to: Page, id: &'static str, text: fn(&crate::i18n::Texts) -> &'static str| {
+        view! {
+            <a
+                id=id
+                class="tab"
+                class:active=page == to
+                aria-current=(page == to).then_some("page")
+                href=move || to.href(ctx.lang.get())
+                on:click=guard
+            >
+                {move || text(ctx.t())}
+            </a>
+        }
+    };
     view! {
         <nav>
-            <button id="nav-report" class:active=tab(Page::Report) on:click=go(Page::Report)>
-                {move || ctx.t().nav_report}
-            </button>
-            <button
-                id="nav-followup"
-                class:active=tab(Page::FollowUp)
-                on:click=go(Page::FollowUp)
-            >
-                {move || ctx.t().nav_followup}
-            </button>
+            {link(Page::Report, "nav-report", |t| t.nav_report)}
+            {link(Page::FollowUp, "nav-followup", |t| t.nav_followup)}
             // The team's app is a separate bundle; it moves to loket-team on each member's
             // own machine in a later issue.
             <a id="nav-team" class="nav-link" href="/team/" title=move || ctx.t().team_moves>
@@ -50,10 +67,10 @@ fn Nav(page: RwSignal<Page>) -> impl IntoView {
     }
 }
 
+/// What both apps show around their page.
 #[component]
-pub fn App() -> impl IntoView {
+fn Shell(page: Page, children: Children) -> impl IntoView {
     provide_ctx();
-    let page = RwSignal::new(Page::Report);
     view! {
         <Header>
             <Nav page=page />
@@ -61,11 +78,28 @@ pub fn App() -> impl IntoView {
         <main>
             <DirectoryError />
             <StatusLine />
-            {move || match page.get() {
-                Page::Report => view! { <ReportPage /> }.into_any(),
-                Page::FollowUp => view! { <FollowUpPage /> }.into_any(),
-            }}
+            {children()}
         </main>
         <Footer />
+    }
+}
+
+/// `loket_reporter`: make a report.
+#[component]
+pub fn ReportApp() -> impl IntoView {
+    view! {
+        <Shell page=Page::Report>
+            <ReportPage />
+        </Shell>
+    }
+}
+
+/// `loket_follow_up`: come back with the code.
+#[component]
+pub fn FollowUpApp() -> impl IntoView {
+    view! {
+        <Shell page=Page::FollowUp>
+            <FollowUpPage />
+        </Shell>
     }
 }

@@ -1,7 +1,8 @@
 //! The two browser apps' static files, embedded in the binary at build time (see build.rs):
 //! the reporter's app at `/`, the team's app under `/team/` (until a later issue moves it into
-//! `loket-team`, on each member's own machine). Each app's own client-side pages (paths
-//! without a dot) get its `index.html`.
+//! `loket-team`, on each member's own machine). A path without a dot gets the page of that
+//! name when the app has one (`/follow-up` → `follow-up.html`, the reporter's follow-up view,
+//! its own document and module), and otherwise the app's `index.html`.
 //!
 //! Each file is stored as built and, when smaller, brotli- and gzip-compressed (build.rs); the
 //! request's `Accept-Encoding` picks one (br, then gzip, else the file itself). The SHA-256 of
@@ -90,6 +91,13 @@ fn lookup(path: &str) -> Option<Found> {
     let (app, path) = app_of(path.trim_start_matches('/'));
     let name = if path.is_empty() { "index.html" } else { path };
     if let Some(asset) = find(app, name) {
+        return Some(Found::Asset(asset));
+    }
+    // A page that is its own document (the reporter's `/follow-up`): its `.html` file.
+    if !name.contains('.')
+        && !name.contains('/')
+        && let Some(asset) = find(app, &format!("{name}.html"))
+    {
         return Some(Found::Asset(asset));
     }
     if name == "index.html" || (!name.contains('.') && !name.contains('/')) {

@@ -1,16 +1,16 @@
 //! The reporter's answer (SPEC §9.4): signed with the code-derived key, sealed to the readers
 //! named inside the report (never what the server says).
 
+use crate::{Ctx, Lang, use_ctx};
 use leptos::prelude::*;
 use loket_client::ClientError;
-use loket_portal::{Ctx, Lang, use_ctx};
 use loket_wire::B64;
 use loket_wire::api::PostAnswer;
 use loket_wire::content::ContactDetails;
 
 use super::thread::{ThreadView, check_pow, reload};
-use crate::vault;
-use loket_portal::api;
+use crate::api;
+use crate::reporter::vault;
 
 /// Seals `text` as an answer of the reporter in the vault, with their name and contact
 /// details when they give them.

@@ -10,11 +10,11 @@
 //! those). PDF and Office files are rewritten whole, so they are held in memory, up to
 //! [`loket_scrub::IN_MEMORY_LIMIT`].
 
+use crate::api::{self, ApiFailure};
+use crate::browser::pause;
+use crate::{Ctx, Lang, use_ctx};
 use leptos::prelude::*;
 use loket_client::AttachmentSealer;
-use loket_portal::api::{self, ApiFailure};
-use loket_portal::browser::pause;
-use loket_portal::{Ctx, Lang, use_ctx};
 use loket_scrub::{Kind, Removed, Scanner};
 use loket_wire::B64;
 use loket_wire::api::{AttachmentUpload, NewAttachment, PostAnswer};
@@ -22,7 +22,7 @@ use loket_wire::content::AttachmentRef;
 use zeroize::Zeroizing;
 
 use super::thread::{ThreadView, check_pow, reload};
-use crate::vault;
+use crate::reporter::vault;
 
 /// The largest file shown in the label: the server's default `--attachment-max-mib`. The
 /// server decides (it answers 413 above its limit); the app itself streams any size.

@@ -1,8 +1,8 @@
 //! The reporter may give their name and how to reach them, of their own accord, for the
 //! formal route: an answer that carries them (SPEC §9.4), sealed like any other.
 
+use crate::use_ctx;
 use leptos::prelude::*;
-use loket_portal::use_ctx;
 use loket_wire::content::ContactDetails;
 
 use super::answer::{post, seal};

@@ -8,10 +8,10 @@ mod open;
 mod thread;
 mod withdraw;
 
+use crate::browser::hour;
+use crate::components::Messages;
+use crate::use_ctx;
 use leptos::prelude::*;
-use loket_portal::browser::hour;
-use loket_portal::components::Messages;
-use loket_portal::use_ctx;
 use loket_wire::content::CaseState;
 
 use self::answer::AnswerBox;
@@ -20,8 +20,8 @@ use self::contact::ContactBox;
 use self::open::OpenForm;
 use self::thread::ThreadView;
 use self::withdraw::WithdrawBox;
-use crate::pages::ReceiptBox;
-use crate::vault;
+use crate::reporter::pages::ReceiptBox;
+use crate::reporter::vault;
 
 /// The state of the case the team chose to share, with what it said (such as aftercare).
 #[component]

@@ -1,16 +1,15 @@
 //! Enter the code: typos are caught here, then the keys are derived and the thread fetched.
 
+use crate::{Ctx, use_ctx};
 use leptos::prelude::*;
 use loket_crypto::{CodeError, FollowUpCode};
-use loket_portal::browser::pause;
-use loket_portal::{Ctx, use_ctx};
 use loket_wire::B64;
 use loket_wire::api::{Directory, ThreadRequest};
 use zeroize::Zeroizing;
 
 use super::thread::{ThreadView, check_pow, not_found, open};
-use crate::vault;
-use loket_portal::api;
+use crate::api;
+use crate::reporter::vault;
 
 /// Derives the keys of `code`, fetches its thread and opens it into the vault.
 async fn open_with(
@@ -24,9 +23,8 @@ async fn open_with(
     // The form shows only while no thread is open, so `thread` is `None` already. Setting it
     // again would rebuild the form and dispose of `input` while this task still holds it.
     vault::set_reporter(None);
-    pause(40).await;
-    let keys = match code.derive(&dir.deployment_salt.0) {
-        Ok(keys) => keys,
+    let keys = match crate::work::derive(&code, &dir.deployment_salt.0).await {
+        Ok((keys, _)) => keys,
         Err(e) => return ctx.error("code-error", |l| (l.t().code_error)(&e)),
     };
     let pow = match check_pow(ctx, |t| t.fetch_pow).await {
@@ -90,7 +88,9 @@ pub fn OpenForm(thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
         leptos::task::spawn_local(open_with(ctx, dir, code, code_input, thread));
     };
     view! {
-        <section class="card">
+        // The Web Worker for Argon2id and the proof of work starts loading once the reporter
+        // begins here: not on the first visit's critical path, ready by the time it is needed.
+        <section class="card" on:focusin=move |_| crate::work::warm_up()>
             <h2>{move || ctx.t().followup_title}</h2>
             <p class="muted">{move || ctx.t().followup_intro}</p>
             <label for="code-input">{move || ctx.t().code_label}</label>

@@ -1,17 +1,17 @@
 //! The reporter's view of a thread, and fetching it again after a change.
 
+use crate::Ctx;
+use crate::components::Entry;
+use crate::i18n::Lang;
+use crate::pow::proof_of_work;
 use leptos::prelude::*;
 use loket_client::OpenedThread;
-use loket_portal::Ctx;
-use loket_portal::components::Entry;
-use loket_portal::i18n::Lang;
-use loket_portal::pow::proof_of_work;
 use loket_wire::api::{Author, Directory, Thread, ThreadRequest};
 use loket_wire::content::CaseState;
 use loket_wire::pow::{PowPurpose, PowSolution};
 
-use crate::vault;
-use loket_portal::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure};
+use crate::reporter::vault;
 
 /// A thread as the reporter sees it. No `Debug`: it holds plaintext.
 #[derive(Clone)]
@@ -50,8 +50,12 @@ impl ThreadView {
             Some((state, m)) => (state, m.body.as_ref().map(|b| b.to_string())),
             None => (CaseState::Received, None),
         };
-        let receipt =
-            crate::pages::receipt_file(ctx, dir, &thread.envelope, thread.receipt.clone());
+        let receipt = crate::reporter::pages::receipt_file(
+            ctx,
+            dir,
+            &thread.envelope,
+            thread.receipt.clone(),
+        );
         Self {
             received: thread.received,
             entries,
@@ -86,7 +90,7 @@ pub fn not_found(ctx: Ctx) {
 /// The proof of work for a request with the code.
 pub async fn check_pow(
     ctx: Ctx,
-    what: fn(&loket_portal::i18n::Texts) -> &'static str,
+    what: fn(&crate::i18n::Texts) -> &'static str,
 ) -> Result<Option<PowSolution>, ApiFailure> {
     proof_of_work(ctx, PowPurpose::Check, what).await
 }

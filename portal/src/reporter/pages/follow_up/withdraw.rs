@@ -1,13 +1,13 @@
 //! Withdrawal (SPEC §9.7) deletes the report and every message on the server at once; it
 //! asks once more before doing so.
 
+use crate::{Ctx, use_ctx};
 use leptos::prelude::*;
-use loket_portal::{Ctx, use_ctx};
 use loket_wire::api::ThreadRequest;
 
 use super::thread::{ThreadView, check_pow};
-use crate::vault;
-use loket_portal::api;
+use crate::api;
+use crate::reporter::vault;
 
 async fn withdraw(ctx: Ctx, thread: RwSignal<Option<ThreadView>>, token: loket_wire::B64) {
     let pow = match check_pow(ctx, |t| t.withdraw_pow).await {

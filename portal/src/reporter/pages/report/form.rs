@@ -1,9 +1,9 @@
 //! The report form: the intake questions, the text, the readers (and whom to keep out), the
 //! optional statistics, what to know before sending, and the button that seals and sends.
 
+use crate::use_ctx;
 use leptos::prelude::*;
 use loket_client::{StatisticsPart, Submission};
-use loket_portal::use_ctx;
 use loket_wire::content::Intake;
 
 use super::Sent;
@@ -63,7 +63,9 @@ pub fn ReportForm(sent: RwSignal<Option<Sent>>) -> impl IntoView {
     };
 
     view! {
-        <section class="card">
+        // The Web Worker for Argon2id and the proof of work starts loading once the reporter
+        // begins here: not on the first visit's critical path, ready by the time it is needed.
+        <section class="card" on:focusin=move |_| crate::work::warm_up()>
             <h2>{move || ctx.t().report_title}</h2>
             <p class="muted">{move || ctx.t().report_intro}</p>
             <IntakeFields intake=intake />

@@ -2,9 +2,9 @@
 //! to the person concerned and their name, roughly when, and what the reporter wants. Every
 //! answer stays inside the encrypted report.
 
+use crate::i18n::IntakeTexts;
+use crate::use_ctx;
 use leptos::prelude::*;
-use loket_portal::i18n::IntakeTexts;
-use loket_portal::use_ctx;
 use loket_wire::content::{About, Intake, Nature, Purpose, Relation, When};
 
 /// The texts of one closed list: its answers' keys, and the text of the answer at an index.

@@ -1,7 +1,7 @@
 //! What a reporter must know before sending, in plain words (the regulation; docs/intake.md).
 
+use crate::use_ctx;
 use leptos::prelude::*;
-use loket_portal::use_ctx;
 
 #[component]
 pub fn BeforeSending() -> impl IntoView {

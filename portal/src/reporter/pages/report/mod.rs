@@ -24,6 +24,8 @@ use self::sent::CodeCard;
 pub struct Sent {
     pub code: String,
     pub argon2_ms: u64,
+    /// Where Argon2id ran: in the Web Worker, or on the page where none could start.
+    pub argon2_ran: crate::work::Ran,
     pub received: i64,
     pub receipt: Option<String>,
 }

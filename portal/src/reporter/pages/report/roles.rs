@@ -1,9 +1,9 @@
 //! The roles of the signed directory, each with who holds it, to choose the readers; and the
 //! members of the chosen roles, to keep someone out (the regulation's article 16).
 
+use crate::i18n::Lang;
+use crate::use_ctx;
 use leptos::prelude::*;
-use loket_portal::i18n::Lang;
-use loket_portal::use_ctx;
 use loket_wire::api::{Directory, Role};
 
 /// A role's name and description in `lang` (the directory's Dutch texts when it has them).

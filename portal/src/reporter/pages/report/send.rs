@@ -1,12 +1,12 @@
 //! Seals and sends a report; says on the status line what happened.
 
+use crate::Ctx;
+use crate::api::{self, ApiFailure};
+use crate::browser::now_ms;
+use crate::pow::proof_of_work;
 use leptos::prelude::WithValue;
 use loket_client::{ClientError, StatisticsPart, Submission};
 use loket_crypto::FollowUpCode;
-use loket_portal::Ctx;
-use loket_portal::api::{self, ApiFailure};
-use loket_portal::browser::{now_ms, pause};
-use loket_portal::pow::proof_of_work;
 use loket_wire::B64;
 use loket_wire::api::{Directory, RECEIPT_FORMAT, ReceiptFile, SubmitReport};
 use loket_wire::pow::PowPurpose;
@@ -28,11 +28,10 @@ pub async fn send_report(
     statistics: StatisticsPart,
 ) -> Option<Sent> {
     ctx.busy("report-encrypting", |l| l.t().report_encrypting.into());
-    pause(40).await;
     let code = FollowUpCode::generate(&mut rand::rng());
     let start = now_ms();
-    let keys = match code.derive(&dir.deployment_salt.0) {
-        Ok(keys) => keys,
+    let (keys, ran) = match crate::work::derive(&code, &dir.deployment_salt.0).await {
+        Ok(derived) => derived,
         Err(e) => {
             ctx.error("code-error", |l| (l.t().code_error)(&e));
             return None;
@@ -55,7 +54,7 @@ pub async fn send_report(
             return None;
         }
         Err(e) => {
-            let why = |l: loket_portal::Lang| (l.t().client_error)(&e);
+            let why = |l: crate::Lang| (l.t().client_error)(&e);
             ctx.error("report-not-sent", |l| (l.t().report_not_sent)(why(l)));
             return None;
         }
@@ -80,6 +79,7 @@ pub async fn send_report(
         Ok(answer) => Some(Sent {
             code: code.display().to_string(),
             argon2_ms,
+            argon2_ran: ran,
             received: answer.received,
             receipt: receipt_file(ctx, dir, &request.envelope, answer.receipt),
         }),

@@ -1,7 +1,7 @@
 //! The follow-up code, shown once, and the receipt.
 
+use crate::use_ctx;
 use leptos::prelude::*;
-use loket_portal::use_ctx;
 
 use super::Sent;
 
@@ -9,12 +9,12 @@ use super::Sent;
 #[component]
 pub fn ReceiptBox(receipt: Option<String>, received: i64) -> impl IntoView {
     let ctx = use_ctx();
-    let hour = loket_portal::browser::hour(received);
+    let hour = crate::browser::hour(received);
     let offered = receipt.is_some();
     let download = move |_| {
         if let Some(text) = &receipt {
             let name = format!("loket-receipt-{received}.json");
-            if let Ok(url) = loket_portal::browser::save_file(&name, text.as_bytes()) {
+            if let Ok(url) = crate::browser::save_file(&name, text.as_bytes()) {
                 let _ = web_sys::Url::revoke_object_url(&url);
             }
         }
@@ -55,7 +55,9 @@ pub fn CodeCard(sent: Sent, on_saved: impl Fn() + 'static) -> impl IntoView {
             <p class="warning">{move || ctx.t().code_warning}</p>
             <p class="muted small">
                 {move || ctx.t().code_derived.0}
-                <span id="argon2-ms">{sent.argon2_ms}</span>
+                <span id="argon2-ms" data-ran=sent.argon2_ran.name()>
+                    {sent.argon2_ms}
+                </span>
                 {move || ctx.t().code_derived.1}
             </p>
             <ReceiptBox receipt=sent.receipt received=sent.received />

@@ -1,9 +1,9 @@
 //! The optional, clearly separated "anonymous statistics" part (SPEC §9.2): staff category, age
 //! band, unit. Shown only when the directory lists a statistics key; sealed on its own to it.
 
+use crate::use_ctx;
 use leptos::prelude::*;
 use loket_client::StatisticsPart;
-use loket_portal::use_ctx;
 use loket_wire::content::{AgeBand, StaffCategory};
 
 use super::intake::{Answers, Choice};
