@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds Loket's two browser apps (leptos, WebAssembly) into portal/dist, which the server
-# embeds: portal/dist/reporter (the reporter's app, served at /) and portal/dist/team (the
-# team's app, served under /team/ until it moves into loket-team).
+# Builds Loket's browser apps (leptos, WebAssembly) into portal/dist: portal/dist/reporter (the
+# reporter's app, embedded in the server and served at /) and portal/dist/team (the team's
+# app, embedded in loket-team and served by `loket-team serve` on each member's own machine).
 # cargo (wasm32, release) -> wasm-bindgen (exact Cargo.lock version) -> wasm-opt (npm binaryen
 # >= 132, when it can be installed; Debian's binaryen 108 breaks the module) -> static files.
 # No inline scripts, so the Content-Security-Policy stays 'self' + 'wasm-unsafe-eval'.
@@ -89,7 +89,8 @@ if [ -x "$opt" ]; then
   mv "$dir/loket_work_bg.opt.wasm" "$dir/loket_work_bg.wasm"
 fi
 cp portal/static/work.js "$dir/"
-build_app loket_team team /team/
+# The team's app, at the root of `loket-team serve` (team-cli/src/serve.rs), never on `loket`.
+build_app loket_team team /
 
 # Replace dist only when something changed, so the server is not rebuilt for nothing.
 out=portal/dist

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds everything and runs a local Loket instance with a demo team.
+# Builds everything and runs a local Loket instance with a demo team: `loket serve` (the
+# reporter's side) and, beside it, `loket-team serve` (the team's app, as each member runs it
+# on their own machine), both stopped together with Ctrl-C.
 # On first start it creates, in the data directory ($LOKET_DATA_DIR, default ./data), an
 # organisation (with its signing key, organisation.key) and a demo member whose key is made
 # with `loket-team keygen` and added with `loket member add`; it prints the key file's path
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 export LOKET_DATA_DIR="${LOKET_DATA_DIR:-data}"
 listen="${LOKET_LISTEN:-127.0.0.1:8080}"
+team_listen="${LOKET_TEAM_LISTEN:-127.0.0.1:8790}"
 loket=target/release/loket
 team=target/release/loket-team
 
@@ -24,8 +27,8 @@ mkdir -p "$LOKET_DATA_DIR"
 "$loket" init --organisation "Demo University" --exists-ok
 
 LOKET_ORG_KEY=$("$loket" org-key 2>/dev/null) ./scripts/build-portal.sh
-echo "==> embedding the portal into loket" >&2
-cargo build --release -p loket-server
+echo "==> embedding the apps into loket and loket-team" >&2
+cargo build --release -p loket-server -p loket-team
 
 key="$LOKET_DATA_DIR/demo-member.key"
 pass="$LOKET_DATA_DIR/demo-passphrase.txt"
@@ -46,7 +49,7 @@ cat <<INFO
   Loket demo instance
   -------------------
   Reporter side:  http://$listen/  (write a report, keep the code, follow up with it)
-  Team side:      http://$listen/team/  (paste the key file below and unlock)
+  Team side:      http://$team_listen/  (loket-team serve; paste the key file below and unlock)
   Demo key file:  $(realpath "$key")
   Passphrase:     $(cat "$pass")
   Organisation:   $("$loket" org-key 2>&1 | tr '\n' ' ')
@@ -56,4 +59,9 @@ cat <<INFO
   server: \`loket serve\` refuses to start beside it except with --demo. docs/operations.md.)
 
 INFO
-exec "$loket" serve --demo --listen "$listen"
+# The team's app, as a member runs it on their own machine, passing its requests to the
+# server (plain http only because the server is on this machine).
+"$team" serve --server "http://$listen" --listen "$team_listen" &
+team_pid=$!
+trap 'kill "$team_pid" 2>/dev/null || true' EXIT INT TERM
+"$loket" serve --demo --listen "$listen"

@@ -6,8 +6,8 @@
 //!   first visit loads the form alone. Neither contains team code: no key file, no inbox, no
 //!   team login (scripts/test.sh checks their bundles). Their slow work (Argon2id, the proof
 //!   of work) runs in a Web Worker, `loket_work` (src/work.rs).
-//! - `loket_team` (src/team/, served by `loket` under `/team/` for now; a later issue moves it
-//!   into `loket-team` on each member's own machine): unlock a member key file, read the inbox
+//! - `loket_team` (src/team/, served by `loket-team serve` on each member's own machine, never
+//!   by `loket`): unlock a member key file, read the inbox
 //!   and the reports of one's roles, reply, close cases, download attachments.
 //!
 //! Every envelope is sealed and opened in the browser: the server sees only ciphertext

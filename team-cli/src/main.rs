@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 #[command(
     name = "loket-team",
     version,
-    about = "Loket team tool: member keys and the organisation key on a trusted machine"
+    about = "Loket team tool: member keys, the organisation key and the team's app on a trusted machine"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -68,6 +68,16 @@ enum Command {
         /// Sign without asking (scripts); the summary is still printed.
         #[arg(long)]
         yes: bool,
+    },
+    /// Serve the team's app on this machine (a loopback address only) and pass its requests
+    /// on to the Loket server; open the address it prints in a browser.
+    Serve {
+        /// The Loket server, `https://…` (plain `http://` only to a server on this machine).
+        #[arg(long, env = "LOKET_SERVER")]
+        server: String,
+        /// Where to listen: a loopback address.
+        #[arg(long, default_value = loket_team::serve::DEFAULT_LISTEN)]
+        listen: std::net::SocketAddr,
     },
     /// Check a receipt a reporter downloaded (crypto/SPEC.md §9.2): signed by the receipt key
     /// of a directory that the organisation key signed. Prints the hour and the envelope hash.
@@ -193,8 +203,36 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::VerifyReceipt { receipt, org_key } => {
             directory::verify_receipt(&receipt, &org_key)?
         }
+        Command::Serve { server, listen } => serve(&server, listen)?,
     }
     Ok(())
+}
+
+/// `loket-team serve`: until Ctrl-C.
+fn serve(server: &str, listen: std::net::SocketAddr) -> Result<(), String> {
+    use loket_team::serve::{Upstream, check_listen, run};
+    let upstream = Upstream::parse(server).map_err(|e| e.to_string())?;
+    check_listen(listen).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        println!(
+            "The team's app: http://{listen}/  (Loket server: {})",
+            upstream.as_str()
+        );
+        println!("Stop with Ctrl-C.");
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        run(listener, upstream, stop)
+            .await
+            .map_err(|e| e.to_string())
+    })
 }
 
 fn main() -> ExitCode {

@@ -20,6 +20,7 @@ async fn check(b: &Browser, state: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_in_both_languages_at_360_px() {
     let app = TestApp::sqlite().await;
+    let team = app.team_app().await;
     let (_, key) = app.add_member("Casey (CCP)", &["ccp"]).await;
     let stats = loket_crypto::MemberSecretKey::generate(&mut rand::rng());
     app.store
@@ -64,7 +65,7 @@ async fn every_page_passes_axe_in_both_languages_at_360_px() {
         click(c, "#contact summary").await;
         check(&b, &at("the thread")).await;
 
-        c.goto(&app.url("/team/")).await.unwrap();
+        c.goto(&team.url("/")).await.unwrap();
         capture_errors(c).await;
         click(c, &format!("#lang-{lang}")).await;
         wait_for(c, "#key-file").await;

@@ -11,9 +11,10 @@ use loket_e2e::browser::{browser, capture_errors, type_into, wait_text};
 use loket_e2e::cdp;
 use sha2::{Digest as _, Sha256};
 
-/// The files every first visit of each app loads, the reporter's follow-up view (its own
-/// document and module) and the Web Worker of both reporter pages.
-const SERVED: [&str; 11] = [
+/// The files every first visit of the reporter's app loads, its follow-up view (its own
+/// document and module) and the Web Worker of both reporter pages. (The team's app is not
+/// served by `loket`: see the last test.)
+const SERVED: [&str; 9] = [
     "/",
     "/loket_reporter.js",
     "/loket_reporter_bg.wasm",
@@ -23,8 +24,6 @@ const SERVED: [&str; 11] = [
     "/loket_follow_up_bg.wasm",
     "/work.js",
     "/loket_work_bg.wasm",
-    "/team/",
-    "/team/loket_team_bg.wasm",
 ];
 
 struct Got {
@@ -88,8 +87,8 @@ fn sha256_hex(data: &[u8]) -> String {
         .collect()
 }
 
-/// The path of `sha256sum`'s line for a served path (`/team/x` → `team/x`, `/x` →
-/// `reporter/x`, a folder → its `index.html`, a page without a dot → its `.html` file).
+/// The path of `sha256sum`'s line for a served path (`/x` → `reporter/x`, a folder → its
+/// `index.html`, a page without a dot → its `.html` file).
 fn dist_path(path: &str) -> String {
     let file = if path.ends_with('/') {
         format!("{path}index.html")
@@ -98,10 +97,7 @@ fn dist_path(path: &str) -> String {
     } else {
         path.to_owned()
     };
-    match file.strip_prefix("/team/") {
-        Some(rest) => format!("team/{rest}"),
-        None => format!("reporter{file}"),
-    }
+    format!("reporter{file}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,13 +164,8 @@ async fn served_files_are_compressed_when_asked_and_decompress_to_the_files_them
         .len();
     assert!(br * 2 < wasm, "brotli: {br} of {wasm} bytes");
 
-    // The icons answer, at both apps; a missing file still does not.
-    for path in [
-        "/favicon.ico",
-        "/icon.svg",
-        "/team/favicon.ico",
-        "/team/icon.svg",
-    ] {
+    // The icons answer; a missing file still does not.
+    for path in ["/favicon.ico", "/icon.svg"] {
         let got = get(&app, path, Some("br, gzip")).await;
         assert_eq!(got.status, 200, "{path}");
         assert!(got.content_type.starts_with("image/"), "{path}");
@@ -285,5 +276,112 @@ async fn the_reporters_page_requests_nothing_from_another_origin() {
     let got = app.http.get(&icon_url).send().await.unwrap();
     assert_eq!(got.status().as_u16(), 200, "{icon_url}");
     b.client.close().await.unwrap();
+    app.shutdown().await;
+}
+
+/// `loket-team serve` (team-cli/src/serve.rs): the team's app from the binary, compressed the
+/// same way; its API requests passed on to the server and the answers back; only for this
+/// machine's browser (a request naming another host, as a web page that points a name of its
+/// own at 127.0.0.1 would make, is refused, and so is an API request from another origin).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loket_team_serves_the_teams_app_and_passes_its_requests_on() {
+    let app = TestApp::sqlite().await;
+    let team = app.team_app().await;
+    let http = &app.http;
+    for path in ["/", "/loket_team.js", "/loket_team_bg.wasm", "/style.css"] {
+        let plain = http.get(team.url(path)).send().await.unwrap();
+        assert_eq!(plain.status().as_u16(), 200, "{path}");
+        let csp = plain.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'self'"), "{path}: {csp}");
+        let plain = plain.bytes().await.unwrap();
+        assert!(
+            plain.len() > 1000,
+            "{path}: the team's app is not built into loket-team: run scripts/build-portal.sh"
+        );
+        let br = http
+            .get(team.url(path))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(br.headers()["content-encoding"], "br", "{path}");
+        assert_eq!(
+            unbrotli(&br.bytes().await.unwrap()),
+            plain.to_vec(),
+            "{path}"
+        );
+    }
+    // A page of the app gets its index.html; a missing file does not.
+    let page = http.get(team.url("/inbox")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(
+        http.get(team.url("/nothing.png"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+
+    // The API, passed on: the same signed directory as from the server itself; an error with
+    // its status and code; a POST with its body.
+    let direct = http
+        .get(app.url("/api/v1/directory"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let passed = http
+        .get(team.url("/api/v1/directory"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(passed.status().as_u16(), 200);
+    assert_eq!(passed.headers()["cache-control"], "no-store");
+    assert_eq!(passed.bytes().await.unwrap(), direct);
+    let refused = http
+        .get(team.url("/api/v1/team/inbox"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "unauthorized");
+    let challenge = http
+        .post(team.url("/api/v1/pow"))
+        .header("content-type", "application/json")
+        .body(r#"{"purpose":"submit"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(challenge.status().as_u16(), 200);
+    let challenge: serde_json::Value = challenge.json().await.unwrap();
+    assert!(challenge["bits"].as_u64().is_some(), "{challenge}");
+
+    // Only this machine's browser.
+    let rebound = http
+        .get(team.url("/"))
+        .header("host", format!("evil.example:{}", team.addr.port()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status().as_u16(), 421);
+    let foreign = http
+        .get(team.url("/api/v1/directory"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status().as_u16(), 403);
+    let own = http
+        .get(team.url("/api/v1/directory"))
+        .header("origin", team.url(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status().as_u16(), 200);
     app.shutdown().await;
 }

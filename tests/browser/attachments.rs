@@ -101,6 +101,7 @@ async fn attr(c: &Client, css: &str, name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_arrives_without_its_gps_position_and_a_large_file_streams() {
     let app = TestApp::sqlite().await;
+    let team = app.team_app().await;
     let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
     let passphrase = "a long demo passphrase";
     let key_file =
@@ -205,7 +206,7 @@ async fn a_photo_arrives_without_its_gps_position_and_a_large_file_streams() {
     c.switch_to_window(windows.last().unwrap().clone())
         .await
         .unwrap();
-    c.goto(&app.url("/team/")).await.unwrap();
+    c.goto(&team.url("/")).await.unwrap();
     capture_errors(c).await;
     click(c, "#lang-en").await;
     type_into(c, "#key-file", &key_file).await;

@@ -15,6 +15,7 @@ use loket_wire::content::{AgeBand, Nature, Purpose, Relation, StaffCategory, Whe
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dutch_report_with_the_intake_reaches_only_its_readers() {
     let app = TestApp::sqlite().await;
+    let team = app.team_app().await;
     let (casey, casey_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
     let (chair, chair_key) = app.add_member("Dana (vakgroepvoorzitter)", &["ccp"]).await;
     let stats_key = loket_crypto::MemberSecretKey::generate(&mut rand::rng());
@@ -74,7 +75,7 @@ async fn a_dutch_report_with_the_intake_reaches_only_its_readers() {
     // Casey reads the answers in Dutch and shares the state of the case with aftercare.
     let team_tab = c.new_window(true).await.unwrap().handle;
     c.switch_to_window(team_tab.clone()).await.unwrap();
-    c.goto(&app.url("/team/")).await.unwrap();
+    c.goto(&team.url("/")).await.unwrap();
     capture_errors(c).await;
     click(c, "#lang-nl").await;
     type_into(c, "#key-file", &key_file).await;

@@ -1,6 +1,6 @@
 //! The whole round trip through the real apps in headless Chromium (Debian's chromium and
 //! chromedriver): in the reporter's app (`/`) a reporter writes and submits a report; in the
-//! team's app (`/team/`, another tab) a team member unlocks a key file, reads it and replies;
+//! team's app (served by `loket-team serve`, another tab) a team member unlocks a key file, reads it and replies;
 //! the reporter reads the reply with the follow-up code and answers. Then the SQLite files are
 //! searched for any piece of the plaintext. The tests wait on stable hooks (ids, `data-msg` of
 //! the status line, `data-*` attributes), not on English prose, except where the text itself is
@@ -26,11 +26,12 @@ mod work;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_through_the_portal_in_chromium() {
     let app = TestApp::sqlite().await;
-    for (path, what) in [
-        ("/loket_reporter_bg.wasm", "the reporter's app"),
-        ("/team/loket_team_bg.wasm", "the team's app"),
+    let team = app.team_app().await;
+    for (url, what) in [
+        (app.url("/loket_reporter_bg.wasm"), "the reporter's app"),
+        (team.url("/loket_team_bg.wasm"), "the team's app"),
     ] {
-        let wasm = app.http.get(app.url(path)).send().await.unwrap();
+        let wasm = app.http.get(&url).send().await.unwrap();
         assert_eq!(
             wasm.status().as_u16(),
             200,
@@ -81,18 +82,31 @@ async fn round_trip_through_the_portal_in_chromium() {
     assert!(argon2_ms > 0);
     click(c, "#code-saved").await;
 
-    // The reporter's app links to the team's app, a separate bundle.
+    // The reporter's app links to the server's page about the team's app, which serves no
+    // code: the app that unlocks a member's key comes from `loket-team serve` alone.
     let team_link = wait_for(c, "#nav-team").await;
     assert_eq!(
         team_link.attr("href").await.unwrap().as_deref(),
         Some("/team/")
     );
+    let page = app.http.get(app.url("/team/")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("loket-team serve --server") && !page.contains("<script"));
+    for path in [
+        "/team/loket_team_bg.wasm",
+        "/loket_team_bg.wasm",
+        "/loket_team.js",
+    ] {
+        let got = app.http.get(app.url(path)).send().await.unwrap();
+        assert_ne!(got.status().as_u16(), 200, "loket serves {path}");
+    }
 
     // 2. In another tab, a team member unlocks the key file in the team's app; a wrong
     // passphrase first says so.
     let team_tab = c.new_window(true).await.unwrap().handle;
     c.switch_to_window(team_tab.clone()).await.unwrap();
-    c.goto(&app.url("/team/")).await.unwrap();
+    c.goto(&team.url("/")).await.unwrap();
     capture_errors(c).await;
     click(c, "#lang-en").await;
     wait_text(c, "#org-fingerprint", "the organisation fingerprint", |t| {
@@ -320,6 +334,7 @@ async fn round_trip_through_the_portal_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     let app = TestApp::sqlite().await;
+    let team = app.team_app().await;
     let (member_id, member_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
     app.add_intruder_to_directory().await;
 
@@ -340,7 +355,7 @@ async fn portal_refuses_a_directory_the_organisation_did_not_sign() {
     click(c, "#submit-report").await;
     wait_msg(c, "directory-untrusted").await;
     // The team's app refuses it too.
-    c.goto(&app.url("/team/")).await.unwrap();
+    c.goto(&team.url("/")).await.unwrap();
     capture_errors(c).await;
     wait_for(c, "#directory-error").await;
     b.client.close().await.unwrap();

@@ -101,6 +101,17 @@ pub enum Db {
     Postgres { name: String },
 }
 
+/// `loket-team serve` on 127.0.0.1, in front of a [`TestApp`].
+pub struct TeamApp {
+    pub addr: std::net::SocketAddr,
+}
+
+impl TeamApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
 /// A running server on 127.0.0.1 with its own database.
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
@@ -198,6 +209,21 @@ impl TestApp {
                 .collect(),
             Db::Postgres { .. } => Vec::new(),
         }
+    }
+
+    /// The team's app as a member runs it: `loket-team serve` (team-cli/src/serve.rs) on its
+    /// own loopback port, passing the app's requests on to this server. It stops with the
+    /// test's runtime.
+    pub async fn team_app(&self) -> TeamApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let upstream = loket_team::serve::Upstream::parse(&self.url("")).unwrap();
+        tokio::spawn(async move {
+            loket_team::serve::run(listener, upstream, std::future::pending())
+                .await
+                .unwrap();
+        });
+        TeamApp { addr }
     }
 
     /// Stops the server and drops a PostgreSQL database.

@@ -85,7 +85,7 @@ pub const EN: Texts = Texts {
     nav_report: "Make a report",
     nav_followup: "Follow up",
     nav_team: "Team",
-    team_moves: "For team members. The team's app will move to loket-team, on each member's own machine.",
+    team_moves: "For team members: the team's app runs on your own computer, with loket-team.",
     footer_encrypted: "Your report is encrypted in this browser before it is sent. The server stores \
         only ciphertext and cannot read it; it keeps no IP addresses, no cookies and no accounts.",
     footer_fingerprint: "Organisation key fingerprint: ",

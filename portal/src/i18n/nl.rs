@@ -112,8 +112,8 @@ pub const NL: Texts = Texts {
     nav_report: "Melding maken",
     nav_followup: "Mijn melding",
     nav_team: "Team",
-    team_moves: "Voor teamleden. De app van het team verhuist naar loket-team, op de eigen \
-        computer van elk teamlid.",
+    team_moves: "Voor teamleden: de app van het team draait op je eigen computer, met \
+        loket-team.",
     footer_encrypted: "Je melding wordt in deze browser versleuteld voordat hij wordt verstuurd. \
         De server bewaart alleen versleutelde gegevens en kan ze niet lezen; hij bewaart geen \
         IP-adressen, geen cookies en geen accounts.",

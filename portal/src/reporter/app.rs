@@ -55,8 +55,8 @@ fn Nav(page: Page) -> impl IntoView {
         <nav>
             {link(Page::Report, "nav-report", |t| t.nav_report)}
             {link(Page::FollowUp, "nav-followup", |t| t.nav_followup)}
-            // The team's app is a separate bundle; it moves to loket-team on each member's
-            // own machine in a later issue.
+            // The team's app runs on each member's own machine (`loket-team serve`); the
+            // server's /team/ page says how to start it.
             <a id="nav-team" class="nav-link" href="/team/" title=move || ctx.t().team_moves>
                 {move || ctx.t().nav_team}
             </a>

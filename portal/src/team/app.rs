@@ -65,12 +65,10 @@ pub fn App() -> impl IntoView {
     let team = new_team();
     provide_context(team);
     view! {
+        // Served by `loket-team serve` on the member's own machine: the reporter's pages are
+        // on the Loket server, not here.
         <Header>
-            <nav>
-                <a id="nav-reporter" class="nav-link" href="/">
-                    {move || ctx.t().nav_report}
-                </a>
-            </nav>
+            <nav></nav>
         </Header>
         <main>
             <DirectoryError />

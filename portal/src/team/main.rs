@@ -1,5 +1,5 @@
-//! `loket_team`: the team's app. For now `loket` serves it under `/team/`; a later issue moves
-//! it into `loket-team`, on each member's own machine. Unlock a member key file, open a
+//! `loket_team`: the team's app, served by `loket-team serve` on each member's own machine
+//! (never by `loket`: team-cli/src/serve.rs). Unlock a member key file, open a
 //! session by proving possession of the key (SPEC §9.5), read the inbox and the reports of
 //! one's roles, reply (§9.6), download attachments (§9.9) and close cases.
 

@@ -1,14 +1,18 @@
-//! The two browser apps' static files, embedded in the binary at build time (see build.rs):
-//! the reporter's app at `/`, the team's app under `/team/` (until a later issue moves it into
-//! `loket-team`, on each member's own machine). A path without a dot gets the page of that
-//! name when the app has one (`/follow-up` → `follow-up.html`, the reporter's follow-up view,
-//! its own document and module), and otherwise the app's `index.html`.
+//! The reporter's browser app, embedded in the binary at build time (see build.rs) and served
+//! at `/`. A path without a dot gets the page of that name when the app has one
+//! (`/follow-up` → `follow-up.html`, the reporter's follow-up view, its own document and
+//! module), and otherwise the app's `index.html`.
 //!
-//! Each file is stored as built and, when smaller, brotli- and gzip-compressed (build.rs); the
-//! request's `Accept-Encoding` picks one (br, then gzip, else the file itself). The SHA-256 of
-//! every file as built is published at `/hashes.txt` (in `sha256sum`'s format, paths relative
-//! to `portal/dist`) and on the page `/verify`, so that anyone can compare the served portal
-//! with their own build of the same commit (docs/verify.md).
+//! The team's app is not served here: code that unlocks a member's key must not come from the
+//! server it protects against (docs/design.md). It runs from each member's own machine,
+//! `loket-team serve`; `/team/` says so and how to start it, in Dutch and English, without a
+//! single script.
+//!
+//! Each file is stored as built and, when smaller, brotli- and gzip-compressed; the request's
+//! `Accept-Encoding` picks one (br, then gzip, else the file itself; loket-assets). The SHA-256
+//! of every file as built is published at `/hashes.txt` (in `sha256sum`'s format, paths
+//! relative to `portal/dist`) and on the page `/verify`, so that anyone can compare the served
+//! portal with their own build of the same commit (docs/verify.md).
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -18,22 +22,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use loket_assets::{Asset, content_type, find};
 use loket_wire::keys::OrganisationKey;
 
 use super::AppState;
 
-/// One embedded file: its bytes as built, its compressed forms (when smaller) and the SHA-256
-/// of its bytes as built (lowercase hex).
-pub(crate) struct Asset {
-    pub name: &'static str,
-    pub identity: &'static [u8],
-    pub br: Option<&'static [u8]>,
-    pub gzip: Option<&'static [u8]>,
-    pub sha256: &'static str,
-}
-
 mod embedded {
-    use super::Asset;
+    use loket_assets::Asset;
     include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 }
 
@@ -41,42 +36,14 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 <h1>Loket</h1><p>The portal has not been built into this server. Run <code>scripts/build-portal.sh</code> \
 and rebuild the server (the README's run command does both).</p></html>";
 
-/// Where the team's app is served.
-const TEAM_PREFIX: &str = "team";
-
-/// The routes of the published hashes; every other path falls back to [`serve`].
+/// The routes of the published hashes and of the page about the team's app; every other path
+/// falls back to [`serve`].
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/hashes.txt", get(hashes_txt))
         .route("/verify", get(verify_page))
-}
-
-fn content_type(name: &str) -> &'static str {
-    match name.rsplit('.').next() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        Some("json") => "application/json",
-        Some("txt") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-fn find(app: &'static [Asset], name: &str) -> Option<&'static Asset> {
-    app.iter().find(|a| a.name == name)
-}
-
-/// The app a path belongs to, and the path inside it.
-fn app_of(path: &str) -> (&'static [Asset], &str) {
-    match path.strip_prefix(TEAM_PREFIX) {
-        Some("") => (embedded::TEAM, ""),
-        Some(rest) if rest.starts_with('/') => (embedded::TEAM, rest.trim_start_matches('/')),
-        _ => (embedded::REPORTER, path),
-    }
+        .route("/team", get(team_page))
+        .route("/team/", get(team_page))
 }
 
 /// What answers a path: an embedded file, or the page saying the portal is not built.
@@ -85,114 +52,106 @@ enum Found {
     NotBuilt,
 }
 
-/// The file to answer `path` with: the file itself, or the app's `index.html` for a
-/// client-side page (no dot, no folder); `None` for a missing file.
+/// The file to answer `path` with: the file itself, the page of that name, or the app's
+/// `index.html` for a client-side page (no dot, no folder); `None` for a missing file.
 fn lookup(path: &str) -> Option<Found> {
-    let (app, path) = app_of(path.trim_start_matches('/'));
+    let app = embedded::REPORTER;
+    let path = path.trim_start_matches('/');
     let name = if path.is_empty() { "index.html" } else { path };
     if let Some(asset) = find(app, name) {
         return Some(Found::Asset(asset));
     }
+    if name.contains('.') || name.contains('/') {
+        return None;
+    }
     // A page that is its own document (the reporter's `/follow-up`): its `.html` file.
-    if !name.contains('.')
-        && !name.contains('/')
-        && let Some(asset) = find(app, &format!("{name}.html"))
-    {
+    if let Some(asset) = find(app, &format!("{name}.html")) {
         return Some(Found::Asset(asset));
     }
-    if name == "index.html" || (!name.contains('.') && !name.contains('/')) {
-        return Some(find(app, "index.html").map_or(Found::NotBuilt, Found::Asset));
-    }
-    None
-}
-
-/// A content coding of RFC 9110 §8.4.1 that the server stores.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Coding {
-    Br,
-    Gzip,
-    Identity,
-}
-
-/// The coding to answer with (RFC 9110 §12.5.3): brotli if acceptable, then gzip, else the
-/// bytes themselves. A coding is acceptable when listed (or matched by `*`) with a weight
-/// above zero; an explicit `q=0` refuses it even when `*` would allow it.
-fn choose(headers: &HeaderMap) -> Coding {
-    let mut weights: Vec<(String, bool)> = Vec::new();
-    for value in headers.get_all(header::ACCEPT_ENCODING) {
-        let Ok(value) = value.to_str() else { continue };
-        for item in value.split(',') {
-            let mut parts = item.split(';');
-            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            if name.is_empty() {
-                continue;
-            }
-            let refused = parts.any(|p| {
-                let p = p.trim();
-                let Some(q) = p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")) else {
-                    return false;
-                };
-                q.trim().parse::<f32>().map_or(true, |q| q <= 0.0)
-            });
-            weights.push((name, !refused));
-        }
-    }
-    let accepts = |coding: &str| {
-        let listed = weights.iter().find(|(n, _)| n == coding);
-        let star = weights.iter().find(|(n, _)| n == "*");
-        listed.or(star).is_some_and(|(_, ok)| *ok)
-    };
-    if accepts("br") {
-        Coding::Br
-    } else if accepts("gzip") || accepts("x-gzip") {
-        Coding::Gzip
-    } else {
-        Coding::Identity
-    }
+    Some(find(app, "index.html").map_or(Found::NotBuilt, Found::Asset))
 }
 
 pub(super) async fn serve(uri: Uri, headers: HeaderMap) -> Response {
-    let asset = match lookup(uri.path()) {
-        None => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    match lookup(uri.path()) {
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
         Some(Found::NotBuilt) => {
             let mut res = NOT_BUILT.into_response();
             res.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(content_type("index.html")),
             );
-            return res;
+            res
         }
-        Some(Found::Asset(asset)) => asset,
-    };
-    let (body, encoding) = match (choose(&headers), asset.br, asset.gzip) {
-        (Coding::Br, Some(br), _) => (br, Some("br")),
-        (Coding::Br | Coding::Gzip, _, Some(gz)) => (gz, Some("gzip")),
-        _ => (asset.identity, None),
-    };
-    // A `&'static [u8]` body: axum sets its exact Content-Length.
-    let mut res = body.into_response();
+        Some(Found::Asset(asset)) => loket_assets::respond(asset, &headers),
+    }
+}
+
+/// `/team/`: where the team's app is, in Dutch and English. The address to give
+/// `loket-team serve` is this server's own, as the browser reached it.
+async fn team_page(headers: HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("loket.example.org");
+    let mut res = TEAM_HTML.replace("@HOST@", host).into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(asset.name)),
+        HeaderValue::from_static(content_type("team.html")),
     );
-    if let Some(encoding) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    if asset.br.is_some() || asset.gzip.is_some() {
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
+const TEAM_HTML: &str = "<!doctype html>
+<html lang=\"nl\">
+<head>
+<meta charset=\"utf-8\">
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+<meta name=\"referrer\" content=\"no-referrer\">
+<title>Loket — voor het team / for the team</title>
+<link rel=\"icon\" href=\"/favicon.ico\">
+<link rel=\"stylesheet\" href=\"/style.css\">
+</head>
+<body>
+<main class=\"verify\" id=\"team-moved\">
+<h1>Loket</h1>
+<section lang=\"nl\">
+<h2>De app van het team draait op je eigen computer</h2>
+<p>Deze server levert de app van het team niet: code die je sleutel ontgrendelt, mag niet komen van
+de server waartegen die sleutel je meldingen beschermt. Je start de app zelf, op je eigen
+computer, met <code>loket-team</code> (het hulpprogramma waarmee je ook je sleutelbestand maakte):</p>
+<pre><code>loket-team serve --server https://@HOST@</code></pre>
+<p>Open daarna in je browser het adres dat het programma noemt (<code>http://127.0.0.1:8790/</code>)
+en ontgrendel daar je sleutelbestand. De app praat via <code>loket-team</code> met deze server;
+je sleutel verlaat je computer niet. Heb je <code>loket-team</code> nog niet, vraag het dan aan de
+beheerder van Loket.</p>
+</section>
+<section lang=\"en\">
+<h2>The team's app runs on your own computer</h2>
+<p>This server does not serve the team's app: code that unlocks your key must not come from the
+server that your key protects reports against. You start the app yourself, on your own computer,
+with <code>loket-team</code> (the tool you also made your key file with):</p>
+<pre><code>loket-team serve --server https://@HOST@</code></pre>
+<p>Then open the address it names in your browser (<code>http://127.0.0.1:8790/</code>) and unlock
+your key file there. The app talks to this server through <code>loket-team</code>; your key never
+leaves your computer. If you do not have <code>loket-team</code> yet, ask Loket's administrator.</p>
+</section>
+<p><a href=\"/\">Loket</a></p>
+</main>
+</body>
+</html>
+";
+
 /// Every embedded file's SHA-256 as `sha256sum` prints it, paths relative to `portal/dist`.
 static HASHES: LazyLock<String> = LazyLock::new(|| {
     let mut out = String::new();
-    for (dir, app) in [("reporter", embedded::REPORTER), ("team", embedded::TEAM)] {
-        for asset in app {
-            let _ = writeln!(out, "{}  {dir}/{}", asset.sha256, asset.name);
-        }
+    for asset in embedded::REPORTER {
+        let _ = writeln!(out, "{}  reporter/{}", asset.sha256, asset.name);
     }
     out
 });
@@ -295,40 +254,4 @@ async fn verify_page(State(state): State<AppState>) -> Response {
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    fn accept(values: &[&str]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for v in values {
-            h.append(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn brotli_is_preferred_then_gzip_then_identity() {
-        assert_eq!(choose(&accept(&["gzip, deflate, br, zstd"])), Coding::Br);
-        assert_eq!(choose(&accept(&["gzip, deflate"])), Coding::Gzip);
-        assert_eq!(choose(&accept(&["gzip", "br"])), Coding::Br);
-        assert_eq!(choose(&accept(&["deflate"])), Coding::Identity);
-        assert_eq!(choose(&accept(&[])), Coding::Identity);
-        assert_eq!(choose(&accept(&["identity"])), Coding::Identity);
-    }
-
-    #[test]
-    fn a_zero_weight_refuses_a_coding() {
-        assert_eq!(choose(&accept(&["br;q=0, gzip"])), Coding::Gzip);
-        assert_eq!(choose(&accept(&["br; q=0.0, gzip;q=0"])), Coding::Identity);
-        assert_eq!(choose(&accept(&["*"])), Coding::Br);
-        assert_eq!(choose(&accept(&["*, br;q=0"])), Coding::Gzip);
-        assert_eq!(choose(&accept(&["*;q=0"])), Coding::Identity);
-        assert_eq!(choose(&accept(&["BR;Q=0.5"])), Coding::Br);
-        assert_eq!(choose(&accept(&["br;q=nonsense, gzip"])), Coding::Gzip);
-    }
 }

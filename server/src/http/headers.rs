@@ -13,27 +13,10 @@ use loket_wire::ErrorCode;
 use crate::error::ApiError;
 
 /// `Content-Security-Policy` of every response: our own origin only, plus WebAssembly.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-    form-action 'self'; frame-ancestors 'none'";
+pub use loket_assets::CSP;
 
 /// The fixed security headers.
-const SECURITY: [(&str, &str); 8] = [
-    ("content-security-policy", CSP),
-    ("referrer-policy", "no-referrer"),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    (
-        "strict-transport-security",
-        "max-age=63072000; includeSubDomains",
-    ),
-    (
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    ),
-    ("cross-origin-opener-policy", "same-origin"),
-    ("cross-origin-resource-policy", "same-origin"),
-];
+const SECURITY: [(&str, &str); 8] = loket_assets::SECURITY_HEADERS;
 
 /// Ends a request that has not been received and handled within `limit` (a client that sends
 /// its body slowly, or not at all): `408 request_timeout`.

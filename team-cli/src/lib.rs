@@ -1,0 +1,4 @@
+//! loket-team as a library: `serve`, the team's app on the member's own machine (the binary's
+//! `loket-team serve`, and the tests, which run it in-process).
+
+pub mod serve;
