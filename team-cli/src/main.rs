@@ -78,6 +78,11 @@ enum Command {
         /// Where to listen: a loopback address.
         #[arg(long, default_value = loket_team::serve::DEFAULT_LISTEN)]
         listen: std::net::SocketAddr,
+        /// Lock the app after this many minutes without use (1 to 1440).
+        #[arg(long, env = "LOKET_IDLE_LOCK_MINUTES",
+              default_value_t = loket_team::serve::DEFAULT_IDLE_LOCK_MINUTES,
+              value_parser = clap::value_parser!(u32).range(1..=1440))]
+        idle_lock_minutes: u32,
     },
     /// Check a receipt a reporter downloaded (crypto/SPEC.md §9.2): signed by the receipt key
     /// of a directory that the organisation key signed. Prints the hour and the envelope hash.
@@ -203,14 +208,21 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::VerifyReceipt { receipt, org_key } => {
             directory::verify_receipt(&receipt, &org_key)?
         }
-        Command::Serve { server, listen } => serve(&server, listen)?,
+        Command::Serve {
+            server,
+            listen,
+            idle_lock_minutes,
+        } => serve(&server, listen, idle_lock_minutes)?,
     }
     Ok(())
 }
 
 /// `loket-team serve`: until Ctrl-C.
-fn serve(server: &str, listen: std::net::SocketAddr) -> Result<(), String> {
-    use loket_team::serve::{Upstream, check_listen, run};
+fn serve(server: &str, listen: std::net::SocketAddr, idle_minutes: u32) -> Result<(), String> {
+    use loket_team::serve::{Settings, Upstream, check_listen, run};
+    let settings = Settings {
+        idle_lock: std::time::Duration::from_secs(u64::from(idle_minutes) * 60),
+    };
     let upstream = Upstream::parse(server).map_err(|e| e.to_string())?;
     check_listen(listen).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -229,7 +241,7 @@ fn serve(server: &str, listen: std::net::SocketAddr) -> Result<(), String> {
         let stop = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        run(listener, upstream, stop)
+        run(listener, upstream, settings, stop)
             .await
             .map_err(|e| e.to_string())
     })

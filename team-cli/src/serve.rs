@@ -35,6 +35,25 @@ mod embedded {
 /// Where `serve` listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8790";
 
+/// How long the app stays unlocked without use unless told otherwise, in minutes.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+
+/// The app's settings on this machine, at `/settings.json` (never from the server).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// After this long without a key press, click, scroll or touch, the app locks itself:
+    /// the member's key and session are dropped (and wiped) and every opened report cleared.
+    pub idle_lock: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            idle_lock: Duration::from_secs(u64::from(DEFAULT_IDLE_LOCK_MINUTES) * 60),
+        }
+    }
+}
+
 /// Why `serve` cannot start.
 #[derive(Debug)]
 pub enum ServeError {
@@ -109,6 +128,7 @@ impl Upstream {
 
 struct Shared {
     upstream: Upstream,
+    settings: Settings,
     client: reqwest::Client,
     /// The `Host` values that name this listener.
     hosts: Vec<String>,
@@ -124,7 +144,11 @@ pub fn check_listen(addr: SocketAddr) -> Result<(), ServeError> {
 }
 
 /// The app and the passage to `upstream`, for a listener bound to `local`.
-pub fn router(upstream: Upstream, local: SocketAddr) -> Result<Router, ServeError> {
+pub fn router(
+    upstream: Upstream,
+    settings: Settings,
+    local: SocketAddr,
+) -> Result<Router, ServeError> {
     check_listen(local)?;
     let port = local.port();
     let hosts = vec![
@@ -139,11 +163,13 @@ pub fn router(upstream: Upstream, local: SocketAddr) -> Result<Router, ServeErro
         .map_err(|e| ServeError::BadServer(e.to_string()))?;
     let shared = Arc::new(Shared {
         upstream,
+        settings,
         client,
         hosts,
     });
     Ok(Router::new()
         .route("/api/{*rest}", axum::routing::any(pass_on))
+        .route("/settings.json", axum::routing::get(settings_json))
         .fallback(app_file)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -157,14 +183,31 @@ pub fn router(upstream: Upstream, local: SocketAddr) -> Result<Router, ServeErro
 pub async fn run(
     listener: tokio::net::TcpListener,
     upstream: Upstream,
+    settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Io)?;
-    let app = router(upstream, local)?;
+    let app = router(upstream, settings, local)?;
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(ServeError::Io)
+}
+
+/// `/settings.json`: what the app needs to know from this machine.
+async fn settings_json(State(s): State<Arc<Shared>>) -> Response {
+    let body = format!(
+        "{{\"idle_lock_seconds\":{}}}",
+        s.settings.idle_lock.as_secs()
+    );
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 /// A plain error in the API's form (`{"code": …}`), for a request that never reached the

@@ -21,6 +21,7 @@ use loket_e2e::*;
 mod access;
 mod attachments;
 mod intake;
+mod team;
 mod work;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -215,11 +215,17 @@ impl TestApp {
     /// own loopback port, passing the app's requests on to this server. It stops with the
     /// test's runtime.
     pub async fn team_app(&self) -> TeamApp {
+        self.team_app_with(loket_team::serve::Settings::default())
+            .await
+    }
+
+    /// [`team_app`](Self::team_app) with settings of its own (a short idle lock).
+    pub async fn team_app_with(&self, settings: loket_team::serve::Settings) -> TeamApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let upstream = loket_team::serve::Upstream::parse(&self.url("")).unwrap();
         tokio::spawn(async move {
-            loket_team::serve::run(listener, upstream, std::future::pending())
+            loket_team::serve::run(listener, upstream, settings, std::future::pending())
                 .await
                 .unwrap();
         });

@@ -245,6 +245,15 @@ pub const EN_TEAM: TeamTexts = TeamTexts {
     refresh: "Refresh",
     lock: "Lock",
     locked: "Locked and signed out. Your key is no longer in this browser's memory.",
+    idle_locked: |m| match m {
+        1 => "Locked after a minute without use and signed out. Your key is no longer in this \
+            browser's memory."
+            .into(),
+        m => format!(
+            "Locked after {m} minutes without use and signed out. Your key is no longer in this \
+             browser's memory."
+        ),
+    },
     inbox_empty: "No reports for your roles yet.",
     inbox_failed: |why| format!("Cannot load the inbox. {why}"),
     due_closed: |day| format!("closed; deleted on {day}"),

@@ -213,6 +213,8 @@ pub struct TeamTexts {
     pub refresh: &'static str,
     pub lock: &'static str,
     pub locked: &'static str,
+    /// The app locked itself after this many minutes without use.
+    pub idle_locked: fn(u64) -> String,
     pub inbox_empty: &'static str,
     pub inbox_failed: fn(&str) -> String,
     pub due_closed: fn(&str) -> String,

@@ -281,6 +281,15 @@ pub const NL_TEAM: TeamTexts = TeamTexts {
     refresh: "Vernieuwen",
     lock: "Vergrendelen",
     locked: "Vergrendeld en uitgelogd. Je sleutel staat niet meer in het geheugen van deze browser.",
+    idle_locked: |m| match m {
+        1 => "Vergrendeld na een minuut zonder gebruik, en uitgelogd. Je sleutel staat niet meer \
+            in het geheugen van deze browser."
+            .into(),
+        m => format!(
+            "Vergrendeld na {m} minuten zonder gebruik, en uitgelogd. Je sleutel staat niet meer \
+             in het geheugen van deze browser."
+        ),
+    },
     inbox_empty: "Nog geen meldingen voor jouw rollen.",
     inbox_failed: |why| format!("Het postvak kan niet worden geladen. {why}"),
     due_closed: |day| format!("afgesloten; wordt verwijderd op {day}"),

@@ -9,6 +9,22 @@ use crate::app::Team;
 use crate::report::ReportView;
 use crate::vault::{self, session_token};
 
+/// Locks the app: ends the session on the server too (without waiting for it), drops the
+/// member's key and session from the vault (they are wiped as they drop) and clears every
+/// decrypted report and the inbox from the page.
+pub fn lock(team: Team) {
+    if let Some(token) = vault::session_token() {
+        leptos::task::spawn_local(async move {
+            let _ = api::logout(&token).await;
+        });
+    }
+    vault::set_member(None);
+    team.unlocked.set(false);
+    team.open.set(None);
+    team.inbox.set(Vec::new());
+    team.next.set(None);
+}
+
 /// A request failed because the session ended: lock, and say so.
 pub fn session_failed(ctx: Ctx, team: Team, e: &ApiFailure) -> bool {
     if e.code() == Some(ErrorCode::Unauthorized) {

@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
     let ctx = provide_ctx();
     let team = new_team();
     provide_context(team);
+    crate::idle::watch(ctx, team);
     view! {
         // Served by `loket-team serve` on the member's own machine: the reporter's pages are
         // on the Loket server, not here.

@@ -7,7 +7,6 @@ use loket_wire::api::InboxItem;
 
 use crate::actions::{load_inbox, load_more, load_report};
 use crate::app::{member_name, role_names, use_team};
-use crate::vault;
 
 /// What is due next for `item`, in `lang`.
 fn due(lang: Lang, item: &InboxItem, now: i64) -> String {
@@ -61,16 +60,7 @@ pub fn InboxCard() -> impl IntoView {
     let ctx = use_ctx();
     let team = use_team();
     let lock = move |_| {
-        // End the session on the server too; locking does not wait for it.
-        if let Some(token) = vault::session_token() {
-            leptos::task::spawn_local(async move {
-                let _ = loket_portal::api::team::logout(&token).await;
-            });
-        }
-        vault::set_member(None);
-        team.unlocked.set(false);
-        team.open.set(None);
-        team.inbox.set(Vec::new());
+        crate::actions::lock(team);
         ctx.info("locked", |l| l.team().locked.into());
     };
     let name = move || {

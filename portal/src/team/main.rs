@@ -5,6 +5,7 @@
 
 mod actions;
 mod app;
+mod idle;
 mod inbox;
 mod report;
 mod sign_in;
