@@ -54,21 +54,26 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# optimise <module> <wasm-opt level>: in place, when wasm-opt is there.
+optimise() {
+  local module=$1 level=$2
+  if [ -x "$opt" ]; then
+    log "wasm-opt $level $(basename "$module")"
+    "$opt" "$level" --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-multivalue "$module" -o "$module.opt"
+    mv "$module.opt" "$module"
+  else
+    log "wasm-opt not available: $(basename "$module") stays unoptimised (it works the same)"
+  fi
+}
+
 # build_app <bin name> <dist folder> <URL base> [<page file>, index.html by default]
 build_app() {
   local app=$1 dir=$tmp/$2 base=$3 page=${4:-index.html}
   mkdir -p "$dir"
   wasm-bindgen --target web --no-typescript --out-dir "$dir" \
     "$target_dir/wasm32-unknown-unknown/wasm-release/$app.wasm"
-  if [ -x "$opt" ]; then
-    log "wasm-opt -Oz $app"
-    "$opt" -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-      "$dir/${app}_bg.wasm" -o "$dir/${app}_bg.opt.wasm"
-    mv "$dir/${app}_bg.opt.wasm" "$dir/${app}_bg.wasm"
-  else
-    log "wasm-opt not available: $app stays unoptimised (it works the same)"
-  fi
+  optimise "$dir/${app}_bg.wasm" -Oz
   sed -e "s|@APP@|$app|g" -e "s|@BASE@|$base|g" portal/static/index.html >"$dir/$page"
   cp portal/static/boot.js portal/static/style.css portal/static/icon.svg portal/static/favicon.ico "$dir/"
 }
@@ -81,13 +86,7 @@ build_app loket_follow_up reporter / follow-up.html
 dir=$tmp/reporter
 wasm-bindgen --target web --no-typescript --out-dir "$dir" \
   "$target_dir/wasm32-unknown-unknown/wasm-release/loket_work.wasm"
-if [ -x "$opt" ]; then
-  log "wasm-opt -O3 loket_work"
-  "$opt" -O3 --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$dir/loket_work_bg.wasm" -o "$dir/loket_work_bg.opt.wasm"
-  mv "$dir/loket_work_bg.opt.wasm" "$dir/loket_work_bg.wasm"
-fi
+optimise "$dir/loket_work_bg.wasm" -O3
 cp portal/static/work.js "$dir/"
 # The team's app, at the root of `loket-team serve` (team-cli/src/serve.rs), never on `loket`.
 build_app loket_team team /

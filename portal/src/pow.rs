@@ -42,20 +42,16 @@ pub async fn proof_of_work(
     }
 }
 
-/// The proof of work on the page, where no worker could start: in slices of about 20 ms of
-/// hashing on a laptop, yielding between them so the page can paint its progress.
+/// The proof of work on the page, where no worker could start: a slice at a time, yielding
+/// between them so the page can paint its progress.
 async fn on_page(challenge: &[u8], bits: u8, show: impl Fn(u32)) -> Option<u64> {
-    const SLICE: u64 = 1 << 14;
-    const LIMIT: u64 = 1 << 40;
-    let expected = pow::expected_tries(bits);
-    let mut start = 0u64;
-    while start < LIMIT {
-        if let Some(nonce) = pow::solve_range(challenge, bits, start, SLICE) {
-            return Some(nonce);
+    let mut search = pow::Search::new(challenge, bits);
+    loop {
+        match search.step() {
+            pow::Step::Found(nonce) => return Some(nonce),
+            pow::Step::Progress(done) => show(done),
+            pow::Step::Exhausted => return None,
         }
-        start += SLICE;
-        show((start as f64 / expected * 100.0).min(99.0) as u32);
         crate::browser::pause(0).await;
     }
-    None
 }

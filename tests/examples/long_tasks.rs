@@ -16,9 +16,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use loket_crypto::FollowUpCode;
-use loket_e2e::TestApp;
 use loket_e2e::browser::{browser, click, type_into, wait_for, wait_text};
 use loket_e2e::cdp::cdp;
+use loket_e2e::{TestApp, median};
 use serde_json::json;
 
 /// Records every long task of the page in `window.__long` (durations, ms).
@@ -95,15 +95,6 @@ async fn visit(app: &TestApp, worker: bool) -> Run {
     let follow_up = longest(c).await;
     b.client.close().await.unwrap();
     Run { submit, follow_up }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

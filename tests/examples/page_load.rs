@@ -20,9 +20,9 @@
 
 use std::time::{Duration, Instant};
 
-use loket_e2e::TestApp;
 use loket_e2e::browser::browser;
 use loket_e2e::cdp::{self, Entry, SLOW_LINK};
+use loket_e2e::{TestApp, median};
 
 /// The modes: a name and the `Accept-Encoding` the browser sends (`None`: its own, which for
 /// this server on 127.0.0.1, a potentially trustworthy origin like an HTTPS one, is
@@ -88,15 +88,6 @@ async fn with_coding(app: &TestApp, run: &Run, coding: &str) -> f64 {
         };
     }
     total
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    match v.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -101,6 +101,16 @@ pub enum Db {
     Postgres { name: String },
 }
 
+/// The median of some measurements (the benchmarks' figure); NaN for none.
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
 /// `loket-team serve` on 127.0.0.1, in front of a [`TestApp`].
 pub struct TeamApp {
     pub addr: std::net::SocketAddr,

@@ -104,6 +104,50 @@ pub fn solve(challenge: &PowChallenge) -> Option<PowSolution> {
     })
 }
 
+/// A nonce search in slices, for a caller that shows progress between them (the portal's Web
+/// Worker, and its page where no worker starts).
+pub struct Search<'a> {
+    challenge: &'a [u8],
+    bits: u8,
+    start: u64,
+}
+
+/// What one slice of a [`Search`] found.
+pub enum Step {
+    Found(u64),
+    /// Not yet: the share of the expected work done so far, 0 to 99.
+    Progress(u32),
+    /// No nonce below 2^40 works, or the difficulty is above [`MAX_BITS`].
+    Exhausted,
+}
+
+impl<'a> Search<'a> {
+    /// About 20 ms of hashing on a laptop: progress moves smoothly.
+    const SLICE: u64 = 1 << 14;
+    const LIMIT: u64 = 1 << 40;
+
+    pub fn new(challenge: &'a [u8], bits: u8) -> Self {
+        Self {
+            challenge,
+            bits,
+            start: 0,
+        }
+    }
+
+    /// Tries the next slice of nonces.
+    pub fn step(&mut self) -> Step {
+        if self.bits > MAX_BITS || self.start >= Self::LIMIT {
+            return Step::Exhausted;
+        }
+        if let Some(nonce) = solve_range(self.challenge, self.bits, self.start, Self::SLICE) {
+            return Step::Found(nonce);
+        }
+        self.start += Self::SLICE;
+        let done = self.start as f64 / expected_tries(self.bits) * 100.0;
+        Step::Progress(done.min(99.0) as u32)
+    }
+}
+
 /// The expected number of hashes for `bits`.
 pub fn expected_tries(bits: u8) -> f64 {
     2f64.powi(i32::from(bits))

@@ -26,25 +26,18 @@ pub fn stretch(code: &str, salt: &[u8]) -> Result<Vec<u8>, JsValue> {
 /// The nonce, or `undefined` when none below 2^40 works or the difficulty is out of range.
 #[wasm_bindgen]
 pub fn solve(challenge: &[u8], bits: u8, progress: &js_sys::Function) -> Option<f64> {
-    use loket_wire::pow;
-    if bits > pow::MAX_BITS {
-        return None;
-    }
-    // About 20 ms of hashing per slice on a laptop: progress often enough to move smoothly.
-    const SLICE: u64 = 1 << 14;
-    const LIMIT: u64 = 1 << 40;
-    let expected = pow::expected_tries(bits);
-    let mut start = 0u64;
-    while start < LIMIT {
-        if let Some(nonce) = pow::solve_range(challenge, bits, start, SLICE) {
+    use loket_wire::pow::{Search, Step};
+    let mut search = Search::new(challenge, bits);
+    loop {
+        match search.step() {
             // Below 2^40, so exact as a JavaScript number.
-            return Some(nonce as f64);
+            Step::Found(nonce) => return Some(nonce as f64),
+            Step::Progress(done) => {
+                let _ = progress.call1(&JsValue::NULL, &JsValue::from(done));
+            }
+            Step::Exhausted => return None,
         }
-        start += SLICE;
-        let done = (start as f64 / expected * 100.0).min(99.0) as u32;
-        let _ = progress.call1(&JsValue::NULL, &JsValue::from(done));
     }
-    None
 }
 
 fn main() {}

@@ -74,14 +74,7 @@ fn lookup(path: &str) -> Option<Found> {
 pub(super) async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     match lookup(uri.path()) {
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
-        Some(Found::NotBuilt) => {
-            let mut res = NOT_BUILT.into_response();
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type("index.html")),
-            );
-            res
-        }
+        Some(Found::NotBuilt) => page(NOT_BUILT.to_owned(), "index.html"),
         Some(Found::Asset(asset)) => loket_assets::respond(asset, &headers),
     }
 }
@@ -97,14 +90,7 @@ async fn team_page(headers: HeaderMap) -> Response {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .unwrap_or("loket.example.org");
-    let mut res = TEAM_HTML.replace("@HOST@", host).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type("team.html")),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
+    page(TEAM_HTML.replace("@HOST@", host), "team.html")
 }
 
 const TEAM_HTML: &str = "<!doctype html>
@@ -156,15 +142,20 @@ static HASHES: LazyLock<String> = LazyLock::new(|| {
     out
 });
 
-async fn hashes_txt() -> Response {
-    let mut res = HASHES.as_str().into_response();
+/// A page made here (not a built file): its type by `name`'s extension, revalidated on use.
+fn page(body: String, name: &str) -> Response {
+    let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type("hashes.txt")),
+        HeaderValue::from_static(content_type(name)),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
+}
+
+async fn hashes_txt() -> Response {
+    page(HASHES.clone(), "hashes.txt")
 }
 
 /// `/verify`: the hashes on a page in Dutch and English, with what to do with them and the
@@ -246,12 +237,5 @@ async fn verify_page(State(state): State<AppState>) -> Response {
         .and_then(|org| org.organisation_key)
         .and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok())
         .map(|ed25519| OrganisationKey { ed25519 });
-    let mut res = verify_html(key).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type("verify.html")),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
+    page(verify_html(key), "verify.html")
 }
