@@ -238,6 +238,13 @@ fn serve(server: &str, listen: std::net::SocketAddr, idle_minutes: u32) -> Resul
             upstream.as_str()
         );
         println!("Stop with Ctrl-C.");
+        // Started either way: the server may come up later; the app says so until then.
+        if let Err(why) = loket_team::serve::check_server(&upstream).await {
+            eprintln!(
+                "loket-team: warning: cannot reach the Loket server ({why}). Check --server and, \
+                 for https, that this machine trusts the server's certificate."
+            );
+        }
         let stop = async {
             let _ = tokio::signal::ctrl_c().await;
         };

@@ -143,6 +143,46 @@ pub fn check_listen(addr: SocketAddr) -> Result<(), ServeError> {
     }
 }
 
+/// The client that talks to the server: HTTPS with the system's trusted certificates, no
+/// redirects (a server that moved is configured anew, not followed).
+fn client() -> Result<reqwest::Client, ServeError> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ServeError::BadServer(e.to_string()))
+}
+
+/// Asks the server for its team directory once, so that a wrong address, a server that is
+/// down or a certificate this machine does not trust is reported when `serve` starts, in
+/// words, instead of as "not available" in the app later. `Err` says what went wrong.
+pub async fn check_server(upstream: &Upstream) -> Result<(), String> {
+    let url = format!("{}/api/v1/directory", upstream.as_str());
+    let answer = client()
+        .map_err(|e| e.to_string())?
+        .get(&url)
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .map_err(|e| {
+            // reqwest's chain of causes says which: connection refused, name not found, the
+            // certificate.
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                why.push_str(": ");
+                why.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            why
+        })?;
+    if answer.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("{url} answered {}", answer.status()))
+    }
+}
+
 /// The app and the passage to `upstream`, for a listener bound to `local`.
 pub fn router(
     upstream: Upstream,
@@ -156,11 +196,7 @@ pub fn router(
         format!("localhost:{port}"),
         format!("[::1]:{port}"),
     ];
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(15))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| ServeError::BadServer(e.to_string()))?;
+    let client = client()?;
     let shared = Arc::new(Shared {
         upstream,
         settings,
@@ -372,6 +408,19 @@ mod tests {
         ] {
             assert!(Upstream::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_server_that_cannot_be_reached_is_reported_in_words() {
+        // A port nobody listens on: bound, then closed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let upstream = Upstream::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+        let why = check_server(&upstream).await.unwrap_err();
+        assert!(why.contains(&port.to_string()), "{why}");
     }
 
     #[test]
