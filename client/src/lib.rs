@@ -11,6 +11,7 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod case;
 mod thread;
 
 pub use thread::{OpenedMessage, OpenedThread, open_own_thread, open_thread};
@@ -130,6 +131,18 @@ pub fn readers(
     excluded: &[String],
     reporter: RecipientKey,
 ) -> Result<Vec<RecipientKey>, ClientError> {
+    let mut out = member_readers(dir, roles, excluded)?;
+    out.push(reporter);
+    Ok(out)
+}
+
+/// The team's readers of a case: every member of `roles` in the directory except the
+/// `excluded` ones; `NoReaders` if none is left.
+pub fn member_readers(
+    dir: &Directory,
+    roles: &[String],
+    excluded: &[String],
+) -> Result<Vec<RecipientKey>, ClientError> {
     let mut out = Vec::new();
     for member in dir.members_of(roles).filter(|m| !excluded.contains(&m.id)) {
         out.push(RecipientKey(
@@ -139,11 +152,10 @@ pub fn readers(
     if out.is_empty() {
         return Err(ClientError::NoReaders);
     }
-    out.push(reporter);
     Ok(out)
 }
 
-fn seal_signed<R: rand_core::CryptoRng + ?Sized>(
+pub(crate) fn seal_signed<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
     recipients: &[RecipientKey],
     signer: &impl Signer,
@@ -701,7 +713,7 @@ pub fn open_message_body(
             status: status.filter(|_| from_member),
             contact: contact.filter(|_| !from_member),
         }),
-        Content::Report { .. } | Content::Statistics { .. } => None,
+        _ => None,
     }
 }
 
@@ -751,12 +763,14 @@ mod tests {
     use loket_wire::keys::directory_signed_message;
     use rand::SeedableRng;
 
-    struct World {
-        rng: rand::rngs::StdRng,
+    pub(crate) struct World {
+        pub(crate) rng: rand::rngs::StdRng,
         org: SigningSecret,
-        member: MemberSecretKey,
-        other_role_member: MemberSecretKey,
-        dir: Directory,
+        /// Member `m1`, role `ccp`.
+        pub(crate) member: MemberSecretKey,
+        /// Member `m2`, role `ombudsperson`.
+        pub(crate) other_role_member: MemberSecretKey,
+        pub(crate) dir: Directory,
         signed: SignedDirectory,
         reporter: ReporterKeys,
     }
@@ -773,7 +787,7 @@ mod tests {
         }
     }
 
-    fn world() -> World {
+    pub(crate) fn world() -> World {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let org = SigningSecret::generate(&mut rng);
         let m = MemberSecretKey::generate(&mut rng);

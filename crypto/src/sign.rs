@@ -11,8 +11,8 @@ use crate::random32;
 /// loket-format (SPEC.md §11), so that every crate checks signatures the same way.
 pub use loket_format::labels::SIGNED_BODY as LABEL;
 pub use loket_format::signed::{
-    HEADER_LEN, MAGIC, REPORT_CONTEXT, VERSION, Verified, signed_message, thread_context, verify,
-    verify_body,
+    HEADER_LEN, MAGIC, REPORT_CONTEXT, VERSION, Verified, case_context, signed_message,
+    thread_context, verify, verify_body,
 };
 
 /// Anything that can sign: a member key, a reporter key, an organisation key.

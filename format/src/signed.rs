@@ -18,6 +18,8 @@ pub const HEADER_LEN: usize = MAGIC.len() + 1 + PUBLIC_KEY_SIZE + SIGNATURE_SIZE
 pub const REPORT_CONTEXT: &[u8] = b"report";
 /// Prefix of the context of a later message in a thread: `thread/` ‖ report id.
 pub const THREAD_CONTEXT_PREFIX: &[u8] = b"thread/";
+/// Prefix of the context of a case record: `case/` ‖ report id (SPEC.md §9.10).
+pub const CASE_CONTEXT_PREFIX: &[u8] = b"case/";
 
 /// A signed body whose signature does not verify, or that is not a signed body at all. One
 /// error for every cause, like an envelope that cannot be decrypted.
@@ -81,6 +83,12 @@ pub fn session_proof_message(deployment_salt: &[u8], challenge: &[u8]) -> Vec<u8
 /// to another thread (SPEC.md §11.2).
 pub fn thread_context(report_id: &str) -> Vec<u8> {
     labelled(THREAD_CONTEXT_PREFIX, report_id.as_bytes())
+}
+
+/// The context of a version of the case record of `report_id`: a record cannot be moved to
+/// another case, nor passed off as a thread message (SPEC.md §9.10).
+pub fn case_context(report_id: &str) -> Vec<u8> {
+    labelled(CASE_CONTEXT_PREFIX, report_id.as_bytes())
 }
 
 /// What the signature of a signed body covers (SPEC.md §11.2):

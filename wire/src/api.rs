@@ -256,6 +256,70 @@ pub struct InboxItem {
     /// Marked as spam by a member (it may then be deleted).
     #[serde(default)]
     pub spam: bool,
+    /// The latest version of the case's encrypted record, if a member wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseVersion>,
+    /// When the server will delete the case as things stand (docs/api.md "Retention");
+    /// `None` while a formal complaint awaits its decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletes: Option<i64>,
+    /// The member who registered the case from another channel; `None` for a report made
+    /// in the portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+}
+
+/// One stored version of a case's record: an envelope sealed to the case's readers, signed by
+/// `author` (crypto/SPEC.md §9.10).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CaseVersion {
+    pub id: String,
+    pub author: String,
+    pub created: i64,
+    pub envelope: B64,
+}
+
+/// How long the server keeps a case, which is all it learns of the case record
+/// (docs/api.md "Retention").
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(tag = "keep", rename_all = "snake_case")]
+pub enum Keep {
+    /// The regulation's rule for a melding: deleted two years after its last activity.
+    Activity,
+    /// Kept until `until` (a formal complaint: five years after the decision).
+    Until { until: i64 },
+    /// Kept until a later version says otherwise (a formal complaint awaiting its decision).
+    Hold,
+}
+
+/// `POST /api/v1/team/reports/{id}/case`: a new version of the case's record.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PostCase {
+    pub envelope: B64,
+    #[serde(flatten)]
+    pub keep: Keep,
+}
+
+/// The answer to `PostCase` and `RegisterContact`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PostedCase {
+    pub report_id: String,
+    /// The id of the case record's version.
+    pub id: String,
+    pub created: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletes: Option<i64>,
+}
+
+/// `POST /api/v1/team/cases`: a contact from another channel, registered as a case of
+/// `roles` (the member must hold one of them), with its first case record.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RegisterContact {
+    pub roles: Vec<String>,
+    pub envelope: B64,
+    pub case: B64,
+    #[serde(flatten)]
+    pub keep: Keep,
 }
 
 /// Due times derived from arrival (docs/design.md: first response 24 h, acknowledgement 7 days,
@@ -283,6 +347,13 @@ pub struct TeamReport {
     /// Marked as spam by a member.
     #[serde(default)]
     pub spam: bool,
+    /// Every version of the case's record, oldest first.
+    #[serde(default)]
+    pub cases: Vec<CaseVersion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
 }
 
 /// How a case ended; it decides how long the report is kept (docs/api.md, "Retention").

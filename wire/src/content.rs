@@ -52,6 +52,28 @@ pub enum Content {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         contact: Option<ContactDetails>,
     },
+    /// A version of a case's record (crypto/SPEC.md §9.10): what the team did with the case,
+    /// signed by the member who wrote it and sealed to the case's readers only (never to the
+    /// reporter). The highest `version` that verifies is the record; earlier ones stay readable.
+    Case { v: u32, record: CaseRecord },
+    /// A first contact through another channel (telephone, walk-in, e-mail, …) or a signal,
+    /// registered by a member as a case so that the register and the statistics are complete
+    /// (crypto/SPEC.md §9.10). Signed by that member in context `report`.
+    Contact {
+        v: u32,
+        /// The roles whose members read the case.
+        roles: Vec<String>,
+        channel: Channel,
+        /// A signal (something the team heard of), not a report.
+        #[serde(default)]
+        signal: bool,
+        /// The day of the contact as the member wrote it (`YYYY-MM-DD`), if given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<String>,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        intake: Option<Intake>,
+    },
     /// The optional anonymous statistics part of a report, sealed on its own to the team's
     /// statistics key (crypto/SPEC.md §9.2): never to a case's readers, never with the text.
     /// Every field may be left out; an empty part is sent all the same.
@@ -207,6 +229,168 @@ answers!(
     }
 );
 
+answers!(
+    /// Where a case stands (the team's own record; the reporter sees what the team shares).
+    CaseStatus {
+        New = "new",
+        InProgress = "in_progress",
+        Referred = "referred",
+        Closed = "closed",
+    }
+);
+answers!(
+    /// The regulation's stage of a case: a melding, the informal procedure, a formal
+    /// complaint. A reporter may move from informal to formal later.
+    Stage {
+        Melding = "melding",
+        Informal = "informal",
+        Formal = "formal",
+    }
+);
+answers!(
+    /// What the team did; several at once.
+    Handling {
+        Advice = "advice",
+        Guidance = "guidance",
+        Mediation = "mediation",
+        Investigation = "investigation",
+        Referral = "referral",
+    }
+);
+answers!(
+    /// Where a case was referred to.
+    ReferralTarget {
+        Hr = "hr",
+        CompanyDoctor = "company_doctor",
+        Psychologist = "psychologist",
+        Coach = "coach",
+        VictimSupport = "victim_support",
+        Police = "police",
+        LegalHelp = "legal_help",
+        Other = "other",
+    }
+);
+answers!(
+    /// The complaints committee's decision on a formal complaint.
+    DecisionOutcome {
+        Founded = "founded",
+        PartlyFounded = "partly_founded",
+        Unfounded = "unfounded",
+        Inadmissible = "inadmissible",
+        Withdrawn = "withdrawn",
+    }
+);
+answers!(
+    /// How a first contact reached the team (the annual report counts every channel).
+    Channel {
+        Portal = "portal",
+        Phone = "phone",
+        WalkIn = "walk_in",
+        Email = "email",
+        WetenschapVeilig = "wetenschapveilig",
+        PhdAdviser = "phd_adviser",
+        Other = "other",
+    }
+);
+
+/// The team's record of a case (crypto/SPEC.md §9.10). Category and status live here, inside
+/// the encryption, so the server never learns them. No `Debug`: the notes are plaintext.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    /// Counts up by one per saved version; the highest that verifies wins.
+    pub version: u32,
+    pub status: CaseStatus,
+    pub stage: Stage,
+    /// The hour the current stage began (the informal procedure's six weeks count from it).
+    #[serde(default)]
+    pub stage_since: i64,
+    /// What happened, as the team classifies it (prefilled from the reporter's intake).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what: Vec<Nature>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handling: Vec<Handling>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referred_to: Vec<ReferralTarget>,
+    /// Conversations held with the reporter.
+    #[serde(default)]
+    pub conversations: u32,
+    /// Internal notes: never shown to the reporter.
+    #[serde(default)]
+    pub notes: String,
+    /// A formal complaint's decision by the committee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+}
+
+/// The committee's decision on a formal complaint: the day (`YYYY-MM-DD`) and the outcome.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub date: String,
+    pub outcome: DecisionOutcome,
+}
+
+impl Decision {
+    /// The decision day as Unix seconds (its midnight, UTC); `None` unless `date` is a real
+    /// `YYYY-MM-DD` day.
+    pub fn unix(&self) -> Option<i64> {
+        day_unix(&self.date)
+    }
+}
+
+/// Unix seconds of midnight UTC of a `YYYY-MM-DD` day; `None` for anything else.
+pub fn day_unix(date: &str) -> Option<i64> {
+    let mut parts = date.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[usize::try_from(m - 1).ok()?] {
+        return None;
+    }
+    // Days from 1970-01-01 of a proleptic Gregorian date (the civil-days algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+impl CaseRecord {
+    /// The first record of a case: new, a melding, what the intake said.
+    pub fn first(what: Vec<Nature>, now: i64) -> Self {
+        Self {
+            version: 1,
+            status: CaseStatus::New,
+            stage: Stage::Melding,
+            stage_since: now,
+            what,
+            handling: Vec::new(),
+            referred_to: Vec::new(),
+            conversations: 0,
+            notes: String::new(),
+            decision: None,
+        }
+    }
+}
+
 /// Name and contact details a reporter gives of their own accord. No `Debug`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct ContactDetails {
@@ -233,8 +417,10 @@ pub struct AttachmentRef {
 impl Content {
     pub fn text(&self) -> &str {
         match self {
-            Self::Report { text, .. } | Self::Message { text, .. } => text,
-            Self::Statistics { .. } => "",
+            Self::Report { text, .. } | Self::Message { text, .. } | Self::Contact { text, .. } => {
+                text
+            }
+            Self::Statistics { .. } | Self::Case { .. } => "",
         }
     }
 }
@@ -258,6 +444,19 @@ impl std::fmt::Debug for Content {
                 .field("attachment", attachment)
                 .field("status", status)
                 .finish_non_exhaustive(),
+            Self::Case { v, record } => f
+                .debug_struct("Case")
+                .field("v", v)
+                .field("version", &record.version)
+                .finish_non_exhaustive(),
+            Self::Contact {
+                v, roles, channel, ..
+            } => f
+                .debug_struct("Contact")
+                .field("v", v)
+                .field("roles", roles)
+                .field("channel", channel)
+                .finish_non_exhaustive(),
             Self::Statistics { v, .. } => f
                 .debug_struct("Statistics")
                 .field("v", v)
@@ -272,5 +471,48 @@ impl std::fmt::Debug for AttachmentRef {
             .field("attachment_id", &self.attachment_id)
             .field("size", &self.size)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_as_the_calendar_says() {
+        assert_eq!(day_unix("1970-01-01"), Some(0));
+        assert_eq!(day_unix("2000-03-01"), Some(951_868_800));
+        assert_eq!(day_unix("2024-02-29"), Some(1_709_164_800));
+        assert_eq!(day_unix("2026-11-30"), Some(1_795_996_800));
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-11-30",
+            "2026-11-30-1",
+            "",
+        ] {
+            assert_eq!(day_unix(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_case_record_travels_as_json() {
+        let mut record = CaseRecord::first(vec![Nature::Bullying], 7200);
+        record.handling = vec![Handling::Referral, Handling::Advice];
+        record.referred_to = vec![ReferralTarget::CompanyDoctor];
+        record.decision = Some(Decision {
+            date: "2026-11-30".into(),
+            outcome: DecisionOutcome::PartlyFounded,
+        });
+        let content = Content::Case { v: 1, record };
+        let json = serde_json::to_string(&content).unwrap();
+        assert!(json.contains(r#""type":"case""#), "{json}");
+        assert!(
+            json.contains(r#""referred_to":["company_doctor"]"#),
+            "{json}"
+        );
+        let back: Content = serde_json::from_str(&json).unwrap();
+        assert!(back == content);
     }
 }

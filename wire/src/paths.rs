@@ -45,11 +45,15 @@ pub mod route {
     pub const TEAM_REPORT_SPAM: &str = "/team/reports/{id}/spam";
     /// `POST`: delete a report marked as spam, with everything of it (audited).
     pub const TEAM_REPORT_DELETE: &str = "/team/reports/{id}/delete";
+    /// `POST`: a new version of a case's record.
+    pub const TEAM_REPORT_CASE: &str = "/team/reports/{id}/case";
+    /// `POST`: a contact from another channel, registered as a case.
+    pub const TEAM_CASES: &str = "/team/cases";
     /// `GET`: one piece of an attachment, for the team.
     pub const TEAM_ATTACHMENT_PIECE: &str = "/team/attachments/{id}/{index}";
 
     /// Every route, for checks that the router mounts each one and the docs list each one.
-    pub const ALL: [&str; 19] = [
+    pub const ALL: [&str; 21] = [
         DIRECTORY,
         POW,
         REPORTS,
@@ -68,6 +72,8 @@ pub mod route {
         TEAM_REPORT_CLOSE,
         TEAM_REPORT_SPAM,
         TEAM_REPORT_DELETE,
+        TEAM_REPORT_CASE,
+        TEAM_CASES,
         TEAM_ATTACHMENT_PIECE,
     ];
 }
