@@ -12,10 +12,6 @@ use loket_wire::content::{CONTENT_VERSION, CaseRecord, Channel, Content, Intake,
 
 use crate::{ClientError, member_readers, seal_signed};
 
-/// Seconds the server keeps a formal complaint after the committee's decision: five years,
-/// the regulation's rule (docs/api.md "Retention").
-pub const FORMAL_KEEP: i64 = 1826 * 24 * 3600;
-
 /// Who reads a case: the roles (and the members kept out) inside the report or the
 /// registered contact, never the server's routing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,14 +45,12 @@ pub fn seal_case_record<R: rand_core::CryptoRng + ?Sized>(
 }
 
 /// What the server learns of a record: how long to keep the case. A formal complaint is kept
-/// five years after its decision, and held while it awaits one; everything else follows the
-/// rule of last activity.
+/// five years after its decision day, and held while it awaits one; everything else follows
+/// the rule of last activity (docs/api.md "Retention").
 pub fn keep(record: &CaseRecord) -> Keep {
     match (record.stage, &record.decision) {
         (Stage::Formal, Some(decision)) => match decision.unix() {
-            Some(day) => Keep::Until {
-                until: day.saturating_add(FORMAL_KEEP),
-            },
+            Some(decided) => Keep::Decided { decided },
             None => Keep::Hold,
         },
         (Stage::Formal, None) => Keep::Hold,
@@ -251,8 +245,8 @@ mod tests {
         });
         assert_eq!(
             keep(&record),
-            Keep::Until {
-                until: 1_795_996_800 + FORMAL_KEEP
+            Keep::Decided {
+                decided: 1_795_996_800
             }
         );
     }

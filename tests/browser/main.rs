@@ -20,6 +20,7 @@ use loket_e2e::*;
 
 mod access;
 mod attachments;
+mod casework;
 mod intake;
 mod team;
 mod work;

@@ -12,6 +12,7 @@
 mod anonymity;
 mod api;
 mod capacity;
+mod casework;
 mod crash;
 mod custody;
 mod hardening;

@@ -153,6 +153,19 @@ pub async fn select(c: &Client, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Sets the value of the input matching `css` as a person's typing would end, and fires
+/// `input`: for date inputs, whose typed form depends on the browser's locale.
+pub async fn set_value(c: &Client, css: &str, value: &str) {
+    wait_for(c, css).await;
+    c.execute(
+        "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![css.into(), value.into()],
+    )
+    .await
+    .unwrap();
+}
+
 /// Waits until an element matches `css`.
 pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()

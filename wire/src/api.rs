@@ -286,8 +286,9 @@ pub struct CaseVersion {
 pub enum Keep {
     /// The regulation's rule for a melding: deleted two years after its last activity.
     Activity,
-    /// Kept until `until` (a formal complaint: five years after the decision).
-    Until { until: i64 },
+    /// A formal complaint the committee decided on the day `decided` (Unix seconds): kept
+    /// `--keep-formal-complaint-days` (five years) after it.
+    Decided { decided: i64 },
     /// Kept until a later version says otherwise (a formal complaint awaiting its decision).
     Hold,
 }
@@ -300,10 +301,9 @@ pub struct PostCase {
     pub keep: Keep,
 }
 
-/// The answer to `PostCase` and `RegisterContact`.
+/// The answer to `PostCase`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct PostedCase {
-    pub report_id: String,
     /// The id of the case record's version.
     pub id: String,
     pub created: i64,
@@ -312,14 +312,19 @@ pub struct PostedCase {
 }
 
 /// `POST /api/v1/team/cases`: a contact from another channel, registered as a case of
-/// `roles` (the member must hold one of them), with its first case record.
+/// `roles` (the member must hold one of them). Its record's first version follows with
+/// `PostCase`: a record is signed for the case's id, which the server gives here.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct RegisterContact {
     pub roles: Vec<String>,
     pub envelope: B64,
-    pub case: B64,
-    #[serde(flatten)]
-    pub keep: Keep,
+}
+
+/// The answer to `RegisterContact`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Registered {
+    pub report_id: String,
+    pub received: i64,
 }
 
 /// Due times derived from arrival (docs/design.md: first response 24 h, acknowledgement 7 days,

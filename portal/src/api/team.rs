@@ -1,9 +1,10 @@
-//! The team's calls (SPEC §9.5, §9.6): sign in, inbox, reports, replies, closing, downloads.
+//! The team's calls (SPEC §9.5, §9.6, §9.10): sign in, inbox, reports, replies, case records,
+//! registered contacts, downloads.
 //! Only the team's app links them.
 
 use loket_wire::api::{
-    Challenge, CloseReport, Closed, INBOX_PAGE, Inbox, MarkSpam, PostReply, PostedMessage, Session,
-    SessionRequest, TeamReport,
+    Challenge, INBOX_PAGE, Inbox, MarkSpam, PostCase, PostReply, PostedCase, PostedMessage,
+    RegisterContact, Registered, Session, SessionRequest, TeamReport,
 };
 use loket_wire::paths::{self, route};
 use wasm_bindgen_futures::JsFuture;
@@ -70,9 +71,22 @@ pub async fn reply(
     post(&path, body, Some(token)).await
 }
 
-pub async fn close(token: &str, report_id: &str, body: &CloseReport) -> Result<Closed, ApiFailure> {
-    let path = paths::fill(route::TEAM_REPORT_CLOSE, &[report_id]);
+/// A new version of a case's record (crypto/SPEC.md §9.10).
+pub async fn save_case(
+    token: &str,
+    report_id: &str,
+    body: &PostCase,
+) -> Result<PostedCase, ApiFailure> {
+    let path = paths::fill(route::TEAM_REPORT_CASE, &[report_id]);
     post(&path, body, Some(token)).await
+}
+
+/// A contact from another channel, registered as a case.
+pub async fn register_contact(
+    token: &str,
+    body: &RegisterContact,
+) -> Result<Registered, ApiFailure> {
+    post(&paths::fill(route::TEAM_CASES, &[]), body, Some(token)).await
 }
 
 /// Piece `index` of an attachment.

@@ -4,6 +4,7 @@
 //! missing text does not compile. The language is chosen in the browser (from
 //! `navigator.languages`, then the switch on every page) and is never sent or stored.
 
+mod case;
 mod en;
 mod intake;
 mod nl;
@@ -12,6 +13,7 @@ use loket_client::ClientError;
 use loket_crypto::{CodeError, KeyFileError};
 use loket_wire::ErrorCode;
 
+pub use case::{CaseTexts, EN_CASE, NL_CASE};
 pub use en::{EN, EN_TEAM};
 pub use intake::{EN_INTAKE, IntakeTexts, NL_INTAKE};
 pub use nl::{NL, NL_TEAM};
@@ -52,6 +54,13 @@ impl Lang {
         match self {
             Self::En => &EN_INTAKE,
             Self::Nl => &NL_INTAKE,
+        }
+    }
+
+    pub fn case(self) -> &'static CaseTexts {
+        match self {
+            Self::En => &EN_CASE,
+            Self::Nl => &NL_CASE,
         }
     }
 

@@ -1,9 +1,12 @@
 //! What the team's app asks the server for, and what it does when a session has ended.
 
 use leptos::prelude::*;
+use loket_client::case::open_case_record;
 use loket_portal::Ctx;
 use loket_portal::api::{ApiFailure, team as api};
 use loket_wire::ErrorCode;
+use loket_wire::api::InboxItem;
+use loket_wire::content::CaseRecord;
 
 use crate::app::Team;
 use crate::report::ReportView;
@@ -23,6 +26,28 @@ pub fn lock(team: Team) {
     team.open.set(None);
     team.inbox.set(Vec::new());
     team.next.set(None);
+    team.records.set(Default::default());
+    team.registering.set(false);
+}
+
+/// Opens the latest case record of each item, with the member's key, for the inbox's status,
+/// stage and filters.
+fn open_records(ctx: Ctx, team: Team, items: &[InboxItem]) {
+    let Some(dir) = ctx.directory.get_untracked() else {
+        return;
+    };
+    let opened: Vec<(String, CaseRecord)> = vault::with_member(|m| {
+        items
+            .iter()
+            .filter_map(|item| {
+                let version = item.case.as_ref()?;
+                open_case_record(m.key.identity(), &dir, &item.report_id, version)
+                    .map(|r| (item.report_id.clone(), r))
+            })
+            .collect()
+    })
+    .unwrap_or_default();
+    team.records.update(|all| all.extend(opened));
 }
 
 /// A request failed because the session ended: lock, and say so.
@@ -42,6 +67,8 @@ pub async fn load_inbox(ctx: Ctx, team: Team) {
     let Some(token) = session_token() else { return };
     match api::inbox(&token, None).await {
         Ok(i) => {
+            team.records.set(Default::default());
+            open_records(ctx, team, &i.reports);
             team.inbox.set(i.reports);
             team.next.set(i.next);
         }
@@ -57,6 +84,7 @@ pub async fn load_more(ctx: Ctx, team: Team) {
     };
     match api::inbox(&token, Some(&cursor)).await {
         Ok(i) => {
+            open_records(ctx, team, &i.reports);
             team.inbox.update(|all| all.extend(i.reports));
             team.next.set(i.next);
         }

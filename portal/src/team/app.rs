@@ -3,9 +3,13 @@
 use leptos::prelude::*;
 use loket_portal::components::{DirectoryError, Footer, Header, StatusLine};
 use loket_portal::ctx::provide_ctx;
-use loket_wire::api::{Directory, InboxItem};
+use std::collections::HashMap;
 
-use crate::inbox::InboxCard;
+use loket_wire::api::{Directory, InboxItem};
+use loket_wire::content::CaseRecord;
+
+use crate::contact::RegisterContact;
+use crate::inbox::{Filters, InboxCard};
 use crate::report::{ReportCard, ReportView};
 use crate::sign_in::SignIn;
 use crate::vault;
@@ -20,6 +24,11 @@ pub struct Team {
     /// The cursor of the inbox's next page, when there are older reports.
     pub next: RwSignal<Option<String>>,
     pub open: RwSignal<Option<ReportView>>,
+    /// The decrypted case record of each inbox item that has one, by report id.
+    pub records: RwSignal<HashMap<String, CaseRecord>>,
+    pub filters: Filters,
+    /// The form to register a contact from another channel is open.
+    pub registering: RwSignal<bool>,
 }
 
 pub fn use_team() -> Team {
@@ -33,6 +42,9 @@ fn new_team() -> Team {
         inbox: RwSignal::new(Vec::new()),
         next: RwSignal::new(None),
         open: RwSignal::new(None),
+        records: RwSignal::new(HashMap::new()),
+        filters: Filters::new(),
+        registering: RwSignal::new(false),
     }
 }
 
@@ -78,6 +90,9 @@ pub fn App() -> impl IntoView {
                 if team.unlocked.get() {
                     view! {
                         <InboxCard />
+                        <Show when=move || team.registering.get()>
+                            <RegisterContact />
+                        </Show>
                         <ReportCard />
                     }
                         .into_any()

@@ -1,10 +1,12 @@
 //! `loket_team`: the team's app, served by `loket-team serve` on each member's own machine
 //! (never by `loket`: team-cli/src/serve.rs). Unlock a member key file, open a
 //! session by proving possession of the key (SPEC §9.5), read the inbox and the reports of
-//! one's roles, reply (§9.6), download attachments (§9.9) and close cases.
+//! one's roles, reply (§9.6), download attachments (§9.9), keep each case's record and
+//! register contacts from other channels (§9.10).
 
 mod actions;
 mod app;
+mod contact;
 mod idle;
 mod inbox;
 mod report;

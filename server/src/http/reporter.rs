@@ -95,7 +95,7 @@ async fn submit(
 
 /// Role or member ids of a submission, sorted and each once: 1 to [`MAX_ROLES`] of them (0 to
 /// [`MAX_ROLES`] when `may_be_empty`), none longer than 64 bytes.
-fn ids(mut ids: Vec<String>, may_be_empty: bool) -> ApiResult<Vec<String>> {
+pub(super) fn ids(mut ids: Vec<String>, may_be_empty: bool) -> ApiResult<Vec<String>> {
     ids.sort();
     ids.dedup();
     if (ids.is_empty() && !may_be_empty)

@@ -10,8 +10,9 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::api::{
-    AttachmentInfo, Challenge, CloseReport, Closed, INBOX_PAGE, INBOX_PAGE_MAX, Inbox, InboxItem,
-    MarkSpam, PostReply, PostedMessage, Session, SessionRequest, TeamReport,
+    AttachmentInfo, CaseVersion, Challenge, CloseReport, Closed, INBOX_PAGE, INBOX_PAGE_MAX, Inbox,
+    InboxItem, MarkSpam, PostCase, PostReply, PostedCase, PostedMessage, RegisterContact,
+    Registered, Session, SessionRequest, TeamReport,
 };
 use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
@@ -26,7 +27,8 @@ use crate::policy::decoy::check_envelope;
 use crate::policy::session::verify_session_proof;
 use crate::policy::{deadlines, retention};
 use crate::store::{
-    ChallengeHash, ClosedRow, InboxCursor, InboxRow, MemberId, ReportId, TokenHash,
+    CaseRow, ChallengeHash, ClosedRow, InboxCursor, InboxRow, MemberId, NewContact, ReportId,
+    Retained, RoleId, TokenHash,
 };
 
 /// The team's routes (crypto/SPEC.md §9.5–9.6), except attachments (`uploads`).
@@ -42,6 +44,8 @@ pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
         .route(route::TEAM_REPORT_CLOSE, limited(post(close), small))
         .route(route::TEAM_REPORT_SPAM, limited(post(mark_spam), small))
         .route(route::TEAM_REPORT_DELETE, limited(post(delete_spam), small))
+        .route(route::TEAM_REPORT_CASE, limited(post(save_case), envelope))
+        .route(route::TEAM_CASES, limited(post(register_contact), envelope))
 }
 
 /// `POST /team/logout`: ends the session at once (it is also gone when it expires, and when the
@@ -159,6 +163,9 @@ async fn inbox(
             last_activity: r.last_activity_at,
             closed: r.closed.map(closed),
             spam: r.spam,
+            case: row.case.map(case_version),
+            deletes: retention::deletes(&state.config.retention, r.retained, r.last_activity_at),
+            registered_by: r.registered_by.map(MemberId::into_string),
         }
     };
     Ok(Json(Inbox {
@@ -189,6 +196,7 @@ async fn report(
 ) -> JsonResult<TeamReport> {
     let report = readable(&state, &member, &id).await?;
     let messages = state.store.messages(&report.id).await?;
+    let cases = state.store.case_records(&report.id).await?;
     let piece_size = state.config.attachments.piece_size;
     let attachments = state
         .store
@@ -212,7 +220,75 @@ async fn report(
         attachments,
         closed: report.closed.map(closed),
         spam: report.spam,
+        cases: cases.into_iter().map(case_version).collect(),
+        deletes: retention::deletes(
+            &state.config.retention,
+            report.retained,
+            report.last_activity_at,
+        ),
+        registered_by: report.registered_by.map(MemberId::into_string),
     }))
+}
+
+fn case_version(row: CaseRow) -> CaseVersion {
+    CaseVersion {
+        id: row.id,
+        author: row.author.into_string(),
+        created: row.created_at,
+        envelope: B64(row.envelope),
+    }
+}
+
+/// `POST /team/reports/{id}/case` (crypto/SPEC.md §9.10): a new version of the case's record,
+/// and how long to keep the case — all the server learns of it.
+async fn save_case(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PostCase>,
+) -> ApiResult<(StatusCode, Json<PostedCase>)> {
+    let id = ReportId::parse(&id).ok_or(ApiError::new(ErrorCode::NotFound))?;
+    check_envelope(&req.envelope.0)?;
+    let created = to_hour(now());
+    let retained = Retained::from_keep(req.keep, state.config.retention.keep_formal_complaint);
+    let (version, retained) = state
+        .store
+        .save_case_record(&member, &id, req.envelope.0, retained, created)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PostedCase {
+            id: version,
+            created,
+            deletes: retention::deletes(&state.config.retention, retained, created),
+        }),
+    ))
+}
+
+/// `POST /team/cases` (crypto/SPEC.md §9.10): a contact from another channel, registered as a
+/// case of roles the member holds one of. Its record follows with `POST …/case`.
+async fn register_contact(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    ApiJson(req): ApiJson<RegisterContact>,
+) -> ApiResult<(StatusCode, Json<Registered>)> {
+    let roles = super::reporter::ids(req.roles, false)?;
+    check_envelope(&req.envelope.0)?;
+    let received = to_hour(now());
+    let new = NewContact {
+        roles: roles.into_iter().map(RoleId::from).collect(),
+        envelope: req.envelope.0,
+    };
+    let report_id = state.store.register_contact(&member, new, received).await?;
+    // Counted, and written at the hour (held_log): a line now would date the act.
+    crate::held_log::count("contacts registered");
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            report_id: report_id.into_string(),
+            received,
+        }),
+    ))
 }
 
 fn closed(row: ClosedRow) -> Closed {

@@ -1,4 +1,5 @@
-//! Every `purge_interval` seconds: delete what is due — closed cases past their retention,
+//! Every `purge_interval` seconds: delete what is due — cases past their retention (the rule
+//! of last activity, or the date after a formal complaint's decision; `policy::retention`),
 //! uploads left unfinished for longer than `upload_ttl`, expired records. `loket purge` runs
 //! the same [`once`].
 
@@ -11,7 +12,11 @@ use crate::store::{Purged, Store, StoreError};
 /// One purge run at `now` with the configured upload lifetime.
 pub async fn once(store: &Store, config: &ServeConfig, now: i64) -> Result<Purged, StoreError> {
     store
-        .purge(now, now.saturating_sub(config.attachments.upload_ttl))
+        .purge(
+            now,
+            now.saturating_sub(config.retention.keep_no_complaint),
+            now.saturating_sub(config.attachments.upload_ttl),
+        )
         .await
 }
 

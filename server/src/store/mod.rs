@@ -11,6 +11,7 @@ use loket_wire::keys::MemberKeys;
 
 mod abuse;
 mod attachments;
+mod cases;
 mod ids;
 mod messages;
 mod notices;
@@ -24,6 +25,7 @@ mod writer;
 
 pub use abuse::RateCount;
 pub use attachments::{AttachmentRow, NewUpload, Quota, UploadRow};
+pub use cases::{CaseRow, NewContact, Retained};
 pub use ids::{
     AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
 };
@@ -58,6 +60,9 @@ pub enum StoreError {
     UnknownRole(String),
     #[error("the instance is not initialised (run `loket init`)")]
     NotInitialised,
+    /// A member registered a case for roles none of which they hold.
+    #[error("the member holds none of the case's roles")]
+    NotAReader,
     #[error("this proof of work was used before")]
     PowSpent,
     /// The report's attachments would exceed their bytes in all.
@@ -125,6 +130,10 @@ pub struct ReportRow {
     pub last_activity_at: i64,
     pub roles: Vec<RoleId>,
     pub closed: Option<ClosedRow>,
+    /// What retention knows of the case (migration 0007).
+    pub retained: Retained,
+    /// The member who registered the case from another channel.
+    pub registered_by: Option<MemberId>,
 }
 
 #[derive(Clone, Debug)]
@@ -149,6 +158,8 @@ pub struct ThreadRow {
 pub struct InboxRow {
     pub report: ReportRow,
     pub messages: i64,
+    /// The latest version of the case record.
+    pub case: Option<CaseRow>,
 }
 
 #[derive(Clone, Debug)]
@@ -306,6 +317,7 @@ pub(crate) async fn delete_report_rows(
          (SELECT id FROM attachments WHERE report_id = $1)",
         "DELETE FROM attachments WHERE report_id = $1",
         "DELETE FROM messages WHERE report_id = $1",
+        "DELETE FROM case_records WHERE report_id = $1",
         "DELETE FROM report_roles WHERE report_id = $1",
         "DELETE FROM report_exclusions WHERE report_id = $1",
         "DELETE FROM reports WHERE id = $1",

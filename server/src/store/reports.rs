@@ -80,6 +80,10 @@ impl Store {
             received_at: r.try_get("received_at")?,
             first_response_at: r.try_get("first_response_at")?,
             last_activity_at: r.try_get("last_activity_at")?,
+            retained: super::Retained::from_row(r)?,
+            registered_by: r
+                .try_get::<Option<String>, _>("registered_by")?
+                .map(MemberId::from),
             roles,
         })
     }
@@ -90,7 +94,7 @@ impl Store {
         lookup_hash: &LookupHash,
     ) -> Result<Option<ReportRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, envelope, received_at, first_response_at, last_activity_at, closed_at, outcome, delete_after, spam FROM reports WHERE lookup_hash = $1",
+            "SELECT id, envelope, received_at, first_response_at, last_activity_at, closed_at, outcome, delete_after, spam, held, registered_by FROM reports WHERE lookup_hash = $1",
         )
         .bind(lookup_hash.to_vec())
         .fetch_optional(&self.pool)
@@ -201,7 +205,7 @@ impl Store {
         let (at, id) = before.map_or((0, ""), |c| (c.received_at, c.report_id.as_str()));
         let rows = sqlx::query(&format!(
             "SELECT r.id, r.received_at, r.first_response_at, r.last_activity_at, r.closed_at, \
-             r.outcome, r.delete_after, r.spam, \
+             r.outcome, r.delete_after, r.spam, r.held, r.registered_by, \
              (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
              FROM reports r WHERE {visible} {after} ORDER BY r.received_at DESC, r.id LIMIT $4"
         ))
@@ -216,9 +220,11 @@ impl Store {
         for r in rows.iter().take(limit as usize) {
             let report_id = ReportId::from(r.try_get::<String, _>("id")?);
             let roles = self.report_roles(&report_id).await?;
+            let case = self.latest_case_record(&report_id).await?;
             page.push(InboxRow {
                 report: Self::report_from_row(r, roles)?,
                 messages: r.try_get("message_count")?,
+                case,
             });
         }
         let next = match page.last() {
@@ -239,7 +245,8 @@ impl Store {
     ) -> Result<Option<ReportRow>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT r.id, r.envelope, r.received_at, r.first_response_at, r.last_activity_at, \
-             r.closed_at, r.outcome, r.delete_after, r.spam FROM reports r WHERE r.id = $1 AND {}",
+             r.closed_at, r.outcome, r.delete_after, r.spam, r.held, r.registered_by \
+             FROM reports r WHERE r.id = $1 AND {}",
             visible_to_member("r.id", "$2")
         ))
         .bind(report_id.as_str())

@@ -97,14 +97,23 @@ impl Store {
         })
     }
 
-    /// Deletes every report whose deletion date has passed, with all its rows, and uploads
-    /// left incomplete since before `stale_before`; then scrubs the SQLite files.
-    pub async fn purge(&self, now: i64, stale_before: i64) -> Result<Purged, StoreError> {
+    /// Deletes every case that is not held and whose deletion date has passed, or that has
+    /// none and no activity since `inactive_before` (the rule of last activity), with all its
+    /// rows, and uploads left incomplete since before `stale_before`; then scrubs the SQLite
+    /// files.
+    pub async fn purge(
+        &self,
+        now: i64,
+        inactive_before: i64,
+        stale_before: i64,
+    ) -> Result<Purged, StoreError> {
         let mut purged = Purged::default();
         let due = sqlx::query(
-            "SELECT id FROM reports WHERE delete_after IS NOT NULL AND delete_after <= $1",
+            "SELECT id FROM reports WHERE held = 0 AND ((delete_after IS NOT NULL AND \
+             delete_after <= $1) OR (delete_after IS NULL AND last_activity_at <= $2))",
         )
         .bind(now)
+        .bind(inactive_before)
         .fetch_all(&self.pool)
         .await?;
         for row in due {

@@ -51,6 +51,10 @@ mod tests {
                 include_str!("../../migrations/sqlite/0006_intake.sql"),
                 include_str!("../../migrations/postgres/0006_intake.sql"),
             ),
+            (
+                include_str!("../../migrations/sqlite/0007_casework.sql"),
+                include_str!("../../migrations/postgres/0007_casework.sql"),
+            ),
         ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));
