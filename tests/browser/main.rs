@@ -14,7 +14,7 @@ use fantoccini::Locator;
 use loket_crypto::FollowUpCode;
 use loket_crypto::keyfile::{self, DEFAULT_PARAMS};
 use loket_e2e::browser::{
-    browser, capture_errors, click, type_into, wait_for, wait_msg, wait_text,
+    browser, capture_errors, click, select, type_into, wait_for, wait_msg, wait_text,
 };
 use loket_e2e::*;
 
@@ -140,11 +140,13 @@ async fn round_trip_through_the_portal_in_chromium() {
         .await
         .unwrap();
     assert!(from_team.contains(reply_text));
-    // The member closes the case (no formal complaint): the deletion date is set and shown.
-    click(c, "#close-no-complaint").await;
-    click(c, "#confirm-close").await;
-    let closed = wait_for(c, "#case-closed[data-outcome='no-complaint']").await;
-    assert!(closed.text().await.unwrap().contains("Deleted on"));
+    // The member closes the case in its record (no formal complaint): it is deleted two years
+    // after its last activity, and the case view says when.
+    select(c, "#case-status", "closed").await;
+    click(c, "#save-case").await;
+    wait_msg(c, "case-saved").await;
+    let deletes = wait_for(c, "#case-record[data-version='1'] #case-deletes").await;
+    assert!(deletes.text().await.unwrap().contains("Deleted on"));
 
     // 3. The reporter comes back: a typo is caught before any request, a wrong code is refused.
     c.switch_to_window(reporter_tab.clone()).await.unwrap();

@@ -256,10 +256,6 @@ pub const EN_TEAM: TeamTexts = TeamTexts {
     },
     inbox_empty: "No reports for your roles yet.",
     inbox_failed: |why| format!("Cannot load the inbox. {why}"),
-    due_closed: |day| format!("closed; deleted on {day}"),
-    due_feedback: |day| format!("feedback due {day}"),
-    due_overdue: "first response overdue",
-    due_first: |when| format!("first response due {when}"),
     message_count: |n| match n {
         1 => "1 message".to_owned(),
         n => format!("{n} messages"),
@@ -288,24 +284,7 @@ pub const EN_TEAM: TeamTexts = TeamTexts {
     reply_sending: "Sending your encrypted reply…",
     reply_sent: "Your reply was sent.",
     reply_not_sent: |why| format!("Your reply was not sent. {why}"),
-    closed_no_complaint: "Closed without a formal complaint",
-    closed_formal: "Closed: formal complaint decided",
-    closed_dates: |on, deleted| format!(" on {on}. Deleted on {deleted}."),
-    close_label: "Close the case:",
-    close_no_complaint: "No formal complaint",
-    close_formal: "Formal complaint decided",
-    close_warning: |plain, formal| {
-        format!(
-            "Closing sets the date on which the report and all its messages are deleted for good \
-             ({plain} years after closing without a formal complaint, {formal} years after the \
-             decision on one)."
-        )
-    },
-    close_confirm: "Close the case",
     cancel: "Cancel",
-    closing: "Closing the case…",
-    case_closed: |day| format!("The case is closed. It will be deleted on {day}."),
-    close_failed: |why| format!("The case was not closed. {why}"),
     load_more: "Show older reports",
     spam_badge: "spam",
     spam_mark: "Mark as spam",

@@ -292,10 +292,6 @@ pub const NL_TEAM: TeamTexts = TeamTexts {
     },
     inbox_empty: "Nog geen meldingen voor jouw rollen.",
     inbox_failed: |why| format!("Het postvak kan niet worden geladen. {why}"),
-    due_closed: |day| format!("afgesloten; wordt verwijderd op {day}"),
-    due_feedback: |day| format!("terugkoppeling uiterlijk {day}"),
-    due_overdue: "eerste reactie te laat",
-    due_first: |when| format!("eerste reactie uiterlijk {when}"),
     message_count: |n| match n {
         1 => "1 bericht".to_owned(),
         n => format!("{n} berichten"),
@@ -324,24 +320,7 @@ pub const NL_TEAM: TeamTexts = TeamTexts {
     reply_sending: "Je versleutelde antwoord wordt verstuurd…",
     reply_sent: "Je antwoord is verstuurd.",
     reply_not_sent: |why| format!("Je antwoord is niet verstuurd. {why}"),
-    closed_no_complaint: "Afgesloten zonder formele klacht",
-    closed_formal: "Afgesloten: over de formele klacht is beslist",
-    closed_dates: |on, deleted| format!(" op {on}. Wordt verwijderd op {deleted}."),
-    close_label: "Zaak afsluiten:",
-    close_no_complaint: "Geen formele klacht",
-    close_formal: "Over formele klacht beslist",
-    close_warning: |plain, formal| {
-        format!(
-            "Afsluiten legt de datum vast waarop de melding en alle berichten voorgoed worden \
-             verwijderd ({plain} jaar na afsluiten zonder formele klacht, {formal} jaar na de \
-             beslissing over een klacht)."
-        )
-    },
-    close_confirm: "Zaak afsluiten",
     cancel: "Annuleren",
-    closing: "De zaak wordt afgesloten…",
-    case_closed: |day| format!("De zaak is afgesloten. Hij wordt verwijderd op {day}."),
-    close_failed: |why| format!("De zaak is niet afgesloten. {why}"),
     load_more: "Oudere meldingen tonen",
     spam_badge: "spam (ongewenst)",
     spam_mark: "Markeren als spam",
