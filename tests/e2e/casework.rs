@@ -40,6 +40,17 @@ async fn post_case(
     .await
 }
 
+/// A version of the case record of `report_id`, sealed and signed by `member`.
+fn seal(
+    dir: &loket_wire::api::Directory,
+    readers: &CaseReaders,
+    report_id: &str,
+    member: &loket_crypto::MemberSecretKey,
+    record: &CaseRecord,
+) -> B64 {
+    seal_case_record(&mut rand::rng(), dir, readers, report_id, member, record).unwrap()
+}
+
 async fn team_report(app: &TestApp, token: &str, report_id: &str) -> TeamReport {
     let (status, json) = app.team_report(token, report_id).await;
     assert_eq!(status, 200, "{json}");
@@ -68,15 +79,7 @@ async fn case_records_are_versions_only_readers_add(app: TestApp) {
         excluded: Vec::new(),
     };
     let mut record = CaseRecord::first(Vec::new(), 0);
-    let v1 = seal_case_record(
-        &mut rand::rng(),
-        &dir,
-        &readers,
-        &sent.report_id,
-        &ccp_key,
-        &record,
-    )
-    .unwrap();
+    let v1 = seal(&dir, &readers, &sent.report_id, &ccp_key, &record);
     let (status, json) = post_case(&app, &token, &sent.report_id, v1, &record).await;
     assert_eq!(status, 201, "{json}");
     let posted: PostedCase = serde_json::from_value(json).unwrap();
@@ -84,15 +87,7 @@ async fn case_records_are_versions_only_readers_add(app: TestApp) {
     record.version = 2;
     record.status = CaseStatus::InProgress;
     record.notes = "internal".into();
-    let v2 = seal_case_record(
-        &mut rand::rng(),
-        &dir,
-        &readers,
-        &sent.report_id,
-        &ccp_key,
-        &record,
-    )
-    .unwrap();
+    let v2 = seal(&dir, &readers, &sent.report_id, &ccp_key, &record);
     assert_eq!(
         post_case(&app, &token, &sent.report_id, v2.clone(), &record)
             .await
@@ -126,15 +121,7 @@ async fn case_records_are_versions_only_readers_add(app: TestApp) {
     // A member of another role cannot add a version (nor see the case); a bad id is 404; an
     // envelope that is not one is 422.
     let other = team_login(&app, &ombuds, &ombuds_key).await;
-    let v3 = seal_case_record(
-        &mut rand::rng(),
-        &dir,
-        &readers,
-        &sent.report_id,
-        &ombuds_key,
-        &record,
-    )
-    .unwrap();
+    let v3 = seal(&dir, &readers, &sent.report_id, &ombuds_key, &record);
     let (status, json) = post_case(&app, &other, &sent.report_id, v3, &record).await;
     assert_eq!((status, error_code(&json)), (404, ErrorCode::NotFound));
     let (status, _) = post_case(&app, &token, "nothing", B64(vec![1]), &record).await;
@@ -223,7 +210,7 @@ async fn retention_follows_the_regulation(app: TestApp) {
     let save = |id: String, record: CaseRecord| {
         let app = &app;
         let token = token.clone();
-        let env = seal_case_record(&mut rand::rng(), &dir, &readers, &id, &key, &record).unwrap();
+        let env = seal(&dir, &readers, &id, &key, &record);
         async move {
             let (status, json) = post_case(app, &token, &id, env, &record).await;
             assert_eq!(status, 201, "{json}");
@@ -310,15 +297,7 @@ async fn retention_follows_the_regulation(app: TestApp) {
     // (The purges at later times ended the session: a new one.)
     let token = team_login(&app, &ccp, &key).await;
     let decided_later = record(CaseStatus::Closed, Stage::Formal, Some("2027-03-01"));
-    let env = seal_case_record(
-        &mut rand::rng(),
-        &dir,
-        &readers,
-        &reports[4],
-        &key,
-        &decided_later,
-    )
-    .unwrap();
+    let env = seal(&dir, &readers, &reports[4], &key, &decided_later);
     let (status, json) = post_case(&app, &token, &reports[4], env, &decided_later).await;
     assert_eq!(status, 201, "{json}");
     let dated: PostedCase = serde_json::from_value(json).unwrap();

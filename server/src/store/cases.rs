@@ -5,7 +5,7 @@
 use loket_wire::api::Keep;
 use sqlx::Row;
 
-use super::sql::visible_to_member;
+use super::sql::visible_row;
 use super::{
     Backend, MemberId, ReportId, RoleId, Store, StoreError, begin_write, random_bytes, random_hex,
 };
@@ -126,15 +126,9 @@ impl Store {
         hour: i64,
     ) -> Result<(String, Retained), StoreError> {
         let mut tx = begin_write(&self.pool, self.backend).await?;
-        sqlx::query(&format!(
-            "SELECT r.id FROM reports r WHERE r.id = $1 AND {}",
-            visible_to_member("r.id", "$2")
-        ))
-        .bind(report_id.as_str())
-        .bind(member_id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        visible_row(&mut tx, report_id, member_id, "id")
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let id = insert_case_row(&mut tx, report_id, member_id, envelope, hour).await?;
         set_retention(&mut tx, report_id, retained, hour).await?;
         tx.commit().await?;

@@ -4,7 +4,7 @@
 use loket_wire::api::Outcome;
 use sqlx::Row;
 
-use super::sql::visible_to_member;
+use super::sql::visible_row;
 use super::{MemberId, ReportId, Store, StoreError, delete_report_rows};
 
 /// A closed case as stored.
@@ -65,15 +65,9 @@ impl Store {
         delete_after: i64,
     ) -> Result<ClosedRow, StoreError> {
         let mut tx = super::begin_write(&self.pool, self.backend).await?;
-        let row = sqlx::query(&format!(
-            "SELECT r.closed_at FROM reports r WHERE r.id = $1 AND {}",
-            visible_to_member("r.id", "$2")
-        ))
-        .bind(report_id.as_str())
-        .bind(member_id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        let row = visible_row(&mut tx, report_id, member_id, "closed_at")
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let closed: Option<i64> = row.try_get("closed_at")?;
         if closed.is_some() {
             return Err(StoreError::Conflict);

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::sql::visible_to_member;
+use super::sql::visible_row;
 use super::{MemberId, ReportId, Store, StoreError, begin_write, delete_report_rows};
 
 /// What a member did to a report, as the audit log names it.
@@ -53,15 +53,7 @@ async fn spam_state(
     member: &MemberId,
     report: &ReportId,
 ) -> Result<Option<bool>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT r.spam FROM reports r WHERE r.id = $1 AND {}",
-        visible_to_member("r.id", "$2")
-    ))
-    .bind(report.as_str())
-    .bind(member.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    match row {
+    match visible_row(tx, report, member, "spam").await? {
         Some(r) => Ok(Some(r.try_get::<i64, _>("spam")? != 0)),
         None => Ok(None),
     }

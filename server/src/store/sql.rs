@@ -13,6 +13,24 @@ pub(crate) fn visible_to_member(report_id: &str, member: &str) -> String {
     )
 }
 
+/// Inside a write transaction: `column` of report `report`, if `member` may read it (the row of
+/// a report the member cannot see is `None`, like one that does not exist).
+pub(crate) async fn visible_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: &super::ReportId,
+    member: &super::MemberId,
+    column: &'static str,
+) -> Result<Option<sqlx::any::AnyRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT r.{column} FROM reports r WHERE r.id = $1 AND {}",
+        visible_to_member("r.id", "$2")
+    ))
+    .bind(report.as_str())
+    .bind(member.as_str())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     /// The migrations of both backends make the same schema: equal once the type names that
