@@ -12,6 +12,7 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod case;
+pub mod share;
 mod thread;
 
 pub use thread::{OpenedMessage, OpenedThread, open_own_thread, open_thread};
@@ -21,7 +22,7 @@ use loket_crypto::{Identity, RecipientKey, ReporterKeys};
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, SignedDirectory};
 use loket_wire::content::{
-    AgeBand, AttachmentRef, CONTENT_VERSION, CaseState, ContactDetails, Content, Intake,
+    AgeBand, AttachmentRef, CONTENT_VERSION, CaseState, ContactDetails, Content, Intake, Share,
     StaffCategory,
 };
 use loket_wire::keys::OrganisationKey;
@@ -51,6 +52,10 @@ pub enum ClientError {
     /// directory lists none.
     #[error("the receipt is not signed by this organisation's server")]
     BadReceipt,
+    /// Referral with consent (SPEC §9.8) to a role that is not in the directory, has nobody
+    /// left to read the report, or reads it already; or a thread that is not the reporter's.
+    #[error("the report cannot be shared with that role")]
+    CannotShare,
 }
 
 /// Checks the directory's signature with the pinned organisation key, then parses it.
@@ -403,6 +408,7 @@ fn message_content(text: &str, attachment: Option<AttachmentRef>) -> Content {
         attachment,
         status: None,
         contact: None,
+        share: None,
     }
 }
 
@@ -569,11 +575,12 @@ pub fn seal_reporter_contact<R: rand_core::CryptoRng + ?Sized>(
         attachment: None,
         status: None,
         contact: Some(contact),
+        share: None,
     };
     seal_reporter_content(rng, dir, report, report_id, keys, &content)
 }
 
-fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
+pub(crate) fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
     dir: &Directory,
     report: &OpenedReport,
@@ -629,6 +636,7 @@ pub fn seal_team_status<R: rand_core::CryptoRng + ?Sized>(
         attachment: None,
         status,
         contact: None,
+        share: None,
     };
     seal_signed(
         rng,
@@ -674,10 +682,13 @@ pub struct MessageBody {
     pub status: Option<CaseState>,
     /// The reporter's name and contact details (reporter messages only).
     pub contact: Option<ContactDetails>,
+    /// A member's request to involve another role, or the reporter's answer to one.
+    pub share: Option<Share>,
 }
 
 /// Like [`open_message`], with everything the message carries besides its text. A `status`
-/// counts only from a member, a `contact` only from the reporter.
+/// and a request to share count only from a member, a `contact` and an answer to a request
+/// only from the reporter.
 pub fn open_message_body(
     identity: &Identity,
     dir: &Directory,
@@ -686,6 +697,19 @@ pub fn open_message_body(
     author: &Author,
     envelope: &B64,
 ) -> Option<MessageBody> {
+    open_signed_message(identity, dir, report, report_id, author, envelope).map(|(_, body)| body)
+}
+
+/// Opens and verifies a thread message: its signed body as it was sealed (which a share seals
+/// again unchanged, crypto/SPEC.md §9.8) and what it says.
+pub(crate) fn open_signed_message(
+    identity: &Identity,
+    dir: &Directory,
+    report: &OpenedReport,
+    report_id: &str,
+    author: &Author,
+    envelope: &B64,
+) -> Option<(Zeroizing<Vec<u8>>, MessageBody)> {
     let plain = loket_crypto::open(identity, &envelope.0).ok()?;
     let verified = sign::verify_body(&plain, &sign::thread_context(report_id)).ok()?;
     let expected: [u8; 32] = match author {
@@ -700,21 +724,24 @@ pub fn open_message_body(
         return None;
     }
     let from_member = matches!(author, Author::Member { .. });
-    match serde_json::from_slice(verified.body).ok()? {
+    let body = match serde_json::from_slice(verified.body).ok()? {
         Content::Message {
             text,
             attachment,
             status,
             contact,
+            share,
             ..
-        } => Some(MessageBody {
+        } => MessageBody {
             text,
             attachment,
             status: status.filter(|_| from_member),
             contact: contact.filter(|_| !from_member),
-        }),
-        _ => None,
-    }
+            share: share.filter(|s| matches!(s, Share::Ask { .. }) == from_member),
+        },
+        _ => return None,
+    };
+    Some((plain, body))
 }
 
 /// The name to save an attachment under: the reporter chose it, so it is made harmless first.
@@ -772,7 +799,7 @@ mod tests {
         pub(crate) other_role_member: MemberSecretKey,
         pub(crate) dir: Directory,
         signed: SignedDirectory,
-        reporter: ReporterKeys,
+        pub(crate) reporter: ReporterKeys,
     }
 
     fn member(id: &str, roles: &[&str], key: &MemberSecretKey) -> Member {
@@ -1077,6 +1104,7 @@ mod tests {
         let content = serde_json::to_vec(&Content::Message {
             status: None,
             contact: None,
+            share: None,
             v: CONTENT_VERSION,
             text: "Please send us your name and phone number".into(),
             attachment: None,
@@ -1363,6 +1391,7 @@ mod tests {
             attachment: None,
             status: Some(CaseState::Closed),
             contact: None,
+            share: None,
         };
         let forged =
             seal_reporter_content(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, &content)

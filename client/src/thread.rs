@@ -5,7 +5,7 @@
 use loket_crypto::Identity;
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, ThreadMessage};
-use loket_wire::content::{AttachmentRef, CaseState, ContactDetails};
+use loket_wire::content::{AttachmentRef, CaseState, ContactDetails, Share};
 use zeroize::Zeroizing;
 
 use crate::{OpenedReport, open_message_body, open_report};
@@ -25,6 +25,8 @@ pub struct OpenedMessage {
     pub status: Option<CaseState>,
     /// The name and contact details the reporter gave with it, if any.
     pub contact: Option<ContactDetails>,
+    /// A member's request to involve another role, or the reporter's answer to one.
+    pub share: Option<Share>,
 }
 
 impl std::fmt::Debug for OpenedMessage {
@@ -36,6 +38,7 @@ impl std::fmt::Debug for OpenedMessage {
             .field("opened", &self.body.is_some())
             .field("attachment", &self.attachment.is_some())
             .field("status", &self.status)
+            .field("share", &self.share)
             .finish_non_exhaustive()
     }
 }
@@ -47,6 +50,24 @@ impl OpenedThread {
             .iter()
             .rev()
             .find_map(|m| m.status.map(|s| (s, m)))
+    }
+
+    /// The roles members asked to involve that the reporter has not answered yet, each once,
+    /// in the order they were first asked (crypto/SPEC.md §9.8). A role that already reads the
+    /// report is not open any more; a request asked again after an answer is open again.
+    pub fn open_share_requests(&self) -> Vec<String> {
+        let mut open: Vec<String> = Vec::new();
+        for share in self.messages.iter().filter_map(|m| m.share.as_ref()) {
+            match share {
+                Share::Ask { role } => {
+                    if !open.contains(role) && !self.report.roles.contains(role) {
+                        open.push(role.clone());
+                    }
+                }
+                Share::Grant { role } | Share::Refuse { role } => open.retain(|r| r != role),
+            }
+        }
+        open
     }
 }
 
@@ -102,14 +123,15 @@ pub fn open_thread(
         .map(|m| {
             let opened =
                 open_message_body(identity, dir, &report, report_id, &m.author, &m.envelope);
-            let (body, attachment, status, contact) = match opened {
+            let (body, attachment, status, contact, share) = match opened {
                 Some(b) => (
                     Some(Zeroizing::new(b.text)),
                     b.attachment,
                     b.status,
                     b.contact,
+                    b.share,
                 ),
-                None => (None, None, None, None),
+                None => (None, None, None, None, None),
             };
             OpenedMessage {
                 id: m.id,
@@ -119,6 +141,7 @@ pub fn open_thread(
                 attachment,
                 status,
                 contact,
+                share,
             }
         })
         .collect();

@@ -473,6 +473,7 @@ async fn a_reply_forged_by_the_server_is_refused(app: TestApp) {
         attachment: None,
         status: None,
         contact: None,
+        share: None,
     })
     .unwrap();
     let signed = loket_crypto::sign::sign_body(

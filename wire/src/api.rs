@@ -183,6 +183,29 @@ pub struct PostAnswer {
     pub pow: Option<PowSolution>,
 }
 
+/// `POST /api/v1/thread/share`: the reporter grants a member's request to involve `role`
+/// (crypto/SPEC.md §9.8). The report, re-signed with `role` among its roles, and every message
+/// that verified, re-sealed unchanged, replace the stored envelopes; `answer` is the
+/// reporter's message that says so. All of it happens in one transaction, or none of it.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PostShare {
+    pub lookup_token: B64,
+    pub role: String,
+    pub envelope: B64,
+    pub messages: Vec<ResealedMessage>,
+    pub answer: B64,
+    /// A solved `check` challenge, when the server asks for work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pow: Option<PowSolution>,
+}
+
+/// A thread message sealed again to the report's new readers.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ResealedMessage {
+    pub id: i64,
+    pub envelope: B64,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct PostedMessage {
     pub id: i64,

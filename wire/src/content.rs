@@ -51,6 +51,10 @@ pub enum Content {
         /// (reporter messages only).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         contact: Option<ContactDetails>,
+        /// Referral with consent (crypto/SPEC.md §9.8): a member asks to involve another
+        /// role, or the reporter grants or refuses it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        share: Option<Share>,
     },
     /// A version of a case's record (crypto/SPEC.md §9.10): what the team did with the case,
     /// signed by the member who wrote it and sealed to the case's readers only (never to the
@@ -387,6 +391,28 @@ impl CaseRecord {
             conversations: 0,
             notes: String::new(),
             decision: None,
+        }
+    }
+}
+
+/// Referral with consent (crypto/SPEC.md §9.8). Only a member may ask, only the reporter may
+/// answer; a message saying otherwise is read without it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Share {
+    /// A member asks the reporter's consent to involve the role `role`.
+    Ask { role: String },
+    /// The reporter agrees: the report and the thread are sealed to `role`'s members too.
+    Grant { role: String },
+    /// The reporter does not agree; nothing changes.
+    Refuse { role: String },
+}
+
+impl Share {
+    /// The role the request or answer is about.
+    pub fn role(&self) -> &str {
+        match self {
+            Self::Ask { role } | Self::Grant { role } | Self::Refuse { role } => role,
         }
     }
 }

@@ -21,6 +21,8 @@ pub mod route {
     pub const THREAD_MESSAGES: &str = "/thread/messages";
     /// `POST`: the reporter withdraws a report.
     pub const THREAD_WITHDRAW: &str = "/thread/withdraw";
+    /// `POST`: the reporter lets another role read the report (referral with consent).
+    pub const THREAD_SHARE: &str = "/thread/share";
     /// `POST`: the reporter starts an attachment upload.
     pub const THREAD_ATTACHMENTS: &str = "/thread/attachments";
     /// `GET`: the state of an upload.
@@ -53,13 +55,14 @@ pub mod route {
     pub const TEAM_ATTACHMENT_PIECE: &str = "/team/attachments/{id}/{index}";
 
     /// Every route, for checks that the router mounts each one and the docs list each one.
-    pub const ALL: [&str; 21] = [
+    pub const ALL: [&str; 22] = [
         DIRECTORY,
         POW,
         REPORTS,
         THREAD,
         THREAD_MESSAGES,
         THREAD_WITHDRAW,
+        THREAD_SHARE,
         THREAD_ATTACHMENTS,
         UPLOAD,
         UPLOAD_PIECE,
@@ -113,6 +116,7 @@ pub fn pow_purpose(route: &str) -> Option<PowPurpose> {
         route::THREAD
         | route::THREAD_MESSAGES
         | route::THREAD_WITHDRAW
+        | route::THREAD_SHARE
         | route::THREAD_ATTACHMENTS => Some(PowPurpose::Check),
         _ => None,
     }
