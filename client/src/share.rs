@@ -11,8 +11,7 @@ use loket_wire::api::{Directory, ResealedMessage, ThreadMessage};
 use loket_wire::content::{CONTENT_VERSION, Content, Share};
 
 use crate::{
-    ClientError, OpenedReport, open_report, open_signed_message, seal_reporter_content,
-    seal_signed,
+    ClientError, OpenedReport, open_report, open_signed_message, seal_reporter_content, seal_signed,
 };
 
 /// Whether `role` can be added to `report`'s readers: a role of the directory, not yet among
@@ -192,8 +191,8 @@ mod tests {
         let ccp = vec!["ccp".to_string()];
         let report = seal_report(&mut w.rng, &w.dir, &ccp, &w.reporter, "what happened").unwrap();
         let opened = open_report(&w.reporter.identity, &report).unwrap();
-        let first = seal_reporter_message(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, "more")
-            .unwrap();
+        let first =
+            seal_reporter_message(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, "more").unwrap();
         let reply =
             seal_team_message(&mut w.rng, &w.dir, &opened, "r1", &w.member, "thank you").unwrap();
         let ask = seal_share_request(

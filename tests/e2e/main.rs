@@ -22,3 +22,4 @@ mod notices;
 mod proxy;
 mod scale_out;
 mod server_rules;
+mod share;

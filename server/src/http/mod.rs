@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let limits = BodyLimits {
         envelope: ENVELOPE_BODY.min(max_body),
         small: SMALL_BODY.min(max_body),
+        thread: max_body,
     };
     // Pieces of attachments are raw bytes, not JSON: their own body limit.
     let piece_limit = usize::try_from(state.config.attachments.piece_size)
@@ -84,6 +85,8 @@ pub const SMALL_BODY: usize = 16 * 1024;
 pub(crate) struct BodyLimits {
     pub envelope: usize,
     pub small: usize,
+    /// A whole thread sealed again (a share, crypto/SPEC.md §9.8): the instance's body limit.
+    pub thread: usize,
 }
 
 /// A route's own body limit, for [`ApiJson`]'s check of a declared length before reading.

@@ -13,7 +13,8 @@ use axum::{Json, Router};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use loket_wire::api::{
-    PostAnswer, PostedMessage, SubmitReport, SubmitReportResponse, Thread, ThreadRequest, Withdrawn,
+    PostAnswer, PostShare, PostedMessage, SubmitReport, SubmitReportResponse, Thread,
+    ThreadRequest, Withdrawn,
 };
 use loket_wire::paths::route;
 use loket_wire::pow::{PowChallenge, PowRequest};
@@ -26,21 +27,24 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy::PolicyError;
 use crate::policy::decoy::check_envelope;
 use crate::policy::rate::Kind;
-use crate::store::{LookupHash, MemberId, NewReport, RoleId, random_message_id};
+use crate::store::{LookupHash, MemberId, NewReport, NewShare, RoleId, random_message_id};
 use loket_format::envelope;
 
 /// Most roles one report may be addressed to.
 const MAX_ROLES: usize = 16;
+/// Most messages one share may seal again.
+const MAX_SHARED_MESSAGES: usize = 4096;
 
 /// The reporter's routes (crypto/SPEC.md §9.2–9.4, §9.7).
 pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
-    let (envelope, small) = (limits.envelope, limits.small);
+    let (envelope, small, whole) = (limits.envelope, limits.small, limits.thread);
     Router::new()
         .route(route::POW, limited(post(pow), small))
         .route(route::REPORTS, limited(post(submit), envelope))
         .route(route::THREAD, limited(post(thread), small))
         .route(route::THREAD_MESSAGES, limited(post(answer), envelope))
         .route(route::THREAD_WITHDRAW, limited(post(withdraw), small))
+        .route(route::THREAD_SHARE, limited(post(share), whole))
 }
 
 /// `POST /pow`: a challenge for the next submission or code check.
@@ -239,6 +243,54 @@ async fn answer(
     let id = state
         .store
         .insert_message(&report.id, None, req.envelope.0, created, spend)
+        .await?;
+    Ok((StatusCode::CREATED, Json(PostedMessage { id, created })))
+}
+
+/// `POST /thread/share` (§9.8): the reporter grants a member's request to involve `role`. The
+/// role must exist whatever the code, so a wrong code and a right one get the same answer to the
+/// same request; an unknown code gets an answer that looks stored.
+async fn share(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<PostShare>,
+) -> ApiResult<(StatusCode, Json<PostedMessage>)> {
+    let hash = lookup_hash(&req.lookup_token)?;
+    check_envelope(&req.envelope.0)?;
+    check_envelope(&req.answer.0)?;
+    let mut seen = std::collections::HashSet::new();
+    if req.messages.len() > MAX_SHARED_MESSAGES || !req.messages.iter().all(|m| seen.insert(m.id)) {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    for m in &req.messages {
+        check_envelope(&m.envelope.0)?;
+    }
+    let role = ids(vec![req.role], false)?.concat();
+    if !state.store.role_exists(&role).await? {
+        return Err(ErrorCode::UnknownRole.into());
+    }
+    let spend = admit(&state, Kind::Check, req.pow.as_ref())?;
+    let created = to_hour(now());
+    let Some(report) = state.store.report_by_lookup(&hash).await? else {
+        if let Some(spend) = spend {
+            state.store.spend_pow(spend).await?;
+        }
+        let id = random_message_id()?;
+        return Ok((StatusCode::CREATED, Json(PostedMessage { id, created })));
+    };
+    let new = NewShare {
+        role: RoleId::from(role),
+        envelope: req.envelope.0,
+        messages: req
+            .messages
+            .into_iter()
+            .map(|m| (m.id, m.envelope.0))
+            .collect(),
+        answer: req.answer.0,
+    };
+    // No log line: its timestamp would date the reporter to the second.
+    let id = state
+        .store
+        .share_report(&report.id, new, created, spend)
         .await?;
     Ok((StatusCode::CREATED, Json(PostedMessage { id, created })))
 }

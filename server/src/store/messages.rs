@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::writer::{WriteOp, Written};
-use super::{MemberId, MessageRow, PowSpend, ReportId, Store, StoreError};
+use super::{MemberId, MessageRow, PowSpend, ReportId, RoleId, Store, StoreError};
 
 impl Store {
     pub async fn messages(&self, report_id: &ReportId) -> Result<Vec<MessageRow>, StoreError> {
@@ -50,6 +50,50 @@ impl Store {
             Written::Message(id) => Ok(id),
             _ => Err(StoreError::BatchFailed),
         }
+    }
+}
+
+/// The reporter's share (crypto/SPEC.md §9.8), through the group commit in one transaction.
+pub struct NewShare {
+    pub role: RoleId,
+    pub envelope: Vec<u8>,
+    pub messages: Vec<(i64, Vec<u8>)>,
+    pub answer: Vec<u8>,
+}
+
+impl Store {
+    /// Lets `share.role` read the report: see [`WriteOp::Share`]. The id of the reporter's
+    /// answer.
+    pub async fn share_report(
+        &self,
+        report_id: &ReportId,
+        share: NewShare,
+        hour: i64,
+        spend: Option<PowSpend>,
+    ) -> Result<i64, StoreError> {
+        let op = WriteOp::Share {
+            report_id: report_id.clone(),
+            role: share.role,
+            envelope: share.envelope,
+            messages: share.messages,
+            answer_id: random_message_id()?,
+            answer: share.answer,
+            hour,
+            spend,
+        };
+        match self.writer.write(op).await? {
+            Written::Message(id) => Ok(id),
+            _ => Err(StoreError::BatchFailed),
+        }
+    }
+
+    /// Whether `role` is one of the instance's roles.
+    pub async fn role_exists(&self, role: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 AS one FROM roles WHERE id = $1")
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
     }
 }
 

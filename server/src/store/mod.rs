@@ -29,7 +29,7 @@ pub use cases::{CaseRow, NewContact, Retained};
 pub use ids::{
     AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
 };
-pub use messages::random_message_id;
+pub use messages::{NewShare, random_message_id};
 pub use notices::NoticeState;
 pub use organisation::{DEFAULT_ROLES, DefaultRole};
 pub use reports::{InboxCursor, NewReport};
@@ -65,6 +65,9 @@ pub enum StoreError {
     NotAReader,
     #[error("this proof of work was used before")]
     PowSpent,
+    /// A share names a message that is not one of the report's.
+    #[error("a message is not in the report's thread")]
+    NotInThread,
     /// The report's attachments would exceed their bytes in all.
     #[error("the report's attachments are too large in all")]
     ReportQuota,

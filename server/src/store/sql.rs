@@ -73,6 +73,10 @@ mod tests {
                 include_str!("../../migrations/sqlite/0007_casework.sql"),
                 include_str!("../../migrations/postgres/0007_casework.sql"),
             ),
+            (
+                include_str!("../../migrations/sqlite/0008_share.sql"),
+                include_str!("../../migrations/postgres/0008_share.sql"),
+            ),
         ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));

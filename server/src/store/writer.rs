@@ -59,6 +59,21 @@ pub(crate) enum WriteOp {
         hour: i64,
         spend: Option<PowSpend>,
     },
+    /// The reporter lets `role` read the report (crypto/SPEC.md §9.8): the report's envelope and
+    /// those of the listed messages are replaced, the role routed, the share recorded and the
+    /// reporter's answer appended, all or nothing.
+    Share {
+        report_id: ReportId,
+        role: RoleId,
+        envelope: Vec<u8>,
+        /// Message ids of the thread with their envelopes sealed again.
+        messages: Vec<(i64, Vec<u8>)>,
+        /// The reporter's answer: a new message.
+        answer_id: i64,
+        answer: Vec<u8>,
+        hour: i64,
+        spend: Option<PowSpend>,
+    },
     Spend(PowSpend),
 }
 
@@ -71,6 +86,12 @@ impl WriteOp {
                 ..
             } => envelope.len() + statistics.as_ref().map_or(0, Vec::len),
             Self::Message { envelope, .. } => envelope.len(),
+            Self::Share {
+                envelope,
+                messages,
+                answer,
+                ..
+            } => envelope.len() + answer.len() + messages.iter().map(|m| m.1.len()).sum::<usize>(),
             Self::Spend(_) => 64,
         }
     }
@@ -194,6 +215,7 @@ async fn apply_all(
         let (result, new) = match op {
             WriteOp::Report { .. } => apply_report(&mut tx, backend, &roles, op).await?,
             WriteOp::Message { .. } => apply_message(&mut tx, op).await?,
+            WriteOp::Share { .. } => apply_share(&mut tx, op).await?,
             WriteOp::Spend(spend) => match spend_pow(&mut tx, Some(&spend)).await? {
                 true => (Ok(Written::Spent), false),
                 false => (Err(StoreError::PowSpent), false),
@@ -344,6 +366,93 @@ async fn apply_message(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error>
     .execute(&mut **tx)
     .await?;
     Ok((Ok(Written::Message(id)), news))
+}
+
+/// A share, unless the role is unknown or reads the report already, a message is not the
+/// thread's, the report is gone or the proof of work was spent: every check comes before the
+/// first write, so a refused share leaves nothing behind.
+async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
+    let WriteOp::Share {
+        report_id,
+        role,
+        envelope,
+        messages,
+        answer_id,
+        answer,
+        hour,
+        spend,
+    } = op
+    else {
+        return Ok((Err(StoreError::BatchFailed), false));
+    };
+    let known = sqlx::query("SELECT 1 AS one FROM roles WHERE id = $1")
+        .bind(role.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    if known.is_none() {
+        return Ok((Err(StoreError::UnknownRole(role.to_string())), false));
+    }
+    let routed =
+        sqlx::query("SELECT 1 AS one FROM report_roles WHERE report_id = $1 AND role_id = $2")
+            .bind(report_id.as_str())
+            .bind(role.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    if routed.is_some() {
+        return Ok((Err(StoreError::Conflict), false));
+    }
+    let thread: HashSet<i64> = sqlx::query("SELECT id FROM messages WHERE report_id = $1")
+        .bind(report_id.as_str())
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    if messages.iter().any(|(id, _)| !thread.contains(id)) {
+        return Ok((Err(StoreError::NotInThread), false));
+    }
+    if !spend_pow(tx, spend.as_ref()).await? {
+        return Ok((Err(StoreError::PowSpent), false));
+    }
+    let res = sqlx::query("UPDATE reports SET envelope = $1, last_activity_at = $2 WHERE id = $3")
+        .bind(envelope)
+        .bind(hour)
+        .bind(report_id.as_str())
+        .execute(&mut **tx)
+        .await?;
+    if res.rows_affected() == 0 {
+        unspend_pow(tx, spend.as_ref()).await?;
+        return Ok((Err(StoreError::NotFound), false));
+    }
+    for (id, envelope) in messages {
+        sqlx::query("UPDATE messages SET envelope = $1 WHERE id = $2 AND report_id = $3")
+            .bind(envelope)
+            .bind(id)
+            .bind(report_id.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)")
+        .bind(report_id.as_str())
+        .bind(role.as_str())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO report_shares (report_id, role_id, created_at) VALUES ($1, $2, $3)")
+        .bind(report_id.as_str())
+        .bind(role.as_str())
+        .bind(hour)
+        .execute(&mut **tx)
+        .await?;
+    let answer = WriteOp::Message {
+        id: answer_id,
+        report_id,
+        author: None,
+        envelope: answer,
+        hour,
+        spend: None,
+    };
+    let (written, news) = apply_message(tx, answer).await?;
+    Ok((written, news))
 }
 
 /// Records a spent challenge; `false` if it was spent before.
