@@ -16,7 +16,7 @@ use crate::{
 
 /// Whether `role` can be added to `report`'s readers: a role of the directory, not yet among
 /// the report's roles, with at least one member the reporter did not keep out.
-fn may_share(dir: &Directory, report: &OpenedReport, role: &str) -> bool {
+pub fn may_share(dir: &Directory, report: &OpenedReport, role: &str) -> bool {
     let role = role.to_owned();
     dir.roles.iter().any(|r| r.id == role)
         && !report.roles.contains(&role)

@@ -5,8 +5,8 @@
 pub mod team;
 
 use loket_wire::api::{
-    AttachmentUpload, NewAttachment, PostAnswer, PostedMessage, SignedDirectory, SubmitReport,
-    SubmitReportResponse, Thread, ThreadRequest, UploadStatus, Withdrawn,
+    AttachmentUpload, NewAttachment, PostAnswer, PostShare, PostedMessage, SignedDirectory,
+    SubmitReport, SubmitReportResponse, Thread, ThreadRequest, UploadStatus, Withdrawn,
 };
 use loket_wire::paths::{self, route};
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
@@ -151,6 +151,10 @@ pub async fn thread(body: &ThreadRequest) -> Result<Thread, ApiFailure> {
 
 pub async fn answer(body: &PostAnswer) -> Result<PostedMessage, ApiFailure> {
     post(&paths::api(route::THREAD_MESSAGES), body, None).await
+}
+
+pub async fn share(body: &PostShare) -> Result<PostedMessage, ApiFailure> {
+    post(&paths::api(route::THREAD_SHARE), body, None).await
 }
 
 pub async fn withdraw(body: &ThreadRequest) -> Result<Withdrawn, ApiFailure> {

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use loket_client::OpenedMessage;
+use loket_wire::api::Directory;
+use loket_wire::content::Share;
 
 use crate::browser::hour;
 use crate::ctx::use_ctx;
@@ -24,11 +26,29 @@ pub struct Entry {
     pub note: Option<[String; 2]>,
     /// The shared state's key (`data-status`), for the tests.
     pub status: Option<&'static str>,
+    /// A request to involve a role or the answer to one, as `kind:role` (`data-share`).
+    pub share: Option<String>,
 }
 
 impl Entry {
-    /// The entry of an opened message, written by `author`.
-    pub fn message(m: &OpenedMessage, from_team: bool, author: [String; 2]) -> Self {
+    /// The entry of an opened message, written by `author`; role names come from `dir`.
+    pub fn message(
+        m: &OpenedMessage,
+        from_team: bool,
+        author: [String; 2],
+        dir: &Directory,
+    ) -> Self {
+        let share_note = m.share.as_ref().map(|share| {
+            Lang::each(|l| {
+                let t = l.share();
+                let role = l.role_name(dir, share.role());
+                match share {
+                    Share::Ask { .. } => (t.note_ask)(&role),
+                    Share::Grant { .. } => (t.note_grant)(&role),
+                    Share::Refuse { .. } => (t.note_refuse)(&role),
+                }
+            })
+        });
         Self {
             key: m.id.to_string(),
             from_team,
@@ -44,9 +64,17 @@ impl Entry {
                 (None, Some(c)) => Some(Lang::each(|l| {
                     (l.intake().contact_given)(&c.name, &c.reach)
                 })),
-                (None, None) => None,
+                (None, None) => share_note,
             },
             status: m.status.map(|s| s.key()),
+            share: m.share.as_ref().map(|s| {
+                let kind = match s {
+                    Share::Ask { .. } => "ask",
+                    Share::Grant { .. } => "grant",
+                    Share::Refuse { .. } => "refuse",
+                };
+                format!("{kind}:{}", s.role())
+            }),
         }
     }
 
@@ -78,9 +106,10 @@ pub fn Messages(entries: Vec<Entry>) -> impl IntoView {
             let attachment = e.attachment.clone();
             let created = hour(e.created);
             let status = e.status;
+            let share = e.share.clone();
             let note = e.note.clone().map(|note| {
                 view! {
-                    <p class="note" data-status=status>
+                    <p class="note" data-status=status data-share=share>
                         {move || ctx.lang.get().pick(&note).to_owned()}
                     </p>
                 }

@@ -47,6 +47,9 @@ fn client_error(e: &ClientError) -> &'static str {
             "The text is too long (at most about 60,000 characters). Shorten it, or add the rest as a file."
         }
         ClientError::BadReceipt => "The server's receipt could not be checked.",
+        ClientError::CannotShare => {
+            "The report cannot be shared with that role: it reads the report already, or has nobody who may read it."
+        }
     }
 }
 

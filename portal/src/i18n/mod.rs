@@ -8,6 +8,7 @@ mod case;
 mod en;
 mod intake;
 mod nl;
+mod share;
 
 use loket_client::ClientError;
 use loket_crypto::{CodeError, KeyFileError};
@@ -17,6 +18,7 @@ pub use case::{CaseTexts, EN_CASE, NL_CASE};
 pub use en::{EN, EN_TEAM};
 pub use intake::{EN_INTAKE, IntakeTexts, NL_INTAKE};
 pub use nl::{NL, NL_TEAM};
+pub use share::{EN_SHARE, NL_SHARE, ShareTexts};
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -62,6 +64,32 @@ impl Lang {
             Self::En => &EN_CASE,
             Self::Nl => &NL_CASE,
         }
+    }
+
+    /// Referral with consent, in both apps.
+    pub fn share(self) -> &'static ShareTexts {
+        match self {
+            Self::En => &EN_SHARE,
+            Self::Nl => &NL_SHARE,
+        }
+    }
+
+    /// A role's name and description in this language (the directory's Dutch texts when it
+    /// has them).
+    pub fn role_text(self, role: &loket_wire::api::Role) -> (String, String) {
+        match (self, &role.nl) {
+            (Self::Nl, Some(nl)) => (nl.name.clone(), nl.description.clone()),
+            _ => (role.name.clone(), role.description.clone()),
+        }
+    }
+
+    /// The name of role `id` of `dir` in this language; the id itself if the directory has
+    /// no such role.
+    pub fn role_name(self, dir: &loket_wire::api::Directory, id: &str) -> String {
+        dir.roles
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_owned(), |r| self.role_text(r).0)
     }
 
     pub fn team(self) -> &'static TeamTexts {

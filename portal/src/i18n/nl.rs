@@ -63,6 +63,9 @@ fn client_error(e: &ClientError) -> &'static str {
         ClientError::BadReceipt => {
             "Het ontvangstbewijs van de server kon niet worden gecontroleerd."
         }
+        ClientError::CannotShare => {
+            "De melding kan niet met die rol worden gedeeld: die leest haar al, of heeft niemand die haar mag lezen."
+        }
     }
 }
 

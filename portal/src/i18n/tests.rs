@@ -38,6 +38,7 @@ fn all_client_errors() -> Vec<ClientError> {
         ClientError::Seal,
         ClientError::TooLong,
         ClientError::BadReceipt,
+        ClientError::CannotShare,
     ]
 }
 
@@ -562,6 +563,57 @@ fn every_text_exists_in_both_languages() {
     check(render_teamtexts(&EN_TEAM), render_teamtexts(&NL_TEAM));
     check(render_intake(&EN_INTAKE), render_intake(&NL_INTAKE));
     check(render_case(&EN_CASE), render_case(&NL_CASE));
+    check(render_share(&EN_SHARE), render_share(&NL_SHARE));
+}
+
+/// Every field of the texts of referral with consent. The pattern names every field.
+fn render_share(t: &ShareTexts) -> Vec<(&'static str, String)> {
+    let ShareTexts {
+        ask_title,
+        ask_intro,
+        ask_role_label,
+        ask_text_label,
+        ask_send,
+        ask_sending,
+        ask_sent,
+        ask_none,
+        ask_failed,
+        note_ask,
+        note_grant,
+        note_refuse,
+        request_title,
+        request_explain,
+        request_limits,
+        grant,
+        refuse,
+        granting,
+        granted,
+        refused,
+        failed,
+    } = t;
+    vec![
+        ("ask_title", ask_title.to_string()),
+        ("ask_intro", ask_intro.to_string()),
+        ("ask_role_label", ask_role_label.to_string()),
+        ("ask_text_label", ask_text_label.to_string()),
+        ("ask_send", ask_send.to_string()),
+        ("ask_sending", ask_sending.to_string()),
+        ("ask_sent", ask_sent.to_string()),
+        ("ask_none", ask_none.to_string()),
+        ("ask_failed", ask_failed("X")),
+        ("note_ask", note_ask("X")),
+        ("note_grant", note_grant("X")),
+        ("note_refuse", note_refuse("X")),
+        ("request_title", request_title.to_string()),
+        ("request_explain", request_explain("X")),
+        ("request_limits", request_limits.to_string()),
+        ("grant", grant("X")),
+        ("refuse", refuse.to_string()),
+        ("granting", granting.to_string()),
+        ("granted", granted("X")),
+        ("refused", refused.to_string()),
+        ("failed", failed("X")),
+    ]
 }
 
 /// Every field of the casework texts, with every answer. The pattern names every field.

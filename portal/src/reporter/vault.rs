@@ -30,6 +30,11 @@ pub fn with_reporter<T>(f: impl FnOnce(&Reporter) -> T) -> Option<T> {
     REPORTER.with(|r| r.borrow().as_ref().map(f))
 }
 
+/// Runs `f` with the reporter of the open thread, who may be changed (their report, read again).
+pub fn with_reporter_mut<T>(f: impl FnOnce(&mut Reporter) -> T) -> Option<T> {
+    REPORTER.with(|r| r.borrow_mut().as_mut().map(f))
+}
+
 /// The lookup token of the open thread.
 pub fn lookup_token() -> Option<B64> {
     with_reporter(|r| B64(r.keys.lookup_token.to_vec()))

@@ -5,6 +5,7 @@ mod attachments;
 pub mod case;
 mod intake;
 mod reply;
+mod share;
 mod spam;
 
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ use self::attachments::Attachments;
 use self::case::CaseRecordCard;
 use self::intake::IntakeSummary;
 use self::reply::ReplyBox;
+use self::share::ShareAsk;
 use self::spam::Spam;
 use crate::app::{member_name, role_names, use_team};
 
@@ -102,6 +104,7 @@ impl ReportView {
             attachment: None,
             note: None,
             status: None,
+            share: None,
         }];
         let mut attachments = Vec::new();
         for (i, m) in report.messages.iter().enumerate() {
@@ -119,6 +122,7 @@ impl ReportView {
                     attachment: None,
                     note: None,
                     status: None,
+                    share: None,
                 });
                 continue;
             };
@@ -133,7 +137,7 @@ impl ReportView {
                     pieces,
                 });
             }
-            entries.push(Entry::message(message, from_team, author));
+            entries.push(Entry::message(message, from_team, author, dir));
         }
         let reporter_state = opened.as_ref().and_then(|o| {
             o.messages.iter().rev().find_map(|m| {
@@ -190,6 +194,7 @@ impl ReportView {
                 })
             }),
             status: None,
+            share: None,
         }];
         Self {
             report_id: report.report_id.clone(),
@@ -233,6 +238,7 @@ fn ReportBody(view: ReportView) -> impl IntoView {
     let report_id = view.report_id.clone();
     let is_report = view.registered_by.is_none();
     let view_for_reply = view.clone();
+    let view_for_share = view.clone();
     crate::inbox::mark_seen(&view.report_id, view.messages);
     view! {
         <section class="card" data-report=report_id>
@@ -255,6 +261,7 @@ fn ReportBody(view: ReportView) -> impl IntoView {
             <Attachments files=view.attachments.clone() />
             <Show when=move || is_report>
                 <ReplyBox view=view_for_reply.clone() />
+                <ShareAsk view=view_for_share.clone() />
             </Show>
             <CaseRecordCard view=view.clone() />
             <Spam report_id=view.report_id.clone() spam=view.spam />

@@ -5,6 +5,7 @@ mod answer;
 mod attach;
 mod contact;
 mod open;
+mod share;
 mod thread;
 mod withdraw;
 
@@ -18,6 +19,7 @@ use self::answer::AnswerBox;
 use self::attach::AttachBox;
 use self::contact::ContactBox;
 use self::open::OpenForm;
+use self::share::ShareRequests;
 use self::thread::ThreadView;
 use self::withdraw::WithdrawBox;
 use crate::reporter::pages::ReceiptBox;
@@ -54,7 +56,8 @@ fn ThreadCard(view: ThreadView, thread: RwSignal<Option<ThreadView>>) -> impl In
         <section class="card">
             <h2>{move || ctx.t().thread_title}</h2>
             <p class="muted small">{move || (ctx.t().sent_at)(&received)}</p>
-            <StatusBox status=view.status />
+            <StatusBox status=view.status.clone() />
+            <ShareRequests view=view.clone() thread=thread />
             <div id="thread" class="thread">
                 <Messages entries=view.entries />
             </div>

@@ -23,6 +23,10 @@ pub struct ThreadView {
     pub status: (CaseState, Option<String>),
     /// The receipt, as a file, when it verified.
     pub receipt: Option<String>,
+    /// Roles the team asked to involve that the reporter has not answered yet (SPEC §9.8).
+    pub requests: Vec<String>,
+    /// The thread as the server sent it: a grant seals it again.
+    pub raw: Thread,
 }
 
 impl ThreadView {
@@ -36,6 +40,7 @@ impl ThreadView {
             attachment: None,
             note: None,
             status: None,
+            share: None,
         }];
         for m in &opened.messages {
             let from_team = matches!(m.author, Author::Member { .. });
@@ -44,7 +49,7 @@ impl ThreadView {
             } else {
                 Lang::each(|l| l.t().you.into())
             };
-            entries.push(Entry::message(m, from_team, author));
+            entries.push(Entry::message(m, from_team, author, dir));
         }
         let status = match opened.shared_status() {
             Some((state, m)) => (state, m.body.as_ref().map(|b| b.to_string())),
@@ -61,6 +66,8 @@ impl ThreadView {
             entries,
             status,
             receipt,
+            requests: opened.open_share_requests(),
+            raw: thread.clone(),
         }
     }
 }
@@ -113,7 +120,15 @@ pub async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
             let Some(dir) = ctx.directory.get_untracked() else {
                 return;
             };
-            match vault::with_reporter(|r| open(&thread, &dir, &r.keys)).flatten() {
+            // After a share the report names more roles: later answers go to them too.
+            let opened = vault::with_reporter_mut(|r| {
+                let opened = open(&thread, &dir, &r.keys);
+                if let Some(o) = &opened {
+                    r.report = o.report.clone();
+                }
+                opened
+            });
+            match opened.flatten() {
                 Some(opened) => view.set(Some(ThreadView::new(ctx, &dir, &thread, &opened))),
                 None => not_found(ctx),
             }

@@ -8,10 +8,7 @@ use loket_wire::api::{Directory, Role};
 
 /// A role's name and description in `lang` (the directory's Dutch texts when it has them).
 fn role_text(role: &Role, lang: Lang) -> (String, String) {
-    match (lang, &role.nl) {
-        (Lang::Nl, Some(nl)) => (nl.name.clone(), nl.description.clone()),
-        _ => (role.name.clone(), role.description.clone()),
-    }
+    lang.role_text(role)
 }
 
 /// Who holds `role`, by name.
