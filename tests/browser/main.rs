@@ -22,6 +22,7 @@ mod access;
 mod attachments;
 mod casework;
 mod intake;
+mod share;
 mod team;
 mod work;
 
