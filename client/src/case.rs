@@ -14,9 +14,11 @@ use crate::{ClientError, member_readers, seal_signed};
 
 /// Who reads a case: the roles (and the members kept out) inside the report or the
 /// registered contact, never the server's routing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct CaseReaders {
     pub roles: Vec<String>,
+    /// Members who read the case by name, besides the roles' members (SPEC §9.8).
+    pub members: Vec<String>,
     pub excluded: Vec<String>,
 }
 
@@ -30,7 +32,7 @@ pub fn seal_case_record<R: rand_core::CryptoRng + ?Sized>(
     member: &impl Signer,
     record: &CaseRecord,
 ) -> Result<B64, ClientError> {
-    let recipients = member_readers(dir, &readers.roles, &readers.excluded)?;
+    let recipients = member_readers(dir, &readers.roles, &readers.members, &readers.excluded)?;
     let content = Content::Case {
         v: CONTENT_VERSION,
         record: record.clone(),
@@ -118,6 +120,7 @@ impl ContactCase {
         CaseReaders {
             roles: self.roles.clone(),
             excluded: Vec::new(),
+            ..CaseReaders::default()
         }
     }
 }
@@ -130,7 +133,7 @@ pub fn seal_contact<R: rand_core::CryptoRng + ?Sized>(
     member: &impl Signer,
     contact: &ContactCase,
 ) -> Result<B64, ClientError> {
-    let recipients = member_readers(dir, &contact.roles, &[])?;
+    let recipients = member_readers(dir, &contact.roles, &[], &[])?;
     let content = Content::Contact {
         v: CONTENT_VERSION,
         roles: contact.roles.clone(),
@@ -189,6 +192,7 @@ mod tests {
         CaseReaders {
             roles: vec!["ccp".into()],
             excluded: Vec::new(),
+            ..CaseReaders::default()
         }
     }
 

@@ -128,28 +128,34 @@ pub fn verify_fresh_directory(
     Ok(dir)
 }
 
-/// The readers of a thread: every member of `roles` in the directory except the `excluded`
-/// ones, and the reporter.
+/// The readers of a thread: every member of `roles` in the directory and every member named in
+/// `members`, except the `excluded` ones, and the reporter.
 pub fn readers(
     dir: &Directory,
     roles: &[String],
+    members: &[String],
     excluded: &[String],
     reporter: RecipientKey,
 ) -> Result<Vec<RecipientKey>, ClientError> {
-    let mut out = member_readers(dir, roles, excluded)?;
+    let mut out = member_readers(dir, roles, members, excluded)?;
     out.push(reporter);
     Ok(out)
 }
 
-/// The team's readers of a case: every member of `roles` in the directory except the
-/// `excluded` ones; `NoReaders` if none is left.
+/// The team's readers of a case: every member of `roles` in the directory and every member
+/// named in `members` (each once), except the `excluded` ones; `NoReaders` if none is left.
 pub fn member_readers(
     dir: &Directory,
     roles: &[String],
+    members: &[String],
     excluded: &[String],
 ) -> Result<Vec<RecipientKey>, ClientError> {
     let mut out = Vec::new();
-    for member in dir.members_of(roles).filter(|m| !excluded.contains(&m.id)) {
+    let reads = |m: &loket_wire::api::Member| {
+        (m.roles.iter().any(|r| roles.contains(r)) || members.contains(&m.id))
+            && !excluded.contains(&m.id)
+    };
+    for member in dir.members.iter().filter(|m| reads(m)) {
         out.push(RecipientKey(
             member.x25519.array().ok_or(ClientError::BadDirectoryKey)?,
         ));
@@ -213,7 +219,7 @@ pub fn seal_submission<R: rand_core::CryptoRng + ?Sized>(
     submission: &Submission,
 ) -> Result<B64, ClientError> {
     let me = keys.identity.recipient();
-    let recipients = readers(dir, &submission.roles, &submission.excluded, me)?;
+    let recipients = readers(dir, &submission.roles, &[], &submission.excluded, me)?;
     let content = Content::Report {
         v: CONTENT_VERSION,
         roles: submission.roles.clone(),
@@ -222,6 +228,7 @@ pub fn seal_submission<R: rand_core::CryptoRng + ?Sized>(
         text: submission.text.clone(),
         intake: submission.intake.clone(),
         excluded: submission.excluded.clone(),
+        members: Vec::new(),
     };
     seal_signed(
         rng,
@@ -353,12 +360,20 @@ pub struct OpenedReport {
     pub intake: Option<Intake>,
     /// Members of the roles who must not read the thread: nothing is sealed to them.
     pub excluded: Vec<String>,
+    /// Members the reporter let read the thread by name, besides the roles' members (§9.8).
+    pub members: Vec<String>,
 }
 
 impl OpenedReport {
     /// Everyone a message of this thread is sealed to (SPEC §9.4, §9.6).
     pub fn readers(&self, dir: &Directory) -> Result<Vec<RecipientKey>, ClientError> {
-        readers(dir, &self.roles, &self.excluded, self.reporter_key)
+        readers(
+            dir,
+            &self.roles,
+            &self.members,
+            &self.excluded,
+            self.reporter_key,
+        )
     }
 }
 
@@ -382,6 +397,7 @@ pub fn open_report(identity: &Identity, envelope: &B64) -> Option<OpenedReport> 
         text,
         intake,
         excluded,
+        members,
         ..
     } = serde_json::from_slice(verified.body).ok()?
     else {
@@ -398,6 +414,7 @@ pub fn open_report(identity: &Identity, envelope: &B64) -> Option<OpenedReport> 
         text,
         intake,
         excluded,
+        members,
     })
 }
 
@@ -593,6 +610,7 @@ pub(crate) fn seal_reporter_content<R: rand_core::CryptoRng + ?Sized>(
     let recipients = readers(
         dir,
         &report.roles,
+        &report.members,
         &report.excluded,
         keys.identity.recipient(),
     )?;
@@ -1133,6 +1151,7 @@ mod tests {
         let fake_report = serde_json::to_vec(&Content::Report {
             intake: None,
             excluded: Vec::new(),
+            members: Vec::new(),
             v: CONTENT_VERSION,
             roles,
             reporter_key: B64(w.reporter.identity.recipient().0.to_vec()),

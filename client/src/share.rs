@@ -8,21 +8,31 @@ use loket_crypto::sign;
 use loket_crypto::{MemberSecretKey, ReporterKeys};
 use loket_wire::B64;
 use loket_wire::api::{Directory, ResealedMessage, ThreadMessage};
-use loket_wire::content::{CONTENT_VERSION, Content, Share};
+use loket_wire::content::{CONTENT_VERSION, Content, Share, ShareTo};
 
 use crate::{
     ClientError, OpenedReport, open_report, open_signed_message, seal_reporter_content, seal_signed,
 };
 
-/// Whether `role` can be added to `report`'s readers: a role of the directory, not yet among
-/// the report's roles, with at least one member the reporter did not keep out.
-pub fn may_share(dir: &Directory, report: &OpenedReport, role: &str) -> bool {
-    let role = role.to_owned();
-    dir.roles.iter().any(|r| r.id == role)
-        && !report.roles.contains(&role)
-        && dir
-            .members_of(std::slice::from_ref(&role))
-            .any(|m| !report.excluded.contains(&m.id))
+/// Whether `to` can be added to `report`'s readers. A role: one of the directory, not yet among
+/// the report's roles, with at least one member the reporter did not keep out. A member: one
+/// of the directory whom the reporter did not keep out and who does not read the report yet.
+pub fn may_share(dir: &Directory, report: &OpenedReport, to: &ShareTo) -> bool {
+    match to {
+        ShareTo::Role(role) => {
+            dir.roles.iter().any(|r| &r.id == role)
+                && !report.roles.contains(role)
+                && dir
+                    .members_of(std::slice::from_ref(role))
+                    .any(|m| !report.excluded.contains(&m.id))
+        }
+        ShareTo::Member(member) => dir.members.iter().any(|m| {
+            &m.id == member
+                && !report.excluded.contains(member)
+                && !report.members.contains(member)
+                && !m.roles.iter().any(|r| report.roles.contains(r))
+        }),
+    }
 }
 
 fn share_message(text: &str, share: Share) -> Content {
@@ -36,7 +46,7 @@ fn share_message(text: &str, share: Share) -> Content {
     }
 }
 
-/// Step 1: a member asks the reporter's consent to involve `role`, with `text` saying why. An
+/// Step 1: a member asks the reporter's consent to involve `to`, with `text` saying why. An
 /// ordinary team message (§9.6) sealed to the report's current readers.
 pub fn seal_share_request<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
@@ -45,17 +55,12 @@ pub fn seal_share_request<R: rand_core::CryptoRng + ?Sized>(
     report_id: &str,
     member: &MemberSecretKey,
     text: &str,
-    role: &str,
+    to: &ShareTo,
 ) -> Result<B64, ClientError> {
-    if !may_share(dir, report, role) {
+    if !may_share(dir, report, to) {
         return Err(ClientError::CannotShare);
     }
-    let content = share_message(
-        text,
-        Share::Ask {
-            role: role.to_owned(),
-        },
-    );
+    let content = share_message(text, Share::Ask { to: to.clone() });
     seal_signed(
         rng,
         &report.readers(dir)?,
@@ -73,14 +78,9 @@ pub fn seal_share_refusal<R: rand_core::CryptoRng + ?Sized>(
     report_id: &str,
     keys: &ReporterKeys,
     text: &str,
-    role: &str,
+    to: &ShareTo,
 ) -> Result<B64, ClientError> {
-    let content = share_message(
-        text,
-        Share::Refuse {
-            role: role.to_owned(),
-        },
-    );
+    let content = share_message(text, Share::Refuse { to: to.clone() });
     seal_reporter_content(rng, dir, report, report_id, keys, &content)
 }
 
@@ -94,7 +94,7 @@ pub struct Grant {
     pub answer: B64,
 }
 
-/// Steps 2 and 3: the reporter grants the request to involve `role`. The thread must be the
+/// Steps 2 and 3: the reporter grants the request to involve `to`. The thread must be the
 /// reporter's own (the report opens with the code's key and is signed by the code's signing
 /// key); a message that does not open or verify is left out, as is every attachment (its
 /// signed message vouches for the ciphertext, which cannot change).
@@ -107,17 +107,20 @@ pub fn grant_share<R: rand_core::CryptoRng + ?Sized>(
     report: &B64,
     messages: &[ThreadMessage],
     text: &str,
-    role: &str,
+    to: &ShareTo,
 ) -> Result<Grant, ClientError> {
     use loket_crypto::sign::Signer as _;
     let opened = open_report(&keys.identity, report).ok_or(ClientError::CannotShare)?;
     let own = opened.reporter_signing_key == keys.signing.verifying_key()
         && opened.reporter_key.0 == keys.identity.recipient().0;
-    if !own || !may_share(dir, &opened, role) {
+    if !own || !may_share(dir, &opened, to) {
         return Err(ClientError::CannotShare);
     }
     let mut widened = opened.clone();
-    widened.roles.push(role.to_owned());
+    match to {
+        ShareTo::Role(role) => widened.roles.push(role.clone()),
+        ShareTo::Member(member) => widened.members.push(member.clone()),
+    }
     let recipients = widened.readers(dir)?;
     let content = Content::Report {
         v: CONTENT_VERSION,
@@ -127,6 +130,7 @@ pub fn grant_share<R: rand_core::CryptoRng + ?Sized>(
         text: widened.text.clone(),
         intake: widened.intake.clone(),
         excluded: widened.excluded.clone(),
+        members: widened.members.clone(),
     };
     let envelope = seal_signed(
         rng,
@@ -152,12 +156,7 @@ pub fn grant_share<R: rand_core::CryptoRng + ?Sized>(
             .map_err(|_| ClientError::Seal)?;
         resealed.push(ResealedMessage { id: m.id, envelope });
     }
-    let answer = share_message(
-        text,
-        Share::Grant {
-            role: role.to_owned(),
-        },
-    );
+    let answer = share_message(text, Share::Grant { to: to.clone() });
     let answer = seal_reporter_content(rng, dir, &widened, report_id, keys, &answer)?;
     Ok(Grant {
         envelope,
@@ -172,6 +171,10 @@ mod tests {
     use crate::tests::world;
     use crate::{open_thread, seal_report, seal_reporter_message, seal_team_message};
     use loket_wire::api::Author;
+
+    fn ombuds() -> ShareTo {
+        ShareTo::Role("ombudsperson".into())
+    }
 
     fn message(id: i64, author: Author, envelope: B64) -> ThreadMessage {
         ThreadMessage {
@@ -202,12 +205,17 @@ mod tests {
             "r1",
             &w.member,
             "May the ombudsperson read along?",
-            "ombudsperson",
+            &ombuds(),
         )
         .unwrap();
-        for role in ["ccp", "nobody"] {
+        for to in [
+            ShareTo::Role("ccp".into()),
+            ShareTo::Role("nobody".into()),
+            ShareTo::Member("m1".into()),
+            ShareTo::Member("nobody".into()),
+        ] {
             assert_eq!(
-                seal_share_request(&mut w.rng, &w.dir, &opened, "r1", &w.member, "", role)
+                seal_share_request(&mut w.rng, &w.dir, &opened, "r1", &w.member, "", &to)
                     .unwrap_err(),
                 ClientError::CannotShare
             );
@@ -221,7 +229,7 @@ mod tests {
             message(3, m1.clone(), ask),
         ];
         let seen = open_thread(&w.reporter.identity, &w.dir, "r1", &report, &thread).unwrap();
-        assert_eq!(seen.open_share_requests(), vec!["ombudsperson".to_string()]);
+        assert_eq!(seen.open_share_requests(), vec![ombuds()]);
         // The other role reads nothing yet.
         assert!(open_report(w.other_role_member.identity(), &report).is_none());
 
@@ -233,18 +241,13 @@ mod tests {
             "r1",
             &w.reporter,
             "No",
-            "ombudsperson",
+            &ombuds(),
         )
         .unwrap();
         thread.push(message(4, Author::Reporter, no));
         let seen = open_thread(&w.reporter.identity, &w.dir, "r1", &report, &thread).unwrap();
         assert!(seen.open_share_requests().is_empty());
-        assert_eq!(
-            seen.messages[3].share,
-            Some(Share::Refuse {
-                role: "ombudsperson".into()
-            })
-        );
+        assert_eq!(seen.messages[3].share, Some(Share::Refuse { to: ombuds() }));
 
         // A forged message (signed by somebody else) is not sealed again.
         let stranger = MemberSecretKey::generate(&mut w.rng);
@@ -260,7 +263,7 @@ mod tests {
             &report,
             &thread,
             "Yes",
-            "ombudsperson",
+            &ombuds(),
         )
         .unwrap();
         assert_eq!(
@@ -313,7 +316,7 @@ mod tests {
                 &grant.envelope,
                 &widened,
                 "again",
-                "ombudsperson"
+                &ombuds()
             )
             .err(),
             Some(ClientError::CannotShare)
@@ -328,21 +331,11 @@ mod tests {
         let ccp = vec!["ccp".to_string()];
         let report = seal_report(&mut w.rng, &w.dir, &ccp, &w.reporter, "text").unwrap();
         let opened = open_report(&w.reporter.identity, &report).unwrap();
-        let by_reporter = share_message(
-            "ask",
-            Share::Ask {
-                role: "ombudsperson".into(),
-            },
-        );
+        let by_reporter = share_message("ask", Share::Ask { to: ombuds() });
         let by_reporter =
             seal_reporter_content(&mut w.rng, &w.dir, &opened, "r1", &w.reporter, &by_reporter)
                 .unwrap();
-        let by_member = share_message(
-            "grant",
-            Share::Grant {
-                role: "ombudsperson".into(),
-            },
-        );
+        let by_member = share_message("grant", Share::Grant { to: ombuds() });
         let by_member = seal_signed(
             &mut w.rng,
             &opened.readers(&w.dir).unwrap(),
@@ -364,5 +357,31 @@ mod tests {
         let seen = open_thread(&w.reporter.identity, &w.dir, "r1", &report, &thread).unwrap();
         assert!(seen.messages.iter().all(|m| m.share.is_none()));
         assert!(seen.messages.iter().all(|m| m.body.is_some()));
+    }
+
+    /// A grant to one member by name: she reads the report and is among its members; the
+    /// roles stay as they were.
+    #[test]
+    fn a_member_named_in_a_grant_reads_the_report() {
+        let mut w = world();
+        let ccp = vec!["ccp".to_string()];
+        let report = seal_report(&mut w.rng, &w.dir, &ccp, &w.reporter, "text").unwrap();
+        let to = ShareTo::Member("m2".into());
+        let grant =
+            grant_share(&mut w.rng, &w.dir, &w.reporter, "r1", &report, &[], "", &to).unwrap();
+        let seen = open_report(w.other_role_member.identity(), &grant.envelope).unwrap();
+        assert_eq!(seen.roles, ["ccp"]);
+        assert_eq!(seen.members, ["m2"]);
+        assert!(!may_share(&w.dir, &seen, &to));
+        let answer = message(1, Author::Reporter, grant.answer);
+        let opened = open_thread(
+            w.other_role_member.identity(),
+            &w.dir,
+            "r1",
+            &grant.envelope,
+            &[answer],
+        )
+        .unwrap();
+        assert_eq!(opened.messages[0].share, Some(Share::Grant { to }));
     }
 }

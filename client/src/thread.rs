@@ -5,7 +5,7 @@
 use loket_crypto::Identity;
 use loket_wire::B64;
 use loket_wire::api::{Author, Directory, ThreadMessage};
-use loket_wire::content::{AttachmentRef, CaseState, ContactDetails, Share};
+use loket_wire::content::{AttachmentRef, CaseState, ContactDetails, Share, ShareTo};
 use zeroize::Zeroizing;
 
 use crate::{OpenedReport, open_message_body, open_report};
@@ -52,19 +52,24 @@ impl OpenedThread {
             .find_map(|m| m.status.map(|s| (s, m)))
     }
 
-    /// The roles members asked to involve that the reporter has not answered yet, each once,
-    /// in the order they were first asked (crypto/SPEC.md §9.8). A role that already reads the
-    /// report is not open any more; a request asked again after an answer is open again.
-    pub fn open_share_requests(&self) -> Vec<String> {
-        let mut open: Vec<String> = Vec::new();
+    /// Whom members asked to involve (roles or members) that the reporter has not answered
+    /// yet, each once, in the order first asked (crypto/SPEC.md §9.8). Whoever reads the report
+    /// already is not open any more; a request asked again after an answer is open again.
+    pub fn open_share_requests(&self) -> Vec<ShareTo> {
+        let report = &self.report;
+        let reads = |to: &ShareTo| match to {
+            ShareTo::Role(role) => report.roles.contains(role),
+            ShareTo::Member(member) => report.members.contains(member),
+        };
+        let mut open: Vec<ShareTo> = Vec::new();
         for share in self.messages.iter().filter_map(|m| m.share.as_ref()) {
             match share {
-                Share::Ask { role } => {
-                    if !open.contains(role) && !self.report.roles.contains(role) {
-                        open.push(role.clone());
+                Share::Ask { to } => {
+                    if !open.contains(to) && !reads(to) {
+                        open.push(to.clone());
                     }
                 }
-                Share::Grant { role } | Share::Refuse { role } => open.retain(|r| r != role),
+                Share::Grant { to } | Share::Refuse { to } => open.retain(|t| t != to),
             }
         }
         open

@@ -69,11 +69,13 @@ async fn a_referral_refused_then_granted_in_chromium() {
     let c = &b.client;
     let row = format!(".inbox-item[data-report='{}']", sent.report_id);
 
-    // The CCP's member asks; only the ombudsperson can be asked (the other roles have nobody).
+    // The CCP's member asks. The ombudsperson's role or Olivia by name can be asked; the other
+    // roles have nobody, and Casey reads the report already.
     unlock(c, &team, &casey_key).await;
     click(c, &row).await;
     wait_for(c, "#share-role option[value='ombudsperson']").await;
-    assert_eq!(count(c, "#share-role option").await, 1);
+    wait_for(c, &format!("#share-role option[value='member-{olivia}']")).await;
+    assert_eq!(count(c, "#share-role option").await, 2);
     ask(c, "Ask 21c4: may the ombudsperson read along?").await;
     wait_for(c, "#report-view .note[data-share='ask:ombudsperson']").await;
 

@@ -77,6 +77,7 @@ async fn case_records_are_versions_only_readers_add(app: TestApp) {
     let readers = CaseReaders {
         roles: vec!["ccp".into()],
         excluded: Vec::new(),
+        ..CaseReaders::default()
     };
     let mut record = CaseRecord::first(Vec::new(), 0);
     let v1 = seal(&dir, &readers, &sent.report_id, &ccp_key, &record);
@@ -195,6 +196,7 @@ async fn retention_follows_the_regulation(app: TestApp) {
     let readers = CaseReaders {
         roles: vec!["ccp".into()],
         excluded: Vec::new(),
+        ..CaseReaders::default()
     };
     let mut reports = Vec::new();
     for text in [

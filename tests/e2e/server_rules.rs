@@ -417,6 +417,7 @@ async fn attachments_upload_in_pieces_and_open_for_the_team(app: TestApp) {
         &dir,
         &reporter.roles,
         &[],
+        &[],
         reporter.keys.identity.recipient(),
     )
     .unwrap();

@@ -183,14 +183,14 @@ pub struct PostAnswer {
     pub pow: Option<PowSolution>,
 }
 
-/// `POST /api/v1/thread/share`: the reporter grants a member's request to involve `role`
-/// (crypto/SPEC.md §9.8). The report, re-signed with `role` among its roles, and every message
-/// that verified, re-sealed unchanged, replace the stored envelopes; `answer` is the
-/// reporter's message that says so. All of it happens in one transaction, or none of it.
+/// `POST /api/v1/thread/share`: the reporter grants a member's request to involve `to`, a role
+/// or one member (crypto/SPEC.md §9.8). The report, re-signed with `to` among its readers, and
+/// every message that verified, re-sealed unchanged, replace the stored envelopes; `answer` is
+/// the reporter's message that says so. All of it happens in one transaction, or none of it.
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct PostShare {
     pub lookup_token: B64,
-    pub role: String,
+    pub to: crate::content::ShareTo,
     pub envelope: B64,
     pub messages: Vec<ResealedMessage>,
     pub answer: B64,

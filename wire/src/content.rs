@@ -34,6 +34,10 @@ pub enum Content {
         /// to them, and no later message either.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         excluded: Vec<String>,
+        /// Member ids the reporter let read the report by name, besides the members of its
+        /// roles (referral with consent to a person, crypto/SPEC.md §9.8).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members: Vec<String>,
     },
     /// A later message in the thread, from either side.
     Message {
@@ -400,19 +404,37 @@ impl CaseRecord {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Share {
-    /// A member asks the reporter's consent to involve the role `role`.
-    Ask { role: String },
-    /// The reporter agrees: the report and the thread are sealed to `role`'s members too.
-    Grant { role: String },
+    /// A member asks the reporter's consent to involve `to`.
+    Ask { to: ShareTo },
+    /// The reporter agrees: the report and the thread are sealed to `to` too.
+    Grant { to: ShareTo },
     /// The reporter does not agree; nothing changes.
-    Refuse { role: String },
+    Refuse { to: ShareTo },
+}
+
+/// Whom a share involves: every member of a role, or one member by name.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareTo {
+    Role(String),
+    Member(String),
 }
 
 impl Share {
-    /// The role the request or answer is about.
-    pub fn role(&self) -> &str {
+    /// Whom the request or answer is about.
+    pub fn to(&self) -> &ShareTo {
         match self {
-            Self::Ask { role } | Self::Grant { role } | Self::Refuse { role } => role,
+            Self::Ask { to } | Self::Grant { to } | Self::Refuse { to } => to,
+        }
+    }
+}
+
+impl ShareTo {
+    /// A key for element ids: the role id, or `member-` and the member id.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Role(role) => role.clone(),
+            Self::Member(member) => format!("member-{member}"),
         }
     }
 }

@@ -26,7 +26,8 @@ pub struct Entry {
     pub note: Option<[String; 2]>,
     /// The shared state's key (`data-status`), for the tests.
     pub status: Option<&'static str>,
-    /// A request to involve a role or the answer to one, as `kind:role` (`data-share`).
+    /// A request to involve a role or member, or the answer to one, as `kind:key`
+    /// (`data-share`; the key is the role id or `member-` and the member id).
     pub share: Option<String>,
 }
 
@@ -41,7 +42,7 @@ impl Entry {
         let share_note = m.share.as_ref().map(|share| {
             Lang::each(|l| {
                 let t = l.share();
-                let role = l.role_name(dir, share.role());
+                let role = l.share_name(dir, share.to());
                 match share {
                     Share::Ask { .. } => (t.note_ask)(&role),
                     Share::Grant { .. } => (t.note_grant)(&role),
@@ -73,7 +74,7 @@ impl Entry {
                     Share::Grant { .. } => "grant",
                     Share::Refuse { .. } => "refuse",
                 };
-                format!("{kind}:{}", s.role())
+                format!("{kind}:{}", s.to().key())
             }),
         }
     }

@@ -92,6 +92,23 @@ impl Lang {
             .map_or_else(|| id.to_owned(), |r| self.role_text(r).0)
     }
 
+    /// Whom a share is about, in this language: a role's name or a member's.
+    pub fn share_name(
+        self,
+        dir: &loket_wire::api::Directory,
+        to: &loket_wire::content::ShareTo,
+    ) -> String {
+        use loket_wire::content::ShareTo;
+        match to {
+            ShareTo::Role(role) => self.role_name(dir, role),
+            ShareTo::Member(member) => dir
+                .members
+                .iter()
+                .find(|m| &m.id == member)
+                .map_or_else(|| member.clone(), |m| m.name.clone()),
+        }
+    }
+
     pub fn team(self) -> &'static TeamTexts {
         match self {
             Self::En => &EN_TEAM,

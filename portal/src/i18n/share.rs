@@ -6,6 +6,8 @@ pub struct ShareTexts {
     pub ask_title: &'static str,
     pub ask_intro: &'static str,
     pub ask_role_label: &'static str,
+    pub ask_roles: &'static str,
+    pub ask_people: &'static str,
     pub ask_text_label: &'static str,
     pub ask_send: &'static str,
     pub ask_sending: &'static str,
@@ -31,14 +33,17 @@ pub struct ShareTexts {
 pub const EN_SHARE: ShareTexts = ShareTexts {
     ask_title: "Involve another role, with the reporter's consent",
     ask_intro: "The reporter sees this request in the thread and decides. Only on their \
-                consent can the other role read the report and the messages so far.",
-    ask_role_label: "Role to involve",
+                consent can another role, or one person, read the report and the messages so \
+                far.",
+    ask_role_label: "Role or person to involve",
+    ask_roles: "Roles (every member)",
+    ask_people: "One person by name",
     ask_text_label: "Why (the reporter reads this)",
     ask_send: "Ask for consent",
     ask_sending: "Sending the request…",
     ask_sent: "The request is in the thread. The reporter decides.",
-    ask_none: "No other role can be asked: every role reads this report already, or has \
-               nobody who may read it.",
+    ask_none: "Nobody else can be asked: every role and person reads this report already, or \
+               may not read it.",
     ask_failed: |why| format!("The request was not sent: {why}"),
     note_ask: |role| format!("Request to involve {role}"),
     note_grant: |role| format!("Consent given: {role} may read the report"),
@@ -64,14 +69,17 @@ pub const EN_SHARE: ShareTexts = ShareTexts {
 pub const NL_SHARE: ShareTexts = ShareTexts {
     ask_title: "Een andere rol betrekken, met toestemming van de melder",
     ask_intro: "De melder ziet dit verzoek in het gesprek en beslist. Alleen met diens \
-                toestemming kan de andere rol de melding en de berichten tot nu toe lezen.",
-    ask_role_label: "Te betrekken rol",
+                toestemming kan een andere rol, of één persoon, de melding en de berichten tot \
+                nu toe lezen.",
+    ask_role_label: "Te betrekken rol of persoon",
+    ask_roles: "Rollen (alle leden)",
+    ask_people: "Eén persoon bij naam",
     ask_text_label: "Waarom (de melder leest dit)",
     ask_send: "Toestemming vragen",
     ask_sending: "Verzoek versturen…",
     ask_sent: "Het verzoek staat in het gesprek. De melder beslist.",
-    ask_none: "Er is geen andere rol om te vragen: elke rol leest deze melding al, of heeft \
-               niemand die haar mag lezen.",
+    ask_none: "Er is niemand anders om te vragen: elke rol en persoon leest deze melding al, \
+               of mag haar niet lezen.",
     ask_failed: |why| format!("Het verzoek is niet verstuurd: {why}"),
     note_ask: |role| format!("Verzoek om {role} te betrekken"),
     note_grant: |role| format!("Toestemming gegeven: {role} mag de melding lezen"),

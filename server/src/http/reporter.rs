@@ -16,6 +16,7 @@ use loket_wire::api::{
     PostAnswer, PostShare, PostedMessage, SubmitReport, SubmitReportResponse, Thread,
     ThreadRequest, Withdrawn,
 };
+use loket_wire::content::ShareTo;
 use loket_wire::paths::route;
 use loket_wire::pow::{PowChallenge, PowRequest};
 use loket_wire::{B64, ErrorCode};
@@ -27,7 +28,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy::PolicyError;
 use crate::policy::decoy::check_envelope;
 use crate::policy::rate::Kind;
-use crate::store::{LookupHash, MemberId, NewReport, NewShare, RoleId, random_message_id};
+use crate::store::{
+    LookupHash, MemberId, NewReport, NewShare, RoleId, ShareTarget, random_message_id,
+};
 use loket_format::envelope;
 
 /// Most roles one report may be addressed to.
@@ -247,9 +250,9 @@ async fn answer(
     Ok((StatusCode::CREATED, Json(PostedMessage { id, created })))
 }
 
-/// `POST /thread/share` (§9.8): the reporter grants a member's request to involve `role`. The
-/// role must exist whatever the code, so a wrong code and a right one get the same answer to the
-/// same request; an unknown code gets an answer that looks stored.
+/// `POST /thread/share` (§9.8): the reporter grants a member's request to involve a role or a
+/// member. It must exist whatever the code, so a wrong code and a right one get the same answer
+/// to the same request; an unknown code gets an answer that looks stored.
 async fn share(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PostShare>,
@@ -264,9 +267,18 @@ async fn share(
     for m in &req.messages {
         check_envelope(&m.envelope.0)?;
     }
-    let role = ids(vec![req.role], false)?.concat();
-    if !state.store.role_exists(&role).await? {
-        return Err(ErrorCode::UnknownRole.into());
+    let to = match req.to {
+        ShareTo::Role(role) => ShareTarget::Role(RoleId::from(ids(vec![role], false)?.concat())),
+        ShareTo::Member(member) => {
+            ShareTarget::Member(MemberId::from(ids(vec![member], false)?.concat()))
+        }
+    };
+    if !state.store.share_target_exists(&to).await? {
+        return Err(match to {
+            ShareTarget::Role(_) => ErrorCode::UnknownRole,
+            ShareTarget::Member(_) => ErrorCode::InvalidField,
+        }
+        .into());
     }
     let spend = admit(&state, Kind::Check, req.pow.as_ref())?;
     let created = to_hour(now());
@@ -278,7 +290,7 @@ async fn share(
         return Ok((StatusCode::CREATED, Json(PostedMessage { id, created })));
     };
     let new = NewShare {
-        role: RoleId::from(role),
+        to,
         envelope: req.envelope.0,
         messages: req
             .messages

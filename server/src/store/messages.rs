@@ -2,8 +2,8 @@
 
 use sqlx::Row;
 
-use super::writer::{WriteOp, Written};
-use super::{MemberId, MessageRow, PowSpend, ReportId, RoleId, Store, StoreError};
+use super::writer::{ShareTarget, WriteOp, Written};
+use super::{MemberId, MessageRow, PowSpend, ReportId, Store, StoreError};
 
 impl Store {
     pub async fn messages(&self, report_id: &ReportId) -> Result<Vec<MessageRow>, StoreError> {
@@ -55,14 +55,14 @@ impl Store {
 
 /// The reporter's share (crypto/SPEC.md §9.8), through the group commit in one transaction.
 pub struct NewShare {
-    pub role: RoleId,
+    pub to: ShareTarget,
     pub envelope: Vec<u8>,
     pub messages: Vec<(i64, Vec<u8>)>,
     pub answer: Vec<u8>,
 }
 
 impl Store {
-    /// Lets `share.role` read the report: see [`WriteOp::Share`]. The id of the reporter's
+    /// Lets `share.to` read the report: see [`WriteOp::Share`]. The id of the reporter's
     /// answer.
     pub async fn share_report(
         &self,
@@ -73,7 +73,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let op = WriteOp::Share {
             report_id: report_id.clone(),
-            role: share.role,
+            to: share.to,
             envelope: share.envelope,
             messages: share.messages,
             answer_id: random_message_id()?,
@@ -87,10 +87,17 @@ impl Store {
         }
     }
 
-    /// Whether `role` is one of the instance's roles.
-    pub async fn role_exists(&self, role: &str) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 AS one FROM roles WHERE id = $1")
-            .bind(role)
+    /// Whether `to` is one of the instance's roles or members.
+    pub async fn share_target_exists(&self, to: &ShareTarget) -> Result<bool, StoreError> {
+        let (sql, id) = match to {
+            ShareTarget::Role(role) => ("SELECT 1 AS one FROM roles WHERE id = $1", role.as_str()),
+            ShareTarget::Member(member) => (
+                "SELECT 1 AS one FROM members WHERE id = $1",
+                member.as_str(),
+            ),
+        };
+        Ok(sqlx::query(sql)
+            .bind(id)
             .fetch_optional(&self.pool)
             .await?
             .is_some())

@@ -34,8 +34,8 @@ pub use notices::NoticeState;
 pub use organisation::{DEFAULT_ROLES, DefaultRole};
 pub use reports::{InboxCursor, NewReport};
 pub use retention::{ClosedRow, Purged};
-pub use writer::PowSpend;
 use writer::Writer;
+pub use writer::{PowSpend, ShareTarget};
 
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -322,6 +322,8 @@ pub(crate) async fn delete_report_rows(
         "DELETE FROM messages WHERE report_id = $1",
         "DELETE FROM case_records WHERE report_id = $1",
         "DELETE FROM report_roles WHERE report_id = $1",
+        "DELETE FROM report_members WHERE report_id = $1",
+        "DELETE FROM report_shares WHERE report_id = $1",
         "DELETE FROM report_exclusions WHERE report_id = $1",
         "DELETE FROM reports WHERE id = $1",
     ] {

@@ -1,13 +1,15 @@
 //! SQL fragments shared by several queries.
 
-/// "Member `$N` may read report `r`": the report is addressed to a role the member holds, and
-/// the reporter did not exclude the member. Every query that shows a report, a message or an
+/// "Member `$N` may read report `r`": the report is addressed to a role the member holds, or to
+/// the member by name (a share, migration 0008), and the reporter did not exclude the member. Every query that shows a report, a message or an
 /// attachment to a member uses this, with the report's id where `{report_id}` stands and the
 /// member id bound where `{member}` stands.
 pub(crate) fn visible_to_member(report_id: &str, member: &str) -> String {
     format!(
-        "(EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
+        "((EXISTS (SELECT 1 FROM report_roles rr JOIN member_roles mr ON mr.role_id = rr.role_id \
          WHERE rr.report_id = {report_id} AND mr.member_id = {member}) \
+         OR EXISTS (SELECT 1 FROM report_members rm \
+         WHERE rm.report_id = {report_id} AND rm.member_id = {member})) \
          AND NOT EXISTS (SELECT 1 FROM report_exclusions rx \
          WHERE rx.report_id = {report_id} AND rx.member_id = {member}))"
     )

@@ -36,6 +36,13 @@ pub struct PowSpend {
     pub expires_at: i64,
 }
 
+/// Whom a share lets read a report: every member of a role, or one member.
+#[derive(Clone, Debug)]
+pub enum ShareTarget {
+    Role(RoleId),
+    Member(MemberId),
+}
+
 #[derive(Debug)]
 pub(crate) enum WriteOp {
     Report {
@@ -59,12 +66,12 @@ pub(crate) enum WriteOp {
         hour: i64,
         spend: Option<PowSpend>,
     },
-    /// The reporter lets `role` read the report (crypto/SPEC.md §9.8): the report's envelope and
-    /// those of the listed messages are replaced, the role routed, the share recorded and the
-    /// reporter's answer appended, all or nothing.
+    /// The reporter lets `to` read the report (crypto/SPEC.md §9.8): the report's envelope and
+    /// those of the listed messages are replaced, the role or member routed, the share recorded
+    /// and the reporter's answer appended, all or nothing.
     Share {
         report_id: ReportId,
-        role: RoleId,
+        to: ShareTarget,
         envelope: Vec<u8>,
         /// Message ids of the thread with their envelopes sealed again.
         messages: Vec<(i64, Vec<u8>)>,
@@ -368,13 +375,13 @@ async fn apply_message(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error>
     Ok((Ok(Written::Message(id)), news))
 }
 
-/// A share, unless the role is unknown or reads the report already, a message is not the
-/// thread's, the report is gone or the proof of work was spent: every check comes before the
-/// first write, so a refused share leaves nothing behind.
+/// A share, unless the role or member is unknown, reads the report already (or is kept out of
+/// it), a message is not the thread's, the report is gone or the proof of work was spent: every
+/// check comes before the first write, so a refused share leaves nothing behind.
 async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
     let WriteOp::Share {
         report_id,
-        role,
+        to,
         envelope,
         messages,
         answer_id,
@@ -385,21 +392,8 @@ async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
     else {
         return Ok((Err(StoreError::BatchFailed), false));
     };
-    let known = sqlx::query("SELECT 1 AS one FROM roles WHERE id = $1")
-        .bind(role.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    if known.is_none() {
-        return Ok((Err(StoreError::UnknownRole(role.to_string())), false));
-    }
-    let routed =
-        sqlx::query("SELECT 1 AS one FROM report_roles WHERE report_id = $1 AND role_id = $2")
-            .bind(report_id.as_str())
-            .bind(role.as_str())
-            .fetch_optional(&mut **tx)
-            .await?;
-    if routed.is_some() {
-        return Ok((Err(StoreError::Conflict), false));
+    if let Some(refused) = share_refused(tx, &report_id, &to).await? {
+        return Ok((Err(refused), false));
     }
     let thread: HashSet<i64> = sqlx::query("SELECT id FROM messages WHERE report_id = $1")
         .bind(report_id.as_str())
@@ -432,17 +426,33 @@ async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
             .execute(&mut **tx)
             .await?;
     }
-    sqlx::query("INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)")
+    let (route, role, member) = match &to {
+        ShareTarget::Role(role) => (
+            "INSERT INTO report_roles (report_id, role_id) VALUES ($1, $2)",
+            Some(role.as_str()),
+            None,
+        ),
+        ShareTarget::Member(member) => (
+            "INSERT INTO report_members (report_id, member_id) VALUES ($1, $2)",
+            None,
+            Some(member.as_str()),
+        ),
+    };
+    sqlx::query(route)
         .bind(report_id.as_str())
-        .bind(role.as_str())
+        .bind(role.or(member))
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO report_shares (report_id, role_id, created_at) VALUES ($1, $2, $3)")
-        .bind(report_id.as_str())
-        .bind(role.as_str())
-        .bind(hour)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO report_shares (report_id, role_id, member_id, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(report_id.as_str())
+    .bind(role)
+    .bind(member)
+    .bind(hour)
+    .execute(&mut **tx)
+    .await?;
     let answer = WriteOp::Message {
         id: answer_id,
         report_id,
@@ -451,8 +461,81 @@ async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
         hour,
         spend: None,
     };
-    let (written, news) = apply_message(tx, answer).await?;
-    Ok((written, news))
+    apply_message(tx, answer).await
+}
+
+/// Why a share to `to` cannot be made, if it cannot: an unknown role or member, one who reads
+/// the report already (409), or a member the reporter kept out.
+async fn share_refused(
+    tx: &mut Tx,
+    report_id: &ReportId,
+    to: &ShareTarget,
+) -> Result<Option<StoreError>, sqlx::Error> {
+    Ok(match to {
+        ShareTarget::Role(role) => {
+            if !row(
+                tx,
+                "SELECT 1 AS one FROM roles WHERE id = $1",
+                &[role.as_str()],
+            )
+            .await?
+            {
+                Some(StoreError::UnknownRole(role.to_string()))
+            } else if row(
+                tx,
+                "SELECT 1 AS one FROM report_roles WHERE report_id = $1 AND role_id = $2",
+                &[report_id.as_str(), role.as_str()],
+            )
+            .await?
+            {
+                Some(StoreError::Conflict)
+            } else {
+                None
+            }
+        }
+        ShareTarget::Member(member) => {
+            let ids = [report_id.as_str(), member.as_str()];
+            if !row(
+                tx,
+                "SELECT 1 AS one FROM members WHERE id = $1",
+                &[member.as_str()],
+            )
+            .await?
+            {
+                Some(StoreError::NotAReader)
+            } else if row(
+                tx,
+                "SELECT 1 AS one FROM report_exclusions WHERE report_id = $1 AND member_id = $2",
+                &ids,
+            )
+            .await?
+            {
+                Some(StoreError::NotAReader)
+            } else if row(
+                tx,
+                &format!(
+                    "SELECT 1 AS one FROM reports r WHERE r.id = $1 AND {}",
+                    super::sql::visible_to_member("r.id", "$2")
+                ),
+                &ids,
+            )
+            .await?
+            {
+                Some(StoreError::Conflict)
+            } else {
+                None
+            }
+        }
+    })
+}
+
+/// Whether `sql` with `binds` finds a row.
+async fn row(tx: &mut Tx, sql: &str, binds: &[&str]) -> Result<bool, sqlx::Error> {
+    let mut query = sqlx::query(sql);
+    for b in binds {
+        query = query.bind(*b);
+    }
+    Ok(query.fetch_optional(&mut **tx).await?.is_some())
 }
 
 /// Records a spent challenge; `false` if it was spent before.

@@ -221,6 +221,7 @@ impl ReportView {
         }
         self.opened.as_ref().map(|o| CaseReaders {
             roles: o.roles.clone(),
+            members: o.members.clone(),
             excluded: o.excluded.clone(),
         })
     }

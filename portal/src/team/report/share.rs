@@ -1,20 +1,22 @@
 //! Referral with consent (SPEC §9.8), the member's side: ask the reporter, in the thread, to
-//! let another role read the report. Only roles that do not read it yet and have somebody the
-//! reporter did not keep out can be asked; the reporter decides in follow-up.
+//! let another role, or one person by name, read the report. Only roles that do not read it yet
+//! and have somebody the reporter did not keep out, and members who do not read it yet and were
+//! not kept out, can be asked; the reporter decides in follow-up.
 
 use leptos::prelude::*;
 use loket_portal::api::team as api;
 use loket_portal::{Ctx, Lang, use_ctx};
 use loket_wire::B64;
 use loket_wire::api::PostReply;
+use loket_wire::content::ShareTo;
 
 use super::ReportView;
 use crate::actions::{refresh, session_failed};
 use crate::app::{Team, use_team};
 use crate::vault;
 
-/// Seals the request to involve `role`, with `text` saying why.
-fn seal(ctx: Ctx, view: &ReportView, text: &str, role: &str) -> Option<B64> {
+/// Seals the request to involve `to`, with `text` saying why.
+fn seal(ctx: Ctx, view: &ReportView, text: &str, to: &ShareTo) -> Option<B64> {
     let dir = ctx.directory.get_untracked()?;
     let opened = view.opened.as_ref()?;
     let sealed = vault::with_member(|m| {
@@ -25,7 +27,7 @@ fn seal(ctx: Ctx, view: &ReportView, text: &str, role: &str) -> Option<B64> {
             &view.report_id,
             &m.key,
             text,
-            role,
+            to,
         )
     });
     match sealed {
@@ -61,58 +63,83 @@ async fn send(ctx: Ctx, team: Team, report_id: String, envelope: B64, text: RwSi
     }
 }
 
+/// One choice of the select: whom, and its label in every language.
+fn choice(to: ShareTo, label: [String; 2], chosen: RwSignal<String>) -> impl IntoView {
+    let ctx = use_ctx();
+    let key = to.key();
+    let selected = {
+        let key = key.clone();
+        move || chosen.get() == key
+    };
+    view! {
+        <option value=key selected=selected>
+            {move || ctx.lang.get().pick(&label).to_owned()}
+        </option>
+    }
+}
+
 #[component]
 pub fn ShareAsk(view: ReportView) -> impl IntoView {
     let ctx = use_ctx();
     let team = use_team();
     let dir = ctx.directory.get_untracked();
-    let roles: Vec<_> = match (&dir, &view.opened) {
-        (Some(dir), Some(opened)) => dir
-            .roles
-            .iter()
-            .filter(|r| loket_client::share::may_share(dir, opened, &r.id))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    let role = RwSignal::new(roles.first().map(|r| r.id.clone()).unwrap_or_default());
+    let (mut roles, mut people) = (Vec::new(), Vec::new());
+    if let (Some(dir), Some(opened)) = (&dir, &view.opened) {
+        let may = |to: &ShareTo| loket_client::share::may_share(dir, opened, to);
+        for r in &dir.roles {
+            let to = ShareTo::Role(r.id.clone());
+            if may(&to) {
+                roles.push((to.clone(), Lang::each(|l| l.share_name(dir, &to))));
+            }
+        }
+        for m in &dir.members {
+            let to = ShareTo::Member(m.id.clone());
+            if may(&to) {
+                let label = Lang::each(|l| {
+                    let held: Vec<_> = m.roles.iter().map(|r| l.role_name(dir, r)).collect();
+                    format!("{} ({})", m.name, held.join(", "))
+                });
+                people.push((to, label));
+            }
+        }
+    }
+    let all: Vec<ShareTo> = roles
+        .iter()
+        .chain(&people)
+        .map(|(to, _)| to.clone())
+        .collect();
+    let chosen = RwSignal::new(all.first().map(ShareTo::key).unwrap_or_default());
     let text = RwSignal::new(String::new());
-    let none = roles.is_empty();
+    let none = all.is_empty();
     let ask = move |_| {
         if ctx.is_busy() {
             return;
         }
-        let chosen = role.get_untracked();
-        if chosen.is_empty() {
+        let key = chosen.get_untracked();
+        let Some(to) = all.iter().find(|t| t.key() == key) else {
             return;
-        }
-        if let Some(envelope) = seal(ctx, &view, &text.get_untracked(), &chosen) {
+        };
+        if let Some(envelope) = seal(ctx, &view, &text.get_untracked(), to) {
             let id = view.report_id.clone();
             leptos::task::spawn_local(send(ctx, team, id, envelope, text));
         }
     };
-    let options = roles
+    let roles = roles
         .into_iter()
-        .map(|r| {
-            let id = r.id.clone();
-            let selected = {
-                let id = id.clone();
-                move || role.get() == id
-            };
-            view! {
-                <option value=id selected=selected>
-                    {move || ctx.lang.get().role_text(&r).0}
-                </option>
-            }
-        })
+        .map(|(to, label)| choice(to, label, chosen))
+        .collect_view();
+    let people = people
+        .into_iter()
+        .map(|(to, label)| choice(to, label, chosen))
         .collect_view();
     let body = if none {
         view! { <p id="share-none">{move || ctx.lang.get().share().ask_none}</p> }.into_any()
     } else {
         view! {
             <label for="share-role">{move || ctx.lang.get().share().ask_role_label}</label>
-            <select id="share-role" on:change=move |ev| role.set(event_target_value(&ev))>
-                {options}
+            <select id="share-role" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <optgroup label=move || ctx.lang.get().share().ask_roles>{roles}</optgroup>
+                <optgroup label=move || ctx.lang.get().share().ask_people>{people}</optgroup>
             </select>
             <label for="share-text">{move || ctx.lang.get().share().ask_text_label}</label>
             <textarea

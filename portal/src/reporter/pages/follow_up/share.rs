@@ -1,5 +1,5 @@
 //! Referral with consent (SPEC §9.8), the reporter's side: the team asked to involve another
-//! role; only the reporter can allow it. Refusing is an answer that says so. Allowing seals
+//! role or one person; only the reporter can allow it. Refusing is an answer that says so. Allowing seals
 //! the report, signed again with the role among its roles, and every message that verifies to
 //! the new readers, here in the browser, and sends them with the answer in one request.
 
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use loket_client::ClientError;
 use loket_wire::B64;
 use loket_wire::api::{PostAnswer, PostShare};
+use loket_wire::content::ShareTo;
 
 use super::answer::post;
 use super::thread::{ThreadView, check_pow, reload};
@@ -23,7 +24,7 @@ async fn grant(
     ctx: Ctx,
     thread: RwSignal<Option<ThreadView>>,
     raw: loket_wire::api::Thread,
-    role: String,
+    to: ShareTo,
 ) {
     let Some(dir) = ctx.directory.get_untracked() else {
         return;
@@ -42,11 +43,11 @@ async fn grant(
             &raw.envelope,
             &raw.messages,
             "",
-            &role,
+            &to,
         )?;
         Ok::<_, ClientError>(PostShare {
             lookup_token: B64(r.keys.lookup_token.to_vec()),
-            role: role.clone(),
+            to: to.clone(),
             envelope: grant.envelope,
             messages: grant.messages,
             answer: grant.answer,
@@ -61,14 +62,14 @@ async fn grant(
     match api::share(&request).await {
         Ok(_) => {
             reload(ctx, thread).await;
-            let name = Lang::each(|l| l.role_name(&dir, &role));
+            let name = Lang::each(|l| l.share_name(&dir, &to));
             ctx.info("share-granted", move |l| (l.share().granted)(l.pick(&name)));
         }
         Err(e) => ctx.error("share-failed", |l| (l.share().failed)(e.text(l))),
     }
 }
 
-fn refuse(ctx: Ctx, thread: RwSignal<Option<ThreadView>>, role: &str) {
+fn refuse(ctx: Ctx, thread: RwSignal<Option<ThreadView>>, to: &ShareTo) {
     let Some(dir) = ctx.directory.get_untracked() else {
         return;
     };
@@ -80,7 +81,7 @@ fn refuse(ctx: Ctx, thread: RwSignal<Option<ThreadView>>, role: &str) {
             &r.report_id,
             &r.keys,
             "",
-            role,
+            to,
         )?;
         Ok::<_, ClientError>(PostAnswer {
             lookup_token: B64(r.keys.lookup_token.to_vec()),
@@ -100,52 +101,68 @@ fn refuse(ctx: Ctx, thread: RwSignal<Option<ThreadView>>, role: &str) {
 }
 
 #[component]
-fn Request(role: String, view: ThreadView, thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
+fn Request(to: ShareTo, view: ThreadView, thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
     let ctx = use_ctx();
     let dir = ctx.directory.get_untracked();
+    let key = to.key();
     let name = {
-        let (dir, role) = (dir.clone(), role.clone());
+        let (dir, to) = (dir.clone(), to.clone());
         move || match &dir {
-            Some(d) => ctx.lang.get().role_name(d, &role),
-            None => role.clone(),
+            Some(d) => ctx.lang.get().share_name(d, &to),
+            None => to.key(),
         }
     };
+    // A role says what it does; a person is named with the roles they hold.
     let description = {
-        let (dir, role) = (dir, role.clone());
+        let (dir, to) = (dir, to.clone());
         move || {
-            dir.as_ref()
-                .and_then(|d| d.roles.iter().find(|r| r.id == role))
-                .map(|r| ctx.lang.get().role_text(r).1)
-                .unwrap_or_default()
+            let lang = ctx.lang.get();
+            let Some(d) = dir.as_ref() else {
+                return String::new();
+            };
+            match &to {
+                ShareTo::Role(role) => d
+                    .roles
+                    .iter()
+                    .find(|r| &r.id == role)
+                    .map(|r| lang.role_text(r).1)
+                    .unwrap_or_default(),
+                ShareTo::Member(member) => d
+                    .members
+                    .iter()
+                    .find(|m| &m.id == member)
+                    .map(|m| {
+                        let held: Vec<_> = m.roles.iter().map(|r| lang.role_name(d, r)).collect();
+                        held.join(", ")
+                    })
+                    .unwrap_or_default(),
+            }
         }
     };
     let on_grant = {
-        let (role, raw) = (role.clone(), view.raw.clone());
+        let (to, raw) = (to.clone(), view.raw.clone());
         move |_| {
             if !ctx.is_busy() {
-                leptos::task::spawn_local(grant(ctx, thread, raw.clone(), role.clone()));
+                leptos::task::spawn_local(grant(ctx, thread, raw.clone(), to.clone()));
             }
         }
     };
-    let on_refuse = {
-        let role = role.clone();
-        move |_| {
-            if !ctx.is_busy() {
-                refuse(ctx, thread, &role);
-            }
+    let on_refuse = move |_| {
+        if !ctx.is_busy() {
+            refuse(ctx, thread, &to);
         }
     };
     let name_for_grant = name.clone();
-    let name_for_explain = name.clone();
+    let name_for_explain = name;
     view! {
-        <div class="share-request" id=format!("share-request-{role}") data-role=role.clone()>
+        <div class="share-request" id=format!("share-request-{key}") data-share=key.clone()>
             <h3>{move || ctx.lang.get().share().request_title}</h3>
             <p>{move || (ctx.lang.get().share().request_explain)(&name_for_explain())}</p>
             <p class="muted small">{description}</p>
             <p class="muted small">{move || ctx.lang.get().share().request_limits}</p>
             <div class="actions">
                 <button
-                    id=format!("share-grant-{role}")
+                    id=format!("share-grant-{key}")
                     class="primary"
                     on:click=on_grant
                     disabled=move || ctx.is_busy()
@@ -153,7 +170,7 @@ fn Request(role: String, view: ThreadView, thread: RwSignal<Option<ThreadView>>)
                     {move || (ctx.lang.get().share().grant)(&name_for_grant())}
                 </button>
                 <button
-                    id=format!("share-refuse-{role}")
+                    id=format!("share-refuse-{key}")
                     on:click=on_refuse
                     disabled=move || ctx.is_busy()
                 >
@@ -164,12 +181,13 @@ fn Request(role: String, view: ThreadView, thread: RwSignal<Option<ThreadView>>)
     }
 }
 
-/// Every open request of the team to involve another role, each with its two answers.
+/// Every open request of the team to involve another role or a person, each with its two
+/// answers.
 #[component]
 pub fn ShareRequests(view: ThreadView, thread: RwSignal<Option<ThreadView>>) -> impl IntoView {
     view.requests
         .clone()
         .into_iter()
-        .map(|role| view! { <Request role=role view=view.clone() thread=thread /> })
+        .map(|to| view! { <Request to=to view=view.clone() thread=thread /> })
         .collect_view()
 }

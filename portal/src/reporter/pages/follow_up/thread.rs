@@ -23,8 +23,9 @@ pub struct ThreadView {
     pub status: (CaseState, Option<String>),
     /// The receipt, as a file, when it verified.
     pub receipt: Option<String>,
-    /// Roles the team asked to involve that the reporter has not answered yet (SPEC §9.8).
-    pub requests: Vec<String>,
+    /// Roles or members the team asked to involve that the reporter has not answered yet
+    /// (SPEC §9.8).
+    pub requests: Vec<loket_wire::content::ShareTo>,
     /// The thread as the server sent it: a grant seals it again.
     pub raw: Thread,
 }
