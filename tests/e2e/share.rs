@@ -310,7 +310,7 @@ async fn a_member_named_in_a_share_reads_it_and_her_role_does_not(app: TestApp) 
         &report.messages,
     )
     .unwrap();
-    assert_eq!(seen.report.members, [pat.clone()]);
+    assert_eq!(seen.report.members, [pat]);
     assert_eq!(seen.report.roles, ["ccp"]);
     assert!(seen.messages.iter().all(|m| m.body.is_some()));
     // Olivia holds the same role but was not named: she neither lists nor opens it.

@@ -29,7 +29,7 @@ use crate::policy::PolicyError;
 use crate::policy::decoy::check_envelope;
 use crate::policy::rate::Kind;
 use crate::store::{
-    LookupHash, MemberId, NewReport, NewShare, RoleId, ShareTarget, random_message_id,
+    LookupHash, MemberId, NewReport, NewShare, PowSpend, RoleId, ShareTarget, random_message_id,
 };
 use loket_format::envelope;
 
@@ -225,6 +225,20 @@ async fn thread(
     })
 }
 
+/// A message "stored" for an unknown code: as for a known one, the proof of work is spent and
+/// the answer looks stored (with a random id, as real ones have).
+async fn posted_decoy(
+    state: &AppState,
+    spend: Option<PowSpend>,
+    created: i64,
+) -> ApiResult<(StatusCode, Json<PostedMessage>)> {
+    if let Some(spend) = spend {
+        state.store.spend_pow(spend).await?;
+    }
+    let id = random_message_id()?;
+    Ok((StatusCode::CREATED, Json(PostedMessage { id, created })))
+}
+
 /// `POST /thread/messages` (§9.4): the reporter answers; an unknown code gets an answer
 /// that looks stored.
 async fn answer(
@@ -236,12 +250,7 @@ async fn answer(
     let spend = admit(&state, Kind::Check, req.pow.as_ref())?;
     let created = to_hour(now());
     let Some(report) = state.store.report_by_lookup(&hash).await? else {
-        // As for a known code: the proof of work is spent, and the answer looks stored.
-        if let Some(spend) = spend {
-            state.store.spend_pow(spend).await?;
-        }
-        let id = random_message_id()?;
-        return Ok((StatusCode::CREATED, Json(PostedMessage { id, created })));
+        return posted_decoy(&state, spend, created).await;
     };
     let id = state
         .store
@@ -283,11 +292,7 @@ async fn share(
     let spend = admit(&state, Kind::Check, req.pow.as_ref())?;
     let created = to_hour(now());
     let Some(report) = state.store.report_by_lookup(&hash).await? else {
-        if let Some(spend) = spend {
-            state.store.spend_pow(spend).await?;
-        }
-        let id = random_message_id()?;
-        return Ok((StatusCode::CREATED, Json(PostedMessage { id, created })));
+        return posted_decoy(&state, spend, created).await;
     };
     let new = NewShare {
         to,

@@ -495,21 +495,19 @@ async fn share_refused(
         }
         ShareTarget::Member(member) => {
             let ids = [report_id.as_str(), member.as_str()];
-            if !row(
+            let known = row(
                 tx,
                 "SELECT 1 AS one FROM members WHERE id = $1",
                 &[member.as_str()],
             )
-            .await?
-            {
-                Some(StoreError::NotAReader)
-            } else if row(
+            .await?;
+            let kept_out = row(
                 tx,
                 "SELECT 1 AS one FROM report_exclusions WHERE report_id = $1 AND member_id = $2",
                 &ids,
             )
-            .await?
-            {
+            .await?;
+            if !known || kept_out {
                 Some(StoreError::NotAReader)
             } else if row(
                 tx,

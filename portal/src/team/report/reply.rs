@@ -2,10 +2,11 @@
 //! server; the reply is signed with this member's key.
 
 use leptos::prelude::*;
+use loket_client::{ClientError, OpenedReport};
 use loket_portal::api::team as api;
 use loket_portal::{Ctx, Lang, use_ctx};
 use loket_wire::B64;
-use loket_wire::api::PostReply;
+use loket_wire::api::{Directory, PostReply};
 use loket_wire::content::CaseState;
 
 use super::ReportView;
@@ -13,9 +14,28 @@ use crate::actions::{refresh, session_failed};
 use crate::app::{Team, use_team};
 use crate::vault;
 
-/// Seals `text` as this member's reply to `view`, sharing `status` with the reporter when
-/// given; `None` when it cannot (the status line says why).
-fn seal(ctx: Ctx, view: &ReportView, text: &str, status: Option<CaseState>) -> Option<B64> {
+/// What the status line says while a thread message of this member is sent, once it is, and
+/// when it is not (with why).
+pub(super) struct Say {
+    pub sending: (&'static str, fn(Lang) -> String),
+    pub sent: (&'static str, fn(Lang) -> String),
+    pub failed: (&'static str, fn(Lang, &str) -> String),
+}
+
+const REPLY: Say = Say {
+    sending: ("reply-sending", |l| l.team().reply_sending.into()),
+    sent: ("reply-sent", |l| l.team().reply_sent.into()),
+    failed: ("reply-not-sent", |l, why| (l.team().reply_not_sent)(why)),
+};
+
+/// Seals a thread message with this member's key by `seal`, given the report as opened; `None`
+/// when it cannot (the status line says why).
+pub(super) fn seal_as_member(
+    ctx: Ctx,
+    view: &ReportView,
+    say: &Say,
+    seal: impl FnOnce(&Directory, &OpenedReport, &vault::Member) -> Result<B64, ClientError>,
+) -> Option<B64> {
     let dir = ctx.directory.get_untracked()?;
     let Some(opened) = view.opened.as_ref() else {
         ctx.error("reply-undecryptable", |l| {
@@ -23,22 +43,12 @@ fn seal(ctx: Ctx, view: &ReportView, text: &str, status: Option<CaseState>) -> O
         });
         return None;
     };
-    let sealed = vault::with_member(|m| {
-        loket_client::seal_team_status(
-            &mut rand::rng(),
-            &dir,
-            opened,
-            &view.report_id,
-            &m.key,
-            text,
-            status,
-        )
-    });
-    match sealed {
+    match vault::with_member(|m| seal(&dir, opened, m)) {
         Some(Ok(envelope)) => Some(envelope),
         Some(Err(e)) => {
             let why = |l: Lang| (l.t().client_error)(&e);
-            ctx.error("reply-not-sent", |l| (l.team().reply_not_sent)(why(l)));
+            let (key, failed) = say.failed;
+            ctx.error(key, |l| failed(l, why(l)));
             None
         }
         None => {
@@ -48,20 +58,29 @@ fn seal(ctx: Ctx, view: &ReportView, text: &str, status: Option<CaseState>) -> O
     }
 }
 
-async fn send(ctx: Ctx, team: Team, report_id: String, envelope: B64, reply: RwSignal<String>) {
+/// Posts a sealed thread message of this member, then empties `text` and shows the case again.
+pub(super) async fn post(
+    ctx: Ctx,
+    team: Team,
+    report_id: String,
+    envelope: B64,
+    text: RwSignal<String>,
+    say: &Say,
+) {
     let Some(token) = vault::session_token() else {
         return;
     };
-    ctx.busy("reply-sending", |l| l.team().reply_sending.into());
+    let (sending, sent, (failed_key, failed)) = (say.sending, say.sent, say.failed);
+    ctx.busy(sending.0, sending.1);
     match api::reply(&token, &report_id, &PostReply { envelope }).await {
         Ok(_) => {
-            reply.set(String::new());
-            ctx.info("reply-sent", |l| l.team().reply_sent.into());
+            text.set(String::new());
+            ctx.info(sent.0, sent.1);
             refresh(ctx, team, report_id).await;
         }
         Err(e) => {
             if !session_failed(ctx, team, &e) {
-                ctx.error("reply-not-sent", |l| (l.team().reply_not_sent)(e.text(l)));
+                ctx.error(failed_key, |l| failed(l, e.text(l)));
             }
         }
     }
@@ -82,10 +101,21 @@ pub fn ReplyBox(view: ReportView) -> impl IntoView {
         if text.trim().is_empty() && share.is_none() {
             return ctx.error("reply-empty", |l| l.team().reply_write_first.into());
         }
-        if let Some(envelope) = seal(ctx, &view, &text, share) {
+        let sealed = seal_as_member(ctx, &view, &REPLY, |dir, opened, m| {
+            loket_client::seal_team_status(
+                &mut rand::rng(),
+                dir,
+                opened,
+                &view.report_id,
+                &m.key,
+                &text,
+                share,
+            )
+        });
+        if let Some(envelope) = sealed {
             status.set(None);
             let id = view.report_id.clone();
-            leptos::task::spawn_local(send(ctx, team, id, envelope, reply));
+            leptos::task::spawn_local(post(ctx, team, id, envelope, reply, &REPLY));
         }
     };
     view! {

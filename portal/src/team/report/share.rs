@@ -4,64 +4,18 @@
 //! not kept out, can be asked; the reporter decides in follow-up.
 
 use leptos::prelude::*;
-use loket_portal::api::team as api;
-use loket_portal::{Ctx, Lang, use_ctx};
-use loket_wire::B64;
-use loket_wire::api::PostReply;
+use loket_portal::{Lang, use_ctx};
 use loket_wire::content::ShareTo;
 
 use super::ReportView;
-use crate::actions::{refresh, session_failed};
-use crate::app::{Team, use_team};
-use crate::vault;
+use super::reply::{Say, post, seal_as_member};
+use crate::app::use_team;
 
-/// Seals the request to involve `to`, with `text` saying why.
-fn seal(ctx: Ctx, view: &ReportView, text: &str, to: &ShareTo) -> Option<B64> {
-    let dir = ctx.directory.get_untracked()?;
-    let opened = view.opened.as_ref()?;
-    let sealed = vault::with_member(|m| {
-        loket_client::share::seal_share_request(
-            &mut rand::rng(),
-            &dir,
-            opened,
-            &view.report_id,
-            &m.key,
-            text,
-            to,
-        )
-    });
-    match sealed {
-        Some(Ok(envelope)) => Some(envelope),
-        Some(Err(e)) => {
-            let why = |l: Lang| (l.t().client_error)(&e);
-            ctx.error("share-ask-failed", |l| (l.share().ask_failed)(why(l)));
-            None
-        }
-        None => {
-            ctx.error("unlock-first", |l| l.team().unlock_first.into());
-            None
-        }
-    }
-}
-
-async fn send(ctx: Ctx, team: Team, report_id: String, envelope: B64, text: RwSignal<String>) {
-    let Some(token) = vault::session_token() else {
-        return;
-    };
-    ctx.busy("share-asking", |l| l.share().ask_sending.into());
-    match api::reply(&token, &report_id, &PostReply { envelope }).await {
-        Ok(_) => {
-            text.set(String::new());
-            ctx.info("share-asked", |l| l.share().ask_sent.into());
-            refresh(ctx, team, report_id).await;
-        }
-        Err(e) => {
-            if !session_failed(ctx, team, &e) {
-                ctx.error("share-ask-failed", |l| (l.share().ask_failed)(e.text(l)));
-            }
-        }
-    }
-}
+const ASK: Say = Say {
+    sending: ("share-asking", |l| l.share().ask_sending.into()),
+    sent: ("share-asked", |l| l.share().ask_sent.into()),
+    failed: ("share-ask-failed", |l, why| (l.share().ask_failed)(why)),
+};
 
 /// One choice of the select: whom, and its label in every language.
 fn choice(to: ShareTo, label: [String; 2], chosen: RwSignal<String>) -> impl IntoView {
@@ -119,9 +73,21 @@ pub fn ShareAsk(view: ReportView) -> impl IntoView {
         let Some(to) = all.iter().find(|t| t.key() == key) else {
             return;
         };
-        if let Some(envelope) = seal(ctx, &view, &text.get_untracked(), to) {
+        let why = text.get_untracked();
+        let sealed = seal_as_member(ctx, &view, &ASK, |dir, opened, m| {
+            loket_client::share::seal_share_request(
+                &mut rand::rng(),
+                dir,
+                opened,
+                &view.report_id,
+                &m.key,
+                &why,
+                to,
+            )
+        });
+        if let Some(envelope) = sealed {
             let id = view.report_id.clone();
-            leptos::task::spawn_local(send(ctx, team, id, envelope, text));
+            leptos::task::spawn_local(post(ctx, team, id, envelope, text, &ASK));
         }
     };
     let roles = roles
