@@ -8,7 +8,7 @@
 
 use fantoccini::{Client, Locator};
 use loket_e2e::browser::{
-    browser, capture_errors, click, select, set_value, type_into, wait_for, wait_msg, wait_text,
+    browser, click, select, set_value, type_into, unlock_team_app, wait_for, wait_msg, wait_text,
 };
 use loket_e2e::*;
 use loket_wire::api::Inbox;
@@ -16,14 +16,7 @@ use loket_wire::api::Inbox;
 const DAY: i64 = 86_400;
 
 async fn unlock(c: &Client, team: &TeamApp, key: &loket_crypto::MemberSecretKey) {
-    let passphrase = "a long demo passphrase";
-    c.goto(&team.url("/")).await.unwrap();
-    capture_errors(c).await;
-    click(c, "#lang-en").await;
-    type_into(c, "#key-file", &test_key_file(key, passphrase)).await;
-    type_into(c, "#passphrase", passphrase).await;
-    click(c, "#unlock").await;
-    wait_for(c, "#lock").await;
+    unlock_team_app(c, team, key).await;
 }
 
 async fn save_case(c: &Client, version: u32) {

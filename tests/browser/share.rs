@@ -7,21 +7,14 @@
 
 use fantoccini::{Client, Locator};
 use loket_e2e::browser::{
-    browser, capture_errors, click, type_into, wait_for, wait_msg, wait_text,
+    browser, capture_errors, click, type_into, unlock_team_app, wait_for, wait_msg, wait_text,
 };
 use loket_e2e::*;
 use loket_wire::api::{Inbox, MarkSpam, TeamReport};
 use loket_wire::paths::{self, route};
 
 async fn unlock(c: &Client, team: &TeamApp, key: &loket_crypto::MemberSecretKey) {
-    let passphrase = "a long demo passphrase";
-    c.goto(&team.url("/")).await.unwrap();
-    capture_errors(c).await;
-    click(c, "#lang-en").await;
-    type_into(c, "#key-file", &test_key_file(key, passphrase)).await;
-    type_into(c, "#passphrase", passphrase).await;
-    click(c, "#unlock").await;
-    wait_for(c, "#lock").await;
+    unlock_team_app(c, team, key).await;
 }
 
 /// The reporter opens their thread in follow-up with `code`.

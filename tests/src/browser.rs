@@ -339,3 +339,20 @@ pub async fn focus_outline_contrast(c: &Client) -> f64 {
     );
     (a.max(b) + 0.05) / (a.min(b) + 0.05)
 }
+
+/// Opens the team's app of `team` in English and unlocks `key` (as a key file with a fixed
+/// passphrase); returns once the inbox shows.
+pub async fn unlock_team_app(
+    c: &Client,
+    team: &crate::TeamApp,
+    key: &loket_crypto::MemberSecretKey,
+) {
+    let passphrase = "a long demo passphrase";
+    c.goto(&team.url("/")).await.unwrap();
+    capture_errors(c).await;
+    click(c, "#lang-en").await;
+    type_into(c, "#key-file", &crate::test_key_file(key, passphrase)).await;
+    type_into(c, "#passphrase", passphrase).await;
+    click(c, "#unlock").await;
+    wait_for(c, "#lock").await;
+}

@@ -237,7 +237,7 @@ fn InboxRow(item: InboxItem, roles: String, record: Option<CaseRecord>) -> impl 
     }
 }
 
-/// A filter over a closed list, with "all" first.
+/// A filter over a closed list: "All" or one answer.
 fn filter_select<T>(
     id: &'static str,
     all: &'static [T],
@@ -248,31 +248,16 @@ fn filter_select<T>(
 where
     T: Copy + PartialEq + Send + Sync + 'static,
 {
-    let ctx = use_ctx();
-    view! {
-        <select
-            id=id
-            on:change=move |ev| {
-                let v = event_target_value(&ev);
-                value.set(all.iter().copied().find(|x| key(*x) == v));
-            }
-        >
-            <option value="" selected=move || value.get().is_none()>
-                {move || ctx.lang.get().case().filter_all}
-            </option>
-            {all
-                .iter()
-                .map(|x| {
-                    let x = *x;
-                    view! {
-                        <option value=key(x) selected=move || value.get() == Some(x)>
-                            {move || label(ctx.lang.get(), x)}
-                        </option>
-                    }
-                })
-                .collect_view()}
-        </select>
-    }
+    let all_label: fn(Lang) -> &'static str = |l| l.case().filter_all;
+    crate::report::case::choose(
+        id,
+        all,
+        key,
+        label,
+        Some(all_label),
+        move || value.get(),
+        move |x| value.set(x),
+    )
 }
 
 #[component]

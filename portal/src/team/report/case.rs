@@ -22,7 +22,53 @@ use crate::vault;
 /// Days before deletion from which the inbox and the case warn (a month).
 pub const WARN_DAYS: i64 = 31;
 
-/// A select over every answer of a closed list.
+/// A select over every answer of a closed list, with a first option for "none" when `none`
+/// gives its label (the inbox's filters: "All"). `get` and `set` read and write the choice.
+pub fn choose<T>(
+    id: &'static str,
+    all: &'static [T],
+    key: fn(T) -> &'static str,
+    label: fn(Lang, T) -> &'static str,
+    none: Option<fn(Lang) -> &'static str>,
+    get: impl Fn() -> Option<T> + Copy + Send + Sync + 'static,
+    set: impl Fn(Option<T>) + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let ctx = use_ctx();
+    let none = none.map(|none| {
+        view! {
+            <option value="" selected=move || get().is_none()>
+                {move || none(ctx.lang.get())}
+            </option>
+        }
+    });
+    view! {
+        <select
+            id=id
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                set(all.iter().copied().find(|x| key(*x) == v));
+            }
+        >
+            {none}
+            {all
+                .iter()
+                .map(|x| {
+                    let x = *x;
+                    view! {
+                        <option value=key(x) selected=move || get() == Some(x)>
+                            {move || label(ctx.lang.get(), x)}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// A select that always holds one answer of a closed list.
 fn select<T>(
     id: &'static str,
     all: &'static [T],
@@ -33,30 +79,12 @@ fn select<T>(
 where
     T: Copy + PartialEq + Send + Sync + 'static,
 {
-    let ctx = use_ctx();
-    view! {
-        <select
-            id=id
-            on:change=move |ev| {
-                let v = event_target_value(&ev);
-                if let Some(x) = all.iter().copied().find(|x| key(*x) == v) {
-                    value.set(x);
-                }
-            }
-        >
-            {all
-                .iter()
-                .map(|x| {
-                    let x = *x;
-                    view! {
-                        <option value=key(x) selected=move || value.get() == x>
-                            {move || label(ctx.lang.get(), x)}
-                        </option>
-                    }
-                })
-                .collect_view()}
-        </select>
-    }
+    let set = move |x: Option<T>| {
+        if let Some(x) = x {
+            value.set(x);
+        }
+    };
+    choose(id, all, key, label, None, move || Some(value.get()), set)
 }
 
 /// One checkbox per answer of a closed list, ids `{prefix}-{key}`.
