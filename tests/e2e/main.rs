@@ -11,6 +11,7 @@
 
 mod anonymity;
 mod api;
+mod audit;
 mod capacity;
 mod casework;
 mod crash;

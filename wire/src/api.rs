@@ -382,6 +382,85 @@ pub struct TeamReport {
     pub deletes: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
+    /// The case's audit trail, oldest first: what was done to it, by whom, at the hour; never
+    /// what it says.
+    #[serde(default)]
+    pub audit: Vec<AuditEntry>,
+}
+
+/// One act of the audit trail (docs/api.md "Audit trail").
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The member who acted; none for the reporter (a share) or the server itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    pub action: AuditAction,
+    /// The hour it happened (Unix seconds, a multiple of 3600).
+    pub hour: i64,
+}
+
+/// What the audit trail records.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// A member signed in (not about one case).
+    Login,
+    /// A member opened the case.
+    Opened,
+    /// A member replied in the thread.
+    Replied,
+    /// A member saved a version of the case record.
+    CaseSaved,
+    /// A member registered a contact from another channel as this case.
+    Registered,
+    /// A member closed the case (the older closing endpoint).
+    Closed,
+    /// The reporter let another role or person read the case.
+    Shared,
+    SpamMarked,
+    SpamUnmarked,
+    /// A member deleted the case as spam.
+    SpamDeleted,
+    /// The server deleted the case when its retention ended.
+    Purged,
+}
+
+impl AuditAction {
+    pub const ALL: [Self; 11] = [
+        Self::Login,
+        Self::Opened,
+        Self::Replied,
+        Self::CaseSaved,
+        Self::Registered,
+        Self::Closed,
+        Self::Shared,
+        Self::SpamMarked,
+        Self::SpamUnmarked,
+        Self::SpamDeleted,
+        Self::Purged,
+    ];
+
+    /// The name stored in the database and sent in the API.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Opened => "opened",
+            Self::Replied => "replied",
+            Self::CaseSaved => "case_saved",
+            Self::Registered => "registered",
+            Self::Closed => "closed",
+            Self::Shared => "shared",
+            Self::SpamMarked => "spam_marked",
+            Self::SpamUnmarked => "spam_unmarked",
+            Self::SpamDeleted => "spam_deleted",
+            Self::Purged => "purged",
+        }
+    }
+
+    /// The action of a stored name.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.key() == key)
+    }
 }
 
 /// How a case ended; it decides how long the report is kept (docs/api.md, "Retention").
@@ -457,4 +536,20 @@ pub struct AttachmentInfo {
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct PostReply {
     pub envelope: B64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    /// The name the database stores is the one the API sends, for every action.
+    #[test]
+    fn audit_actions_are_named_alike_in_the_database_and_the_api() {
+        for action in AuditAction::ALL {
+            let json = serde_json::to_string(&action).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", action.key()));
+            assert_eq!(AuditAction::from_key(action.key()), Some(action));
+        }
+        assert_eq!(AuditAction::from_key("nothing"), None);
+    }
 }

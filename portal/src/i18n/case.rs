@@ -1,6 +1,8 @@
 //! The team's casework texts: the case record, the inbox's filters and deadlines, and
-//! registering a contact from another channel. Only the team's app uses them.
+//! registering a contact from another channel, and the audit trail. Only the team's app uses
+//! them.
 
+use loket_wire::api::AuditAction;
 use loket_wire::content::{CaseStatus, Channel, DecisionOutcome, Handling, ReferralTarget, Stage};
 
 pub struct CaseTexts {
@@ -65,6 +67,12 @@ pub struct CaseTexts {
     pub contact_text_first: &'static str,
     pub contact_summary: fn(&str, &str) -> String,
     pub contact_title_case: &'static str,
+    // The audit trail.
+    pub audit_title: &'static str,
+    pub audit_intro: &'static str,
+    pub audit_action: fn(AuditAction) -> &'static str,
+    pub audit_reporter: &'static str,
+    pub audit_server: &'static str,
 }
 
 pub const EN_CASE: CaseTexts = CaseTexts {
@@ -169,6 +177,24 @@ pub const EN_CASE: CaseTexts = CaseTexts {
     contact_text_first: "Write what the contact was about first.",
     contact_summary: |channel, day| format!("{channel}, {day}"),
     contact_title_case: "Registered contact",
+    audit_title: "Audit trail",
+    audit_intro: "What was done with this case, by whom, to the hour. It holds nothing of what \
+                  the case says.",
+    audit_action: |a| match a {
+        AuditAction::Login => "signed in",
+        AuditAction::Opened => "opened the case",
+        AuditAction::Replied => "replied",
+        AuditAction::CaseSaved => "saved the case record",
+        AuditAction::Registered => "registered the contact",
+        AuditAction::Closed => "closed the case",
+        AuditAction::Shared => "let another role or person read the case",
+        AuditAction::SpamMarked => "marked it as spam",
+        AuditAction::SpamUnmarked => "took back the spam mark",
+        AuditAction::SpamDeleted => "deleted it as spam",
+        AuditAction::Purged => "deleted it when its retention ended",
+    },
+    audit_reporter: "The reporter",
+    audit_server: "The server",
 };
 
 pub const NL_CASE: CaseTexts = CaseTexts {
@@ -275,4 +301,22 @@ pub const NL_CASE: CaseTexts = CaseTexts {
     contact_text_first: "Schrijf eerst waar het contact over ging.",
     contact_summary: |channel, day| format!("{channel}, {day}"),
     contact_title_case: "Vastgelegd contact",
+    audit_title: "Logboek",
+    audit_intro: "Wat er met deze zaak is gedaan, door wie, tot op het uur. Er staat niets in \
+                  van wat de zaak zegt.",
+    audit_action: |a| match a {
+        AuditAction::Login => "meldde zich aan",
+        AuditAction::Opened => "opende de zaak",
+        AuditAction::Replied => "antwoordde",
+        AuditAction::CaseSaved => "sloeg het dossier op",
+        AuditAction::Registered => "legde het contact vast",
+        AuditAction::Closed => "sloot de zaak",
+        AuditAction::Shared => "liet een andere rol of persoon de zaak lezen",
+        AuditAction::SpamMarked => "markeerde haar als spam",
+        AuditAction::SpamUnmarked => "nam de spammarkering terug",
+        AuditAction::SpamDeleted => "verwijderde haar als spam",
+        AuditAction::Purged => "verwijderde haar toen de bewaartermijn afliep",
+    },
+    audit_reporter: "De melder",
+    audit_server: "De server",
 };

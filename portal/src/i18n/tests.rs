@@ -683,6 +683,11 @@ fn render_case(t: &CaseTexts) -> Vec<(&'static str, String)> {
         contact_text_first,
         contact_summary,
         contact_title_case,
+        audit_title,
+        audit_intro,
+        audit_action,
+        audit_reporter,
+        audit_server,
     } = t;
     vec![
         ("case_title", case_title.to_string()),
@@ -745,6 +750,18 @@ fn render_case(t: &CaseTexts) -> Vec<(&'static str, String)> {
         ("contact_text_first", contact_text_first.to_string()),
         ("contact_summary", contact_summary("A", "B")),
         ("contact_title_case", contact_title_case.to_string()),
+        ("audit_title", audit_title.to_string()),
+        ("audit_intro", audit_intro.to_string()),
+        (
+            "audit_action",
+            loket_wire::api::AuditAction::ALL
+                .iter()
+                .map(|a| audit_action(*a))
+                .collect::<Vec<_>>()
+                .join("|"),
+        ),
+        ("audit_reporter", audit_reporter.to_string()),
+        ("audit_server", audit_server.to_string()),
     ]
 }
 

@@ -10,9 +10,9 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::api::{
-    AttachmentInfo, CaseVersion, Challenge, CloseReport, Closed, INBOX_PAGE, INBOX_PAGE_MAX, Inbox,
-    InboxItem, MarkSpam, PostCase, PostReply, PostedCase, PostedMessage, RegisterContact,
-    Registered, Session, SessionRequest, TeamReport,
+    AttachmentInfo, AuditAction, CaseVersion, Challenge, CloseReport, Closed, INBOX_PAGE,
+    INBOX_PAGE_MAX, Inbox, InboxItem, MarkSpam, PostCase, PostReply, PostedCase, PostedMessage,
+    RegisterContact, Registered, Session, SessionRequest, TeamReport,
 };
 use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
@@ -119,6 +119,10 @@ async fn session(
         .store
         .insert_session(&TokenHash::of(token.as_bytes()), &member.id, expires, now)
         .await?;
+    state
+        .store
+        .audit(&member.id, AuditAction::Login, None, now)
+        .await?;
     Ok(Json(Session {
         token,
         expires,
@@ -195,6 +199,11 @@ async fn report(
     Path(id): Path<String>,
 ) -> JsonResult<TeamReport> {
     let report = readable(&state, &member, &id).await?;
+    state
+        .store
+        .audit(&member, AuditAction::Opened, Some(&report.id), now())
+        .await?;
+    let audit = state.store.audit_trail(&report.id).await?;
     let messages = state.store.messages(&report.id).await?;
     let cases = state.store.case_records(&report.id).await?;
     let piece_size = state.config.attachments.piece_size;
@@ -227,6 +236,7 @@ async fn report(
             report.last_activity_at,
         ),
         registered_by: report.registered_by.map(MemberId::into_string),
+        audit,
     }))
 }
 
@@ -255,6 +265,10 @@ async fn save_case(
         .store
         .save_case_record(&member, &id, req.envelope.0, retained, created)
         .await?;
+    state
+        .store
+        .audit(&member, AuditAction::CaseSaved, Some(&id), created)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(PostedCase {
@@ -280,6 +294,10 @@ async fn register_contact(
         envelope: req.envelope.0,
     };
     let report_id = state.store.register_contact(&member, new, received).await?;
+    state
+        .store
+        .audit(&member, AuditAction::Registered, Some(&report_id), received)
+        .await?;
     // Counted, and written at the hour (held_log): a line now would date the act.
     crate::held_log::count("contacts registered");
     Ok((
@@ -314,6 +332,10 @@ async fn close(
         .store
         .close_report(&member, &id, req.outcome, at, delete_after)
         .await?;
+    state
+        .store
+        .audit(&member, AuditAction::Closed, Some(&id), at)
+        .await?;
     // Counted, and written at the hour (held_log): a line now would date the act.
     crate::held_log::count("cases closed");
     Ok(Json(closed(row)))
@@ -335,6 +357,10 @@ async fn reply(
     let msg = state
         .store
         .insert_message(&report.id, Some(&member), req.envelope.0, created, None)
+        .await?;
+    state
+        .store
+        .audit(&member, AuditAction::Replied, Some(&report.id), created)
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -11,6 +11,7 @@ use loket_wire::keys::MemberKeys;
 
 mod abuse;
 mod attachments;
+mod audit;
 mod cases;
 mod ids;
 mod messages;

@@ -1,7 +1,7 @@
 //! Retention: closing a case records its outcome and the date after which the purge job
 //! deletes it — for real, like a withdrawal.
 
-use loket_wire::api::Outcome;
+use loket_wire::api::{AuditAction, Outcome};
 use sqlx::Row;
 
 use super::sql::visible_row;
@@ -114,6 +114,7 @@ impl Store {
             let id = ReportId::from(row.try_get::<String, _>("id")?);
             let mut tx = super::begin_write(&self.pool, self.backend).await?;
             delete_report_rows(&mut tx, &id).await?;
+            super::audit::record(&mut tx, None, AuditAction::Purged, Some(&id), now).await?;
             tx.commit().await?;
             purged.reports += 1;
         }
@@ -137,6 +138,9 @@ impl Store {
             purged.stale_uploads += 1;
         }
         self.delete_expired(now).await?;
+        // The trail keeps what it says of deleted cases, and sign-ins, as long as a case
+        // without a complaint is kept after its last activity.
+        self.purge_audit(inactive_before).await?;
         if purged.reports + purged.stale_uploads > 0 {
             self.scrub().await;
         }

@@ -1,7 +1,8 @@
 //! Spam: a member marks a report as spam (or takes the mark back), and deletes a report so
-//! marked, with everything of it. Both are written to the audit log with the member and the
-//! time (team-side acts), in the same transaction as the change.
+//! marked, with everything of it. Both are written to the audit trail (`store::audit`) with the
+//! member and the hour, in the same transaction as the change.
 
+use loket_wire::api::AuditAction;
 use sqlx::Row;
 
 use super::sql::visible_row;
@@ -15,16 +16,6 @@ pub enum SpamAction {
     Deleted,
 }
 
-impl SpamAction {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Marked => "spam_marked",
-            Self::Unmarked => "spam_unmarked",
-            Self::Deleted => "spam_deleted",
-        }
-    }
-}
-
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 async fn audit(
@@ -34,17 +25,12 @@ async fn audit(
     report: &ReportId,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, member_id, action, report_id) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(super::random_hex::<16>()?)
-    .bind(now)
-    .bind(member.as_str())
-    .bind(action.name())
-    .bind(report.as_str())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let action = match action {
+        SpamAction::Marked => AuditAction::SpamMarked,
+        SpamAction::Unmarked => AuditAction::SpamUnmarked,
+        SpamAction::Deleted => AuditAction::SpamDeleted,
+    };
+    super::audit::record(tx, Some(member), action, Some(report), now).await
 }
 
 /// Whether `member` may read `report`, and whether it is marked as spam; `None` if not visible.
@@ -108,19 +94,5 @@ impl Store {
         tx.commit().await?;
         self.scrub().await;
         Ok(())
-    }
-
-    /// The audit log about `report`, oldest first: (member, action). Acts within the same
-    /// second come in no particular order.
-    pub async fn audit_of(&self, report: &ReportId) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT member_id, action FROM audit_log WHERE report_id = $1 ORDER BY at, action",
-        )
-        .bind(report.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("member_id")?, r.try_get("action")?)))
-            .collect()
     }
 }

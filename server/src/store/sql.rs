@@ -79,6 +79,10 @@ mod tests {
                 include_str!("../../migrations/sqlite/0008_share.sql"),
                 include_str!("../../migrations/postgres/0008_share.sql"),
             ),
+            (
+                include_str!("../../migrations/sqlite/0009_audit_trail.sql"),
+                include_str!("../../migrations/postgres/0009_audit_trail.sql"),
+            ),
         ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));

@@ -17,6 +17,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use loket_wire::api::AuditAction;
 use sqlx::{AnyPool, Row};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
@@ -395,6 +396,10 @@ async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
     if let Some(refused) = share_refused(tx, &report_id, &to).await? {
         return Ok((Err(refused), false));
     }
+    let audit_id = match super::audit::new_id() {
+        Ok(id) => id,
+        Err(e) => return Ok((Err(e), false)),
+    };
     let thread: HashSet<i64> = sqlx::query("SELECT id FROM messages WHERE report_id = $1")
         .bind(report_id.as_str())
         .fetch_all(&mut **tx)
@@ -452,6 +457,15 @@ async fn apply_share(tx: &mut Tx, op: WriteOp) -> Result<Applied, sqlx::Error> {
     .bind(member)
     .bind(hour)
     .execute(&mut **tx)
+    .await?;
+    super::audit::record_as(
+        tx,
+        &audit_id,
+        None,
+        AuditAction::Shared,
+        Some(&report_id),
+        hour,
+    )
     .await?;
     let answer = WriteOp::Message {
         id: answer_id,

@@ -2,6 +2,7 @@
 //! attachments, a reply, the case record with its versions, spam.
 
 mod attachments;
+mod audit;
 pub mod case;
 mod intake;
 mod reply;
@@ -18,6 +19,7 @@ use loket_wire::api::{Author, Directory, TeamReport};
 use loket_wire::content::{AttachmentRef, CaseRecord, CaseState};
 
 use self::attachments::Attachments;
+use self::audit::AuditTrail;
 use self::case::CaseRecordCard;
 use self::intake::IntakeSummary;
 use self::reply::ReplyBox;
@@ -52,6 +54,8 @@ pub struct ReportView {
     pub reporter_state: Option<CaseState>,
     /// Messages in the thread (for the inbox's unread marker).
     pub messages: i64,
+    /// What was done with the case, by whom, to the hour (the server's audit trail).
+    pub audit: Vec<loket_wire::api::AuditEntry>,
 }
 
 /// One stored version of the case record; `record` is `None` when it did not open or verify.
@@ -160,6 +164,7 @@ impl ReportView {
             deletes: report.deletes,
             reporter_state,
             messages: i64::try_from(report.messages.len()).unwrap_or(i64::MAX),
+            audit: report.audit.clone(),
         }
     }
 
@@ -211,6 +216,7 @@ impl ReportView {
             deletes: report.deletes,
             reporter_state: None,
             messages: 0,
+            audit: report.audit.clone(),
         }
     }
 
@@ -266,6 +272,7 @@ fn ReportBody(view: ReportView) -> impl IntoView {
             </Show>
             <CaseRecordCard view=view.clone() />
             <Spam report_id=view.report_id.clone() spam=view.spam />
+            <AuditTrail entries=view.audit.clone() />
         </section>
     }
 }
