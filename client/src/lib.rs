@@ -12,6 +12,8 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod case;
+pub mod handover;
+pub mod history;
 pub mod share;
 mod thread;
 
@@ -56,6 +58,15 @@ pub enum ClientError {
     /// left to read the report, or reads it already; or a thread that is not the reporter's.
     #[error("the report cannot be shared with that role")]
     CannotShare,
+    /// A handover (SPEC §9.11) to a member who is not in the directory, whose fingerprint is
+    /// not their keys', or who is not one of the case's readers; or of a case this member
+    /// cannot open.
+    #[error("the case cannot be handed to that member")]
+    CannotHandOver,
+    /// The chain of earlier directories (SPEC §12.6) has a signature or a link that does not
+    /// check out, or does not end in the current directory.
+    #[error("the earlier team directories cannot be verified")]
+    HistoryBroken,
 }
 
 /// Checks the directory's signature with the pinned organisation key, then parses it.
@@ -702,6 +713,9 @@ pub struct MessageBody {
     pub contact: Option<ContactDetails>,
     /// A member's request to involve another role, or the reporter's answer to one.
     pub share: Option<Share>,
+    /// Signed by a member the current directory no longer lists, whom an earlier directory of
+    /// the verified chain did (SPEC §12.6, `Directory::former`).
+    pub former: bool,
 }
 
 /// Like [`open_message`], with everything the message carries besides its text. A `status`
@@ -730,13 +744,14 @@ pub(crate) fn open_signed_message(
 ) -> Option<(Zeroizing<Vec<u8>>, MessageBody)> {
     let plain = loket_crypto::open(identity, &envelope.0).ok()?;
     let verified = sign::verify_body(&plain, &sign::thread_context(report_id)).ok()?;
-    let expected: [u8; 32] = match author {
-        Author::Reporter => report.reporter_signing_key,
-        Author::Member { member_id } => dir
-            .members
-            .iter()
-            .find(|m| &m.id == member_id)
-            .and_then(|m| m.ed25519.array())?,
+    let listed = |id: &String| dir.members.iter().find(|m| &m.id == id);
+    let former = |id: &String| dir.former.iter().find(|f| &f.member.id == id);
+    let (expected, former): ([u8; 32], bool) = match author {
+        Author::Reporter => (report.reporter_signing_key, false),
+        Author::Member { member_id } => match listed(member_id) {
+            Some(m) => (m.ed25519.array()?, false),
+            None => (former(member_id)?.member.ed25519.array()?, true),
+        },
     };
     if verified.signer != expected {
         return None;
@@ -756,6 +771,7 @@ pub(crate) fn open_signed_message(
             status: status.filter(|_| from_member),
             contact: contact.filter(|_| !from_member),
             share: share.filter(|s| matches!(s, Share::Ask { .. }) == from_member),
+            former,
         },
         _ => return None,
     };
@@ -816,7 +832,7 @@ mod tests {
         /// Member `m2`, role `ombudsperson`.
         pub(crate) other_role_member: MemberSecretKey,
         pub(crate) dir: Directory,
-        signed: SignedDirectory,
+        pub(crate) signed: SignedDirectory,
         pub(crate) reporter: ReporterKeys,
     }
 
@@ -859,6 +875,8 @@ mod tests {
             units: Vec::new(),
             statistics_key: None,
             receipt_key: None,
+            previous: None,
+            former: Vec::new(),
         };
         let body = serde_json::to_vec(&dir).unwrap();
         let signature = org.sign(&directory_signed_message(&body));
@@ -876,6 +894,21 @@ mod tests {
             dir,
             signed,
             reporter,
+        }
+    }
+
+    impl World {
+        /// `body` signed by the world's organisation key.
+        pub(crate) fn sign(&self, body: Vec<u8>) -> SignedDirectory {
+            let signature = self.org.sign(&directory_signed_message(&body));
+            SignedDirectory {
+                body: B64(body),
+                signature: B64(signature.to_vec()),
+            }
+        }
+
+        pub(crate) fn org_key(&self) -> OrganisationKey {
+            org_key(&self.org)
         }
     }
 

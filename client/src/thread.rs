@@ -27,6 +27,9 @@ pub struct OpenedMessage {
     pub contact: Option<ContactDetails>,
     /// A member's request to involve another role, or the reporter's answer to one.
     pub share: Option<Share>,
+    /// Written by a member who has left: verified against the earlier directory that listed
+    /// them (SPEC §12.6); the apps say "from a former member".
+    pub former: bool,
 }
 
 impl std::fmt::Debug for OpenedMessage {
@@ -127,7 +130,9 @@ pub fn open_thread(
         .iter()
         .map(|m| {
             let opened =
-                open_message_body(identity, dir, &report, report_id, &m.author, &m.envelope);
+                open_message_body(identity, dir, &report, report_id, &m.author, &m.envelope)
+                    .filter(|b| !b.former || in_force(dir, &m.author, m.created));
+            let former = opened.as_ref().is_some_and(|b| b.former);
             let (body, attachment, status, contact, share) = match opened {
                 Some(b) => (
                     Some(Zeroizing::new(b.text)),
@@ -147,8 +152,20 @@ pub fn open_thread(
                 status,
                 contact,
                 share,
+                former,
             }
         })
         .collect();
     Some(OpenedThread { report, messages })
+}
+
+/// Whether a former member `author` was listed by the directory in force at `hour` (SPEC
+/// §12.6): a message dated after they left does not verify.
+fn in_force(dir: &Directory, author: &Author, hour: i64) -> bool {
+    match author {
+        Author::Member { member_id } => {
+            crate::history::former_member(dir, member_id, hour).is_some()
+        }
+        Author::Reporter => false,
+    }
 }

@@ -68,6 +68,25 @@ fn wrap_key(
     Some(hkdf32(shared.as_bytes(), &salt, labels::STANZA_X25519))
 }
 
+/// One stanza (§4.2): `content_key` wrapped to `recipient` under a fresh ephemeral key.
+fn stanza<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    content_key: &[u8; 32],
+    recipient: &RecipientKey,
+) -> Result<Vec<u8>, SealError> {
+    let ephemeral = StaticSecret::from(random32(rng));
+    let share = PublicKey::from(&ephemeral).to_bytes();
+    let shared = ephemeral.diffie_hellman(&PublicKey::from(recipient.0));
+    let key = wrap_key(&shared, &share, &recipient.0).ok_or(SealError::BadRecipient)?;
+    let body = aead(&key)
+        .encrypt(&Nonce::default(), content_key.as_slice())
+        .map_err(|_| SealError::TooLarge)?;
+    let mut out = Vec::with_capacity(STANZA_SIZE);
+    out.extend_from_slice(&share);
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
 /// Writes the header (§4.1–§4.3) and returns it with the payload key.
 pub(crate) fn seal_header<R: rand_core::CryptoRng + ?Sized>(
     rng: &mut R,
@@ -88,15 +107,7 @@ pub(crate) fn seal_header<R: rand_core::CryptoRng + ?Sized>(
     out.extend_from_slice(&PREFIX);
     out.extend_from_slice(&count.to_be_bytes());
     for recipient in recipients {
-        let ephemeral = StaticSecret::from(random32(rng));
-        let share = PublicKey::from(&ephemeral).to_bytes();
-        let shared = ephemeral.diffie_hellman(&PublicKey::from(recipient.0));
-        let key = wrap_key(&shared, &share, &recipient.0).ok_or(SealError::BadRecipient)?;
-        let body = aead(&key)
-            .encrypt(&Nonce::default(), content_key.as_slice())
-            .map_err(|_| SealError::TooLarge)?;
-        out.extend_from_slice(&share);
-        out.extend_from_slice(&body);
+        out.extend_from_slice(&stanza(rng, &content_key, recipient)?);
     }
     out.extend_from_slice(&payload_nonce);
     let mac = header_mac(&content_key, &out)
@@ -116,12 +127,16 @@ pub(crate) fn parse_fixed(fixed: &[u8]) -> Result<usize, OpenError> {
     })
 }
 
-/// Unwraps the content key from a complete header and checks its MAC (§4.4 steps 3–4).
-/// Returns the payload key.
-pub(crate) fn open_header(
-    identity: &Identity,
-    header: &[u8],
-) -> Result<Zeroizing<[u8; 32]>, OpenError> {
+/// The parts of a complete header: stanzas, payload nonce, the bytes the MAC covers, and the
+/// MAC (§4.1).
+struct Header<'a> {
+    stanzas: &'a [u8],
+    payload_nonce: &'a [u8],
+    authenticated: &'a [u8],
+    mac: [u8; MAC_SIZE],
+}
+
+fn split_header(header: &[u8]) -> Result<Header<'_>, OpenError> {
     let count = parse_fixed(header.get(..FIXED_SIZE).ok_or(OpenError::Malformed)?)?;
     if header.len() != header_len(count) {
         return Err(OpenError::Malformed);
@@ -134,10 +149,22 @@ pub(crate) fn open_header(
         .get(..header.len() - MAC_SIZE)
         .ok_or(OpenError::Malformed)?;
     let mac: [u8; MAC_SIZE] = r.array().ok_or(OpenError::Malformed)?;
+    Ok(Header {
+        stanzas,
+        payload_nonce,
+        authenticated,
+        mac,
+    })
+}
 
+/// Unwraps the content key from a complete header and checks its MAC (§4.4 steps 3–4).
+fn open_content_key(
+    identity: &Identity,
+    header: &Header<'_>,
+) -> Result<Zeroizing<[u8; 32]>, OpenError> {
     let own = identity.recipient().0;
     let mut content_key: Option<Zeroizing<[u8; 32]>> = None;
-    for stanza in stanzas.chunks_exact(STANZA_SIZE) {
+    for stanza in header.stanzas.chunks_exact(STANZA_SIZE) {
         let (share, body) = stanza.split_at(SHARE_SIZE);
         let share: [u8; 32] = share.try_into().map_err(|_| OpenError::Malformed)?;
         let shared = identity.secret().diffie_hellman(&PublicKey::from(share));
@@ -155,15 +182,76 @@ pub(crate) fn open_header(
         }
     }
     let content_key = content_key.ok_or(OpenError::CannotDecrypt)?;
-    header_mac(&content_key, authenticated)
+    header_mac(&content_key, header.authenticated)
         .ok_or(OpenError::CannotDecrypt)?
-        .verify_slice(&mac)
+        .verify_slice(&header.mac)
         .map_err(|_| OpenError::CannotDecrypt)?;
+    Ok(content_key)
+}
+
+/// Unwraps the content key from a complete header and checks its MAC (§4.4 steps 3–4).
+/// Returns the payload key.
+pub(crate) fn open_header(
+    identity: &Identity,
+    header: &[u8],
+) -> Result<Zeroizing<[u8; 32]>, OpenError> {
+    let header = split_header(header)?;
+    let content_key = open_content_key(identity, &header)?;
     Ok(hkdf32(
         content_key.as_slice(),
-        payload_nonce,
+        header.payload_nonce,
         labels::PAYLOAD,
     ))
+}
+
+/// Why an envelope could not be handed to new readers.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HandoverError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error(transparent)]
+    Seal(#[from] SealError),
+}
+
+/// Hands an envelope that `identity` can open to `new` readers as well (SPEC.md §9.11): the
+/// content key is wrapped in one more stanza per new reader, appended after the existing
+/// ones, and the MAC is computed again over the longer header. Returns the new header only;
+/// the payload (§5) does not change, since its key depends on the content key and the nonce
+/// alone. `envelope` may be the whole envelope or its header.
+pub fn add_readers<R: rand_core::CryptoRng + ?Sized>(
+    rng: &mut R,
+    identity: &Identity,
+    envelope: &[u8],
+    new: &[RecipientKey],
+) -> Result<Vec<u8>, HandoverError> {
+    let count = parse_fixed(envelope.get(..FIXED_SIZE).ok_or(OpenError::Malformed)?)?;
+    let old = envelope
+        .get(..header_len(count))
+        .ok_or(OpenError::Malformed)?;
+    let header = split_header(old)?;
+    let content_key = open_content_key(identity, &header)?;
+    let total = count + new.len();
+    let too_many = SealError::RecipientCount {
+        max: MAX_RECIPIENTS,
+    };
+    if new.is_empty() || total > MAX_RECIPIENTS {
+        return Err(too_many.into());
+    }
+    let total = u16::try_from(total).map_err(|_| too_many)?;
+    let mut out = Vec::with_capacity(header_len(usize::from(total)));
+    out.extend_from_slice(&PREFIX);
+    out.extend_from_slice(&total.to_be_bytes());
+    out.extend_from_slice(header.stanzas);
+    for recipient in new {
+        out.extend_from_slice(&stanza(rng, &content_key, recipient)?);
+    }
+    out.extend_from_slice(header.payload_nonce);
+    let mac = header_mac(&content_key, &out)
+        .ok_or(SealError::TooLarge)?
+        .finalize()
+        .into_bytes();
+    out.extend_from_slice(&mac);
+    Ok(out)
 }
 
 /// The payload cipher (§5).
@@ -390,6 +478,35 @@ mod tests {
         assert_eq!(open(&a, &sealed).unwrap().as_slice(), b"hello team");
         assert_eq!(open(&b, &sealed).unwrap().as_slice(), b"hello team");
         assert_eq!(open(&stranger, &sealed), Err(OpenError::CannotDecrypt));
+    }
+
+    #[test]
+    fn a_reader_hands_an_envelope_to_a_new_reader() {
+        let mut rng = rng();
+        let a = Identity::generate(&mut rng);
+        let b = Identity::generate(&mut rng);
+        let newcomer = Identity::generate(&mut rng);
+        let sealed = seal(&mut rng, &[a.recipient(), b.recipient()], &[5u8; 70_000]).unwrap();
+        assert_eq!(open(&newcomer, &sealed), Err(OpenError::CannotDecrypt));
+        let header = add_readers(&mut rng, &b, &sealed, &[newcomer.recipient()]).unwrap();
+        assert_eq!(header.len(), header_len(3));
+        let handed = loket_format::envelope::extend_header(&sealed, &header).unwrap();
+        for reader in [&a, &b, &newcomer] {
+            assert_eq!(open(reader, &handed).unwrap().as_slice(), &[5u8; 70_000]);
+        }
+        // Only a reader can: a stranger cannot, and a header whose MAC was not computed again
+        // with the content key does not open.
+        let stranger = Identity::generate(&mut rng);
+        assert_eq!(
+            add_readers(&mut rng, &stranger, &sealed, &[newcomer.recipient()]),
+            Err(HandoverError::Open(OpenError::CannotDecrypt))
+        );
+        let mut forged = header.clone();
+        let last = forged.len() - 1;
+        forged[last] ^= 1;
+        let forged = loket_format::envelope::extend_header(&sealed, &forged).unwrap();
+        assert_eq!(open(&newcomer, &forged), Err(OpenError::CannotDecrypt));
+        assert!(add_readers(&mut rng, &a, &sealed, &[]).is_err());
     }
 
     #[test]

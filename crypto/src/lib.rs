@@ -20,7 +20,7 @@ pub mod sign;
 pub mod stream;
 
 pub use code::{FollowUpCode, MasterSecret, ReporterKeys};
-pub use envelope::{open, seal, seal_into, sealed_len};
+pub use envelope::{HandoverError, add_readers, open, seal, seal_into, sealed_len};
 pub use error::{CodeError, KeyFileError, OpenError, SealError, SignatureError};
 pub use keys::{Identity, MemberPublicKey, MemberSecretKey, RecipientKey};
 

@@ -167,6 +167,48 @@ pub fn read_fixed(bytes: &[u8]) -> Result<usize, FrameError> {
     Ok(count)
 }
 
+/// Why a new header does not hand an envelope to more readers (SPEC.md §9.11).
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+pub enum HandoverError {
+    /// The old envelope or the new header is not an envelope frame.
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    /// The new header is not the old one with stanzas appended: a stanza, the nonce or the
+    /// count differs, or nothing was added.
+    #[error("the header does not keep the envelope's readers")]
+    NotExtended,
+}
+
+/// The check of a party that cannot decrypt (the server) when a reader hands an envelope to
+/// new readers (SPEC.md §9.11): `new_header` must be the header of `envelope` with one or more
+/// stanzas appended, every earlier stanza and the payload nonce unchanged, at most
+/// [`MAX_RECIPIENTS`] in all. Only the MAC may differ (it covers the stanzas, and only a
+/// reader holding the content key can compute it). Returns the envelope with its header
+/// replaced; the payload is untouched.
+pub fn extend_header(envelope: &[u8], new_header: &[u8]) -> Result<Vec<u8>, HandoverError> {
+    let old_count = read_fixed(envelope)?;
+    let new_count = read_fixed(new_header)?;
+    let (old_len, new_len) = (header_len(old_count), header_len(new_count));
+    if new_count <= old_count || new_header.len() != new_len || envelope.len() <= old_len {
+        return Err(HandoverError::NotExtended);
+    }
+    let stanzas_end = FIXED_SIZE + old_count * STANZA_SIZE;
+    let nonce = |header: &[u8], count: usize| {
+        let at = FIXED_SIZE + count * STANZA_SIZE;
+        header.get(at..at + NONCE_SIZE).map(<[u8]>::to_vec)
+    };
+    let same_prefix = envelope.get(..PREFIX.len()) == new_header.get(..PREFIX.len());
+    let same_stanzas =
+        envelope.get(FIXED_SIZE..stanzas_end) == new_header.get(FIXED_SIZE..stanzas_end);
+    if !same_prefix || !same_stanzas || nonce(envelope, old_count) != nonce(new_header, new_count) {
+        return Err(HandoverError::NotExtended);
+    }
+    let mut out = Vec::with_capacity(new_len + envelope.len() - old_len);
+    out.extend_from_slice(new_header);
+    out.extend_from_slice(envelope.get(old_len..).unwrap_or_default());
+    Ok(out)
+}
+
 /// A decoy envelope for `recipients` recipients (clamped to 1 to [`MAX_RECIPIENTS`]): the
 /// fixed header of a real envelope, then `fill`'s bytes for the stanzas, nonce, MAC and one
 /// padded 4 KiB chunk. It has exactly the size and shape of a real envelope of a plaintext
@@ -235,6 +277,48 @@ pub fn sized_decoy(recipients: usize, padded: usize, fill: impl FnOnce(&mut [u8]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An envelope frame of `count` stanzas whose bytes are `fill` (stanzas, nonce, MAC),
+    /// then `payload`.
+    fn frame(count: u16, fill: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = PREFIX.to_vec();
+        out.extend_from_slice(&count.to_be_bytes());
+        out.resize(header_len(usize::from(count)), fill);
+        out.extend_from_slice(payload);
+        out
+    }
+
+    #[test]
+    fn a_header_with_stanzas_appended_replaces_the_old_one() {
+        let old = frame(2, 1, b"payload");
+        // The old stanzas, one new stanza, the old nonce, a new MAC.
+        let mut new = old[..FIXED_SIZE + 2 * STANZA_SIZE].to_vec();
+        new[5..7].copy_from_slice(&3u16.to_be_bytes());
+        new.extend_from_slice(&[9; STANZA_SIZE]);
+        new.extend_from_slice(&[1; NONCE_SIZE]);
+        new.extend_from_slice(&[7; MAC_SIZE]);
+        let spliced = extend_header(&old, &new).unwrap();
+        assert_eq!(&spliced[..new.len()], new.as_slice());
+        assert_eq!(&spliced[new.len()..], b"payload");
+
+        // A changed old stanza, a changed nonce, nothing added, or a short header: refused.
+        let mut stanza_changed = new.clone();
+        stanza_changed[FIXED_SIZE] ^= 1;
+        let mut nonce_changed = new.clone();
+        nonce_changed[FIXED_SIZE + 3 * STANZA_SIZE] ^= 1;
+        for bad in [
+            stanza_changed,
+            nonce_changed,
+            old[..header_len(2)].to_vec(),
+            new[..new.len() - 1].to_vec(),
+        ] {
+            assert_eq!(extend_header(&old, &bad), Err(HandoverError::NotExtended));
+        }
+        assert_eq!(
+            extend_header(&old, b"LOKT"),
+            Err(HandoverError::Frame(FrameError::TooShort))
+        );
+    }
 
     #[test]
     fn sizes_match_the_spec() {

@@ -71,6 +71,9 @@ pub struct Ctx {
     pub directory_memory: StoredValue<DirectoryMemory>,
     /// The accepted directory as signed, for receipts (which carry it).
     pub signed_directory: StoredValue<Option<SignedDirectory>>,
+    /// The serial of the directory whose former members were filled from the chain
+    /// (`directory_with_history`).
+    history_serial: StoredValue<Option<i64>>,
     pub status: RwSignal<Status>,
 }
 
@@ -83,6 +86,7 @@ impl Ctx {
             directory_error: RwSignal::new(None),
             directory_memory: StoredValue::new(DirectoryMemory::default()),
             signed_directory: StoredValue::new(None),
+            history_serial: StoredValue::new(None),
             status: RwSignal::new(Status::default()),
         }
     }
@@ -193,7 +197,13 @@ pub async fn load_directory(ctx: Ctx) {
     let mut memory = ctx.directory_memory.get_value();
     let now = crate::browser::now_unix();
     match loket_client::verify_fresh_directory(&signed, &pinned, now, &mut memory) {
-        Ok(dir) => {
+        Ok(mut dir) => {
+            // The same directory fetched again keeps the former members its chain gave.
+            if let Some(old) = ctx.directory.get_untracked()
+                && old.serial == dir.serial
+            {
+                dir.former = old.former;
+            }
             ctx.directory_memory.set_value(memory);
             ctx.signed_directory.set_value(Some(signed));
             ctx.directory_error.set(None);
@@ -203,6 +213,35 @@ pub async fn load_directory(ctx: Ctx) {
         Err(ClientError::DirectoryRolledBack) => fail(DirectoryProblem::RolledBack),
         Err(_) => fail(DirectoryProblem::NotSigned),
     }
+}
+
+/// The verified directory with its former members filled from the chain of earlier directories
+/// the server keeps (crypto/SPEC.md §12.6, `loket_client::history`), fetched once per
+/// directory: what an app opens a thread with, so that a former member's messages verify. The
+/// directory alone if the chain cannot be fetched or does not check out; `None` without one.
+pub async fn directory_with_history(ctx: Ctx) -> Option<Directory> {
+    let dir = ctx.directory.get_untracked()?;
+    if ctx.history_serial.get_value() == Some(dir.serial) {
+        return Some(dir);
+    }
+    let (Some(pinned), Ok(history)) = (organisation_key(), api::directory_history().await) else {
+        return Some(dir);
+    };
+    let Ok(former) = loket_client::history::verify_history(&history, &dir, &pinned) else {
+        return Some(dir);
+    };
+    let mut dir = dir;
+    dir.former = former;
+    // Unless a newer directory arrived meanwhile.
+    if ctx
+        .directory
+        .with_untracked(|d| d.as_ref().map(|d| d.serial))
+        == Some(dir.serial)
+    {
+        ctx.history_serial.set_value(Some(dir.serial));
+        ctx.directory.set(Some(dir.clone()));
+    }
+    Some(dir)
 }
 
 /// Loads the directory now and again every [`RELOAD_MS`] while the page is open.

@@ -16,6 +16,8 @@ use loket_wire::api::{Directory, Member, Role, RoleText, SignedDirectory};
 use loket_wire::keys::{OrganisationKey, directory_signed_message};
 use loket_wire::{B64, utc_time};
 
+use sha2::{Digest, Sha256};
+
 use crate::clock::DAY;
 use crate::store::{SignedDirectoryRow, Store, StoreError};
 
@@ -157,6 +159,11 @@ async fn build(
         units: org.units,
         statistics_key: org.statistics_key.map(B64),
         receipt_key: Some(B64(receipts.public_key().to_vec())),
+        previous: store
+            .signed_directory()
+            .await?
+            .map(|row| B64(Sha256::digest(&row.body).to_vec())),
+        former: Vec::new(),
         organisation: org.name,
         serial,
         issued,
@@ -254,6 +261,8 @@ pub async fn publish_signed(
         Some("statistics key or units")
     } else if current.receipt_key != offered.receipt_key {
         Some("receipt key")
+    } else if current.previous != offered.previous {
+        Some("the directory it follows")
     } else {
         None
     };

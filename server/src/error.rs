@@ -54,7 +54,9 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict => Self::new(ErrorCode::Conflict),
             StoreError::NotFound => Self::new(ErrorCode::NotFound),
             StoreError::UnknownRole(_) => Self::new(ErrorCode::UnknownRole),
-            StoreError::NotAReader | StoreError::NotInThread => Self::new(ErrorCode::InvalidField),
+            StoreError::NotAReader | StoreError::NotInThread | StoreError::NotExtended => {
+                Self::new(ErrorCode::InvalidField)
+            }
             StoreError::NotInitialised => Self::new(ErrorCode::Unavailable),
             StoreError::PowSpent => Self::new(ErrorCode::ProofOfWorkInvalid),
             StoreError::ReportQuota => Self::new(ErrorCode::PayloadTooLarge),

@@ -1,11 +1,15 @@
 //! The team's app as `loket-team serve` runs it (team-cli/src/serve.rs): it locks itself after
 //! the idle time it was given on the member's machine (`/settings.json`), as the lock button
-//! does (portal/src/team/actions.rs), says why, and asks for the key file again.
+//! does (portal/src/team/actions.rs), says why, and asks for the key file again. A member who
+//! joined later reads the role's earlier cases once a current member unlocks the app, which
+//! hands them over on its own (portal/src/team/handover.rs, crypto/SPEC.md §9.11).
 
 use std::time::Duration;
 
 use fantoccini::Locator;
-use loket_e2e::browser::{browser, capture_errors, click, type_into, wait_for, wait_msg};
+use loket_e2e::browser::{
+    browser, capture_errors, click, type_into, unlock_team_app, wait_for, wait_msg, wait_text,
+};
 use loket_e2e::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,6 +50,55 @@ async fn the_teams_app_locks_itself_after_the_idle_time() {
         c.find(Locator::Css("#lock")).await.is_err(),
         "still unlocked"
     );
+    b.client.close().await.unwrap();
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_who_joins_later_reads_the_roles_cases_after_a_colleague_unlocks() {
+    let app = TestApp::sqlite().await;
+    let (casey_id, casey) = app.add_member("Casey (CCP)", &["ccp"]).await;
+    let dir = app.directory().await;
+    let mut sent = Vec::new();
+    for i in 0..10 {
+        let reporter = Reporter::new(&dir, &["ccp"]);
+        let text = format!("earlier report {i}");
+        sent.push((reporter.submit(&app, &dir, &text).await.report_id, text));
+    }
+    let (_, dana) = app.add_member("Dana (CCP, new)", &["ccp"]).await;
+    let team = app.team_app().await;
+    let b = browser().await;
+    let c = &b.client;
+
+    // Casey unlocks; her app hands the ten cases to Dana without a step of hers.
+    unlock_team_app(c, &team, &casey).await;
+    let said = wait_msg(c, "handed-over").await;
+    assert!(said.contains("10 cases"), "{said}");
+    click(c, "#lock").await;
+    wait_for(c, "#key-file").await;
+
+    // Nothing is owed any more.
+    let token = team_login(&app, &casey_id, &casey).await;
+    let path = loket_wire::paths::api(loket_wire::paths::route::TEAM_HANDOVERS);
+    let (status, json) = app.get(&path, Some(&token)).await;
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(
+        json["handovers"].as_array().map(Vec::len),
+        Some(0),
+        "{json}"
+    );
+
+    // Dana unlocks and reads each of them.
+    unlock_team_app(c, &team, &dana).await;
+    for (id, text) in &sent {
+        let row = format!(".inbox-item[data-report='{id}']");
+        wait_for(c, &row).await;
+        click(c, &row).await;
+        wait_text(c, "#report-view", "the earlier report", |t| {
+            t.contains(text.as_str())
+        })
+        .await;
+    }
     b.client.close().await.unwrap();
     app.shutdown().await;
 }

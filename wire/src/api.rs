@@ -40,6 +40,32 @@ pub struct Directory {
     /// §9.2); listed here so that the organisation's signature vouches for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_key: Option<B64>,
+    /// SHA-256 of the body of the directory this one follows (crypto/SPEC.md §12.6): the
+    /// signed directories form a chain, so a client can check a former member's messages
+    /// against the directory that listed them. None for the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<B64>,
+    /// Members of earlier directories of the chain who are not in this one: filled by the
+    /// client from the verified chain (`loket_client::history`), never read from a body.
+    #[serde(skip)]
+    pub former: Vec<FormerMember>,
+}
+
+/// A member an earlier directory of the chain listed and this one does not (crypto/SPEC.md
+/// §12.6), with when they were listed: from the issue of the first directory that listed them
+/// to the issue of the first later one that did not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormerMember {
+    pub member: Member,
+    pub from: i64,
+    pub until: i64,
+}
+
+/// `GET /api/v1/directory/history`: every directory the server published, oldest first, as
+/// signed (crypto/SPEC.md §12.6).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryHistory {
+    pub directories: Vec<SignedDirectory>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -388,6 +414,68 @@ pub struct TeamReport {
     pub audit: Vec<AuditEntry>,
 }
 
+/// `GET /api/v1/team/handovers` (crypto/SPEC.md §9.11): cases the signed-in member reads that a
+/// member who joined one of their roles later cannot read yet, a page at a time.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Handovers {
+    pub handovers: Vec<Handover>,
+}
+
+/// Most handovers in one answer; the app asks again until none is left.
+pub const HANDOVER_PAGE: usize = 20;
+
+/// One case to hand to a new member: the report whole (its sealed content names the case's
+/// readers, which the handing member checks), and only the headers of its messages and case
+/// records, whose stanzas are all that changes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    pub report_id: String,
+    /// The new member, a member of the signed directory.
+    pub member_id: String,
+    pub envelope: B64,
+    /// The member who registered the case, for a contact from another channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_by: Option<String>,
+    pub messages: Vec<MessageHeader>,
+    pub cases: Vec<CaseHeader>,
+}
+
+/// The header of a thread message's envelope (crypto/SPEC.md §4.1).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MessageHeader {
+    pub id: i64,
+    pub header: B64,
+}
+
+/// The header of a case record version's envelope.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CaseHeader {
+    pub id: String,
+    pub header: B64,
+}
+
+/// `POST /api/v1/team/handovers`: the headers of a case's envelopes with a stanza for the new
+/// member appended. The server splices each into its envelope if it keeps every earlier stanza
+/// (`loket_format::envelope::extend_header`), in one transaction, and the handover is done;
+/// an envelope the handing member could not open is left out and stays as it was.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PostHandover {
+    pub report_id: String,
+    pub member_id: String,
+    pub header: B64,
+    pub messages: Vec<MessageHeader>,
+    pub cases: Vec<CaseHeader>,
+}
+
+/// What `POST /api/v1/team/handovers` changed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct HandedOver {
+    pub report_id: String,
+    pub member_id: String,
+    /// Envelopes extended: the report, its messages and case records.
+    pub envelopes: u32,
+}
+
 /// One act of the audit trail (docs/api.md "Audit trail").
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -423,10 +511,13 @@ pub enum AuditAction {
     SpamDeleted,
     /// The server deleted the case when its retention ended.
     Purged,
+    /// A member handed the case to a member who joined one of its roles later (its keys
+    /// wrapped again, crypto/SPEC.md §9.11).
+    HandedOver,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Login,
         Self::Opened,
         Self::Replied,
@@ -438,6 +529,7 @@ impl AuditAction {
         Self::SpamUnmarked,
         Self::SpamDeleted,
         Self::Purged,
+        Self::HandedOver,
     ];
 
     /// The name stored in the database and sent in the API.
@@ -454,6 +546,7 @@ impl AuditAction {
             Self::SpamUnmarked => "spam_unmarked",
             Self::SpamDeleted => "spam_deleted",
             Self::Purged => "purged",
+            Self::HandedOver => "handed_over",
         }
     }
 

@@ -54,8 +54,13 @@ pub mod route {
     /// `GET`: one piece of an attachment, for the team.
     pub const TEAM_ATTACHMENT_PIECE: &str = "/team/attachments/{id}/{index}";
 
+    /// `GET`: cases to hand to a member who joined later; `POST`: one case handed over.
+    pub const TEAM_HANDOVERS: &str = "/team/handovers";
+    /// `GET`: every published directory as signed, oldest first (crypto/SPEC.md §12.6).
+    pub const DIRECTORY_HISTORY: &str = "/directory/history";
+
     /// Every route, for checks that the router mounts each one and the docs list each one.
-    pub const ALL: [&str; 22] = [
+    pub const ALL: [&str; 24] = [
         DIRECTORY,
         POW,
         REPORTS,
@@ -78,6 +83,8 @@ pub mod route {
         TEAM_REPORT_CASE,
         TEAM_CASES,
         TEAM_ATTACHMENT_PIECE,
+        TEAM_HANDOVERS,
+        DIRECTORY_HISTORY,
     ];
 }
 

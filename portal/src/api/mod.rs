@@ -5,8 +5,9 @@
 pub mod team;
 
 use loket_wire::api::{
-    AttachmentUpload, NewAttachment, PostAnswer, PostShare, PostedMessage, SignedDirectory,
-    SubmitReport, SubmitReportResponse, Thread, ThreadRequest, UploadStatus, Withdrawn,
+    AttachmentUpload, DirectoryHistory, NewAttachment, PostAnswer, PostShare, PostedMessage,
+    SignedDirectory, SubmitReport, SubmitReportResponse, Thread, ThreadRequest, UploadStatus,
+    Withdrawn,
 };
 use loket_wire::paths::{self, route};
 use loket_wire::pow::{PowChallenge, PowPurpose, PowRequest};
@@ -135,6 +136,11 @@ pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
 
 pub async fn directory() -> Result<SignedDirectory, ApiFailure> {
     call("GET", &paths::api(route::DIRECTORY), None, None).await
+}
+
+/// Every published directory, oldest first (crypto/SPEC.md §12.6).
+pub async fn directory_history() -> Result<DirectoryHistory, ApiFailure> {
+    call("GET", &paths::api(route::DIRECTORY_HISTORY), None, None).await
 }
 
 pub async fn pow_challenge(purpose: PowPurpose) -> Result<PowChallenge, ApiFailure> {

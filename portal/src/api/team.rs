@@ -3,8 +3,9 @@
 //! Only the team's app links them.
 
 use loket_wire::api::{
-    Challenge, INBOX_PAGE, Inbox, MarkSpam, PostCase, PostReply, PostedCase, PostedMessage,
-    RegisterContact, Registered, Session, SessionRequest, TeamReport,
+    Challenge, HandedOver, Handovers, INBOX_PAGE, Inbox, MarkSpam, PostCase, PostHandover,
+    PostReply, PostedCase, PostedMessage, RegisterContact, Registered, Session, SessionRequest,
+    TeamReport,
 };
 use loket_wire::paths::{self, route};
 use wasm_bindgen_futures::JsFuture;
@@ -43,6 +44,16 @@ pub async fn inbox(token: &str, before: Option<&str>) -> Result<Inbox, ApiFailur
         path.push_str(cursor);
     }
     call("GET", &path, None, Some(token)).await
+}
+
+/// Cases this member reads that a member who joined later cannot read yet (SPEC §9.11).
+pub async fn handovers(token: &str) -> Result<Handovers, ApiFailure> {
+    call("GET", &paths::api(route::TEAM_HANDOVERS), None, Some(token)).await
+}
+
+/// One case handed over: its envelopes' headers with a stanza for the new member.
+pub async fn hand_over(token: &str, body: &PostHandover) -> Result<HandedOver, ApiFailure> {
+    post(&paths::api(route::TEAM_HANDOVERS), body, Some(token)).await
 }
 
 /// Marks a report as spam, or takes the mark back (204).

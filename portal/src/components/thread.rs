@@ -29,6 +29,8 @@ pub struct Entry {
     /// A request to involve a role or member, or the answer to one, as `kind:key`
     /// (`data-share`; the key is the role id or `member-` and the member id).
     pub share: Option<String>,
+    /// Written by a member who has left, verified against the directory that listed them.
+    pub former: bool,
 }
 
 impl Entry {
@@ -76,6 +78,7 @@ impl Entry {
                 };
                 format!("{kind}:{}", s.to().key())
             }),
+            former: m.former,
         }
     }
 
@@ -108,6 +111,13 @@ pub fn Messages(entries: Vec<Entry>) -> impl IntoView {
             let created = hour(e.created);
             let status = e.status;
             let share = e.share.clone();
+            let former_mark = e.former.then_some("true");
+            let former = e.former.then(|| {
+                view! {
+                    " · "
+                    <span class="former">{move || ctx.lang.get().t().from_former_member}</span>
+                }
+            });
             let note = e.note.clone().map(|note| {
                 view! {
                     <p class="note" data-status=status data-share=share>
@@ -116,11 +126,12 @@ pub fn Messages(entries: Vec<Entry>) -> impl IntoView {
                 }
             });
             view! {
-                <article class=class data-attachment=attachment>
+                <article class=class data-attachment=attachment data-former=former_mark>
                     <p class="meta">
                         <span class="author">
                             {move || ctx.lang.get().pick(&author).to_owned()}
                         </span>
+                        {former}
                         " · "
                         <time>{created}</time>
                     </p>

@@ -50,6 +50,10 @@ fn client_error(e: &ClientError) -> &'static str {
         ClientError::CannotShare => {
             "The report cannot be shared with that role: it reads the report already, or has nobody who may read it."
         }
+        ClientError::CannotHandOver => {
+            "The case cannot be handed to that member: the team directory does not vouch for them, or they are not one of its readers."
+        }
+        ClientError::HistoryBroken => "The earlier team directories cannot be verified.",
     }
 }
 
@@ -159,6 +163,7 @@ pub const EN: Texts = Texts {
     you_report: "You (report)",
     you: "You",
     the_team: "The team",
+    from_former_member: "from a former team member",
     answer_label: "Your answer",
     answer_write_first: "Write your answer first.",
     answer_no_readers: "Nobody holds the roles of this report any more; your answer was not sent.",
@@ -269,6 +274,12 @@ pub const EN_TEAM: TeamTexts = TeamTexts {
     reporter_report: "Reporter (report)",
     reporter: "Reporter",
     former_member: "A former team member",
+    handed_over: |n| match n {
+        1 => "1 case was handed to a team member who joined later: they can read it now.".into(),
+        n => format!(
+            "{n} cases were handed to team members who joined later: they can read them now."
+        ),
+    },
     attachments_title: "Attachments",
     file_label: |name, size| format!("{name} ({size} bytes)"),
     decrypt_save: "Decrypt and save",

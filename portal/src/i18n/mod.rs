@@ -210,6 +210,9 @@ pub struct Texts {
     pub you_report: &'static str,
     pub you: &'static str,
     pub the_team: &'static str,
+    /// Beside a message of a member who has left, verified against the earlier directory that
+    /// listed them (crypto/SPEC.md §12.6).
+    pub from_former_member: &'static str,
     pub answer_label: &'static str,
     pub answer_write_first: &'static str,
     pub answer_no_readers: &'static str,
@@ -278,6 +281,8 @@ pub struct TeamTexts {
     pub reporter_report: &'static str,
     pub reporter: &'static str,
     pub former_member: &'static str,
+    /// After unlocking: cases handed to members who joined later (crypto/SPEC.md §9.11).
+    pub handed_over: fn(usize) -> String,
     pub attachments_title: &'static str,
     pub file_label: fn(&str, u64) -> String,
     pub decrypt_save: &'static str,

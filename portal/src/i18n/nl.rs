@@ -66,6 +66,12 @@ fn client_error(e: &ClientError) -> &'static str {
         ClientError::CannotShare => {
             "De melding kan niet met die rol worden gedeeld: die leest haar al, of heeft niemand die haar mag lezen."
         }
+        ClientError::CannotHandOver => {
+            "De zaak kan niet aan dat teamlid worden overgedragen: het teamoverzicht staat niet voor hem of haar in, of hij of zij hoort niet bij de lezers."
+        }
+        ClientError::HistoryBroken => {
+            "De eerdere teamoverzichten kunnen niet worden gecontroleerd."
+        }
     }
 }
 
@@ -194,6 +200,7 @@ pub const NL: Texts = Texts {
     you_report: "Jij (melding)",
     you: "Jij",
     the_team: "Het team",
+    from_former_member: "van een voormalig teamlid",
     answer_label: "Je antwoord",
     answer_write_first: "Schrijf eerst je antwoord.",
     answer_no_readers: "Niemand vervult nog de rollen van deze melding; je antwoord is niet \
@@ -305,6 +312,13 @@ pub const NL_TEAM: TeamTexts = TeamTexts {
     reporter_report: "Melder (melding)",
     reporter: "Melder",
     former_member: "Een voormalig teamlid",
+    handed_over: |n| match n {
+        1 => "1 zaak is overgedragen aan een later toegetreden teamlid: die kan haar nu lezen."
+            .into(),
+        n => format!(
+            "{n} zaken zijn overgedragen aan later toegetreden teamleden: zij kunnen ze nu lezen."
+        ),
+    },
     attachments_title: "Bijlagen",
     file_label: |name, size| format!("{name} ({size} bytes)"),
     decrypt_save: "Ontsleutelen en opslaan",

@@ -39,6 +39,8 @@ fn all_client_errors() -> Vec<ClientError> {
         ClientError::TooLong,
         ClientError::BadReceipt,
         ClientError::CannotShare,
+        ClientError::CannotHandOver,
+        ClientError::HistoryBroken,
     ]
 }
 
@@ -126,6 +128,7 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         you_report,
         you,
         the_team,
+        from_former_member,
         answer_label,
         answer_write_first,
         answer_no_readers,
@@ -242,6 +245,7 @@ fn render_texts(t: &Texts) -> Vec<(&'static str, String)> {
         ("you_report", you_report.to_string()),
         ("you", you.to_string()),
         ("the_team", the_team.to_string()),
+        ("from_former_member", from_former_member.to_string()),
         ("answer_label", answer_label.to_string()),
         ("answer_write_first", answer_write_first.to_string()),
         ("answer_no_readers", answer_no_readers.to_string()),
@@ -318,6 +322,7 @@ fn render_teamtexts(t: &TeamTexts) -> Vec<(&'static str, String)> {
         reporter_report,
         reporter,
         former_member,
+        handed_over,
         attachments_title,
         file_label,
         decrypt_save,
@@ -381,6 +386,7 @@ fn render_teamtexts(t: &TeamTexts) -> Vec<(&'static str, String)> {
         ("reporter_report", reporter_report.to_string()),
         ("reporter", reporter.to_string()),
         ("former_member", former_member.to_string()),
+        ("handed_over", handed_over(7)),
         ("attachments_title", attachments_title.to_string()),
         ("file_label", file_label("X", 7)),
         ("decrypt_save", decrypt_save.to_string()),

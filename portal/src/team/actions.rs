@@ -100,7 +100,8 @@ fn inbox_failed(ctx: Ctx, team: Team, e: &ApiFailure) {
 
 pub async fn load_report(ctx: Ctx, team: Team, id: String) {
     let Some(token) = session_token() else { return };
-    let Some(dir) = ctx.directory.get_untracked() else {
+    // A former member's messages verify against the directory that listed them.
+    let Some(dir) = loket_portal::ctx::directory_with_history(ctx).await else {
         return;
     };
     match api::report(&token, &id).await {

@@ -48,9 +48,17 @@ fn new_team() -> Team {
     }
 }
 
-/// The name of member `id` in the directory, or "a former team member" in every language.
+/// The name of member `id` in the directory, or among the former members its verified chain
+/// names (crypto/SPEC.md §12.6), or "a former team member" in every language.
 pub fn member_name(dir: &Directory, id: &str) -> [String; 2] {
-    match dir.members.iter().find(|m| m.id == id) {
+    let listed = dir.members.iter().find(|m| m.id == id);
+    let former = || {
+        dir.former
+            .iter()
+            .find(|f| f.member.id == id)
+            .map(|f| &f.member)
+    };
+    match listed.or_else(former) {
         Some(m) => [m.name.clone(), m.name.clone()],
         None => loket_portal::Lang::each(|l| l.team().former_member.into()),
     }

@@ -124,7 +124,7 @@ pub fn SignIn() -> impl IntoView {
                 .unwrap_or_default(),
         );
         leptos::task::spawn_local(async move {
-            if unlock(ctx, team, dir, locked, pass).await {
+            if unlock(ctx, team, dir.clone(), locked, pass).await {
                 if let Some(el) = key_input.get_untracked() {
                     el.set_value("");
                 }
@@ -132,6 +132,7 @@ pub fn SignIn() -> impl IntoView {
                     el.set_value("");
                 }
                 load_inbox(ctx, team).await;
+                crate::handover::hand_over_all(ctx, dir).await;
             }
         });
     };

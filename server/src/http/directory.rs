@@ -1,10 +1,11 @@
 //! `GET /api/v1/directory`: the team directory exactly as the organisation signed it
-//! (crypto/SPEC.md §12). The server cannot change it without breaking the signature.
+//! (crypto/SPEC.md §12), and `GET /api/v1/directory/history`, every one published before. The
+//! server cannot change them without breaking the signatures.
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use loket_wire::api::SignedDirectory;
+use loket_wire::api::{DirectoryHistory, SignedDirectory};
 use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
 
@@ -12,7 +13,24 @@ use super::{AppState, JsonResult};
 use crate::error::ApiError;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route(route::DIRECTORY, get(directory))
+    Router::new()
+        .route(route::DIRECTORY, get(directory))
+        .route(route::DIRECTORY_HISTORY, get(history))
+}
+
+/// `GET /api/v1/directory/history`: every published directory as signed, oldest first, so
+/// that clients can check a former member's messages (crypto/SPEC.md §12.6).
+async fn history(State(state): State<AppState>) -> JsonResult<DirectoryHistory> {
+    let rows = state.store.directory_history().await?;
+    Ok(Json(DirectoryHistory {
+        directories: rows
+            .into_iter()
+            .map(|row| SignedDirectory {
+                body: B64(row.body),
+                signature: B64(row.signature),
+            })
+            .collect(),
+    }))
 }
 
 async fn directory(State(state): State<AppState>) -> JsonResult<SignedDirectory> {

@@ -22,6 +22,7 @@ mod admit;
 mod assets;
 mod directory;
 mod extract;
+mod handover;
 mod headers;
 mod reporter;
 mod team;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::routes())
         .merge(reporter::routes(limits))
         .merge(team::routes(limits))
+        .merge(handover::routes(limits.envelope))
         .merge(uploads::routes(limits))
         .layer(DefaultBodyLimit::max(max_body))
         .merge(uploads::piece_routes().layer(DefaultBodyLimit::max(piece_limit)))

@@ -13,6 +13,7 @@ mod abuse;
 mod attachments;
 mod audit;
 mod cases;
+mod handovers;
 mod ids;
 mod messages;
 mod notices;
@@ -27,6 +28,7 @@ mod writer;
 pub use abuse::RateCount;
 pub use attachments::{AttachmentRow, NewUpload, Quota, UploadRow};
 pub use cases::{CaseRow, NewContact, Retained};
+pub use handovers::{HandoverRow, NewHeaders};
 pub use ids::{
     AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
 };
@@ -66,9 +68,12 @@ pub enum StoreError {
     NotAReader,
     #[error("this proof of work was used before")]
     PowSpent,
-    /// A share names a message that is not one of the report's.
+    /// A share or handover names a message that is not one of the report's.
     #[error("a message is not in the report's thread")]
     NotInThread,
+    /// A handover's header does not keep the envelope's stanzas (SPEC §9.11).
+    #[error("the new header does not keep the envelope's readers")]
+    NotExtended,
     /// The report's attachments would exceed their bytes in all.
     #[error("the report's attachments are too large in all")]
     ReportQuota,
@@ -326,6 +331,7 @@ pub(crate) async fn delete_report_rows(
         "DELETE FROM report_members WHERE report_id = $1",
         "DELETE FROM report_shares WHERE report_id = $1",
         "DELETE FROM report_exclusions WHERE report_id = $1",
+        "DELETE FROM handovers WHERE report_id = $1",
         "DELETE FROM reports WHERE id = $1",
     ] {
         sqlx::query(statement)

@@ -112,6 +112,7 @@ impl Store {
     /// Stores a newly signed directory, unless one with the same or a higher serial is there
     /// already (`Conflict`): two admins publishing at once cannot roll the directory back.
     pub async fn save_signed_directory(&self, row: &SignedDirectoryRow) -> Result<(), StoreError> {
+        let mut tx = begin_write(&self.pool, self.backend).await?;
         let res = sqlx::query(
             "INSERT INTO signed_directory (id, serial, body, signature) VALUES (1, $1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET serial = excluded.serial, body = excluded.body, \
@@ -120,12 +121,37 @@ impl Store {
         .bind(row.serial)
         .bind(row.body.clone())
         .bind(row.signature.clone())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if res.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }
+        // The chain of every published directory (crypto/SPEC.md §12.6).
+        sqlx::query("INSERT INTO directory_history (serial, body, signature) VALUES ($1, $2, $3)")
+            .bind(row.serial)
+            .bind(row.body.clone())
+            .bind(row.signature.clone())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Every published directory, oldest first (crypto/SPEC.md §12.6).
+    pub async fn directory_history(&self) -> Result<Vec<SignedDirectoryRow>, StoreError> {
+        let rows =
+            sqlx::query("SELECT serial, body, signature FROM directory_history ORDER BY serial")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SignedDirectoryRow {
+                    serial: r.try_get("serial")?,
+                    body: r.try_get("body")?,
+                    signature: r.try_get("signature")?,
+                })
+            })
+            .collect()
     }
 
     /// Creates the organisation with a fresh deployment salt and the default roles.
@@ -267,6 +293,9 @@ impl Store {
                 .bind(role.as_str())
                 .execute(&mut *tx)
                 .await?;
+            // The role's earlier cases were sealed before this member: a current member's app
+            // hands them over (SPEC §9.11).
+            super::handovers::owe_role_cases(&mut tx, &id, role.as_str()).await?;
         }
         tx.commit().await?;
         Ok(MemberId::from(id))
@@ -279,6 +308,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM member_roles WHERE member_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM handovers WHERE member_id = $1")
             .bind(id.as_str())
             .execute(&mut *tx)
             .await?;

@@ -83,6 +83,14 @@ mod tests {
                 include_str!("../../migrations/sqlite/0009_audit_trail.sql"),
                 include_str!("../../migrations/postgres/0009_audit_trail.sql"),
             ),
+            (
+                include_str!("../../migrations/sqlite/0010_handovers.sql"),
+                include_str!("../../migrations/postgres/0010_handovers.sql"),
+            ),
+            (
+                include_str!("../../migrations/sqlite/0012_directory_chain.sql"),
+                include_str!("../../migrations/postgres/0012_directory_chain.sql"),
+            ),
         ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));

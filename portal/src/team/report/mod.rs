@@ -109,6 +109,7 @@ impl ReportView {
             note: None,
             status: None,
             share: None,
+            former: false,
         }];
         let mut attachments = Vec::new();
         for (i, m) in report.messages.iter().enumerate() {
@@ -127,6 +128,7 @@ impl ReportView {
                     note: None,
                     status: None,
                     share: None,
+                    former: false,
                 });
                 continue;
             };
@@ -200,6 +202,7 @@ impl ReportView {
             }),
             status: None,
             share: None,
+            former: false,
         }];
         Self {
             report_id: report.report_id.clone(),

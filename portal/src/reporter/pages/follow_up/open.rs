@@ -20,6 +20,8 @@ async fn open_with(
     thread: RwSignal<Option<ThreadView>>,
 ) {
     ctx.busy("deriving", |l| l.t().deriving.into());
+    // A former member's replies verify against the directory that listed them.
+    let dir = crate::ctx::directory_with_history(ctx).await.unwrap_or(dir);
     // The form shows only while no thread is open, so `thread` is `None` already. Setting it
     // again would rebuild the form and dispose of `input` while this task still holds it.
     vault::set_reporter(None);

@@ -42,6 +42,7 @@ impl ThreadView {
             note: None,
             status: None,
             share: None,
+            former: false,
         }];
         for m in &opened.messages {
             let from_team = matches!(m.author, Author::Member { .. });
@@ -118,7 +119,7 @@ pub async fn reload(ctx: Ctx, view: RwSignal<Option<ThreadView>>) {
     };
     match api::thread(&request).await {
         Ok(thread) => {
-            let Some(dir) = ctx.directory.get_untracked() else {
+            let Some(dir) = crate::ctx::directory_with_history(ctx).await else {
                 return;
             };
             // After a share the report names more roles: later answers go to them too.
