@@ -83,6 +83,10 @@ mod tests {
                 include_str!("../../migrations/sqlite/0009_audit_trail.sql"),
                 include_str!("../../migrations/postgres/0009_audit_trail.sql"),
             ),
+            (
+                include_str!("../../migrations/sqlite/0011_backup_mark.sql"),
+                include_str!("../../migrations/postgres/0011_backup_mark.sql"),
+            ),
         ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));
