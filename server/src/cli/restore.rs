@@ -42,6 +42,8 @@ struct Restored {
 pub(super) async fn restore(cli: &Cli, args: &RestoreArgs<'_>) -> Result<(), CliError> {
     let config = args.limits.apply(ServeConfig::default())?;
     let journals = read_journals(cli, args)?;
+    // The connections below are made before any `Store`, which installs them otherwise.
+    sqlx::any::install_default_drivers();
     let target = match &cli.database_url {
         Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
             check_magic(
@@ -56,7 +58,7 @@ pub(super) async fn restore(cli: &Cli, args: &RestoreArgs<'_>) -> Result<(), Cli
             restore_sqlite(cli, args, &journals, &config).await?
         }
     };
-    adopt_journal(cli, &journals)?;
+    adopt_journal(cli, &journals);
     let (target, done) = target;
     let mark = done
         .mark
@@ -268,27 +270,36 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 /// After a restore with a journal from elsewhere into an instance that has none yet: that
 /// journal becomes the instance's own, so an older backup restored later still meets every
-/// deletion it would bring back.
-fn adopt_journal(cli: &Cli, journals: &[(PathBuf, JournalContents)]) -> Result<(), CliError> {
+/// deletion it would bring back. The restore has succeeded by then: a failure here is a warning.
+fn adopt_journal(cli: &Cli, journals: &[(PathBuf, JournalContents)]) {
     let own = super::journal_path(cli);
-    if let [(path, _)] = journals
-        && !own.exists()
-        && path != &own
-    {
+    let [(path, _)] = journals else {
+        return;
+    };
+    if own.exists() || path == &own {
+        return;
+    }
+    let copied = (|| {
+        if let Some(dir) = own.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
         let partial = super::backup::Partial::create(&own)?;
-        std::fs::copy(path, &partial.path).map_err(|e| CliError::File {
-            action: "copy",
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        partial.finish(&own)?;
-        println!(
+        std::fs::copy(path, &partial.path)?;
+        partial.finish(&own)
+    })();
+    match copied {
+        Ok(()) => println!(
             "The journal {} is now this instance's {}.",
             path.display(),
             own.display()
-        );
+        ),
+        Err(e) => eprintln!(
+            "loket: the database is restored, but {} could not be copied to {} ({e}); copy it \
+             there before `loket serve`",
+            path.display(),
+            own.display()
+        ),
     }
-    Ok(())
 }
 
 /// A PostgreSQL URL split around its database name: `(before, name, after)`, where `after` is
