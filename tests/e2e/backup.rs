@@ -271,33 +271,55 @@ async fn postgres_backup_during_load_then_restore() {
     backup_during_load_then_restore(source, fresh).await;
 }
 
-/// Retention applies to what a backup brings back: a restore with a shorter keep period purges
-/// the reports past it before anything serves them.
+/// Retention applies to what a backup brings back: a purge after the backup is in the journal,
+/// and the restore deletes those reports again; without the journal, the restore's own purge
+/// deletes what its retention says is due before anything serves it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn restore_purges_what_retention_says_is_due() {
+async fn purged_reports_stay_purged_after_restore() {
     let source = Instance::sqlite().await;
     let server = source.serve().await;
+    let mut ids = Vec::new();
     for _ in 0..3 {
         let token = process::random_bytes::<32>();
         let envelope = process::fake_envelope(1024);
-        let outcome =
-            process::submit(&server.http, &server.base_url(), &token, &ROLES, &envelope).await;
-        assert!(matches!(outcome, Submitted::Acknowledged(_)), "{outcome:?}");
+        match process::submit(&server.http, &server.base_url(), &token, &ROLES, &envelope).await {
+            Submitted::Acknowledged(id) => ids.push(id),
+            other => panic!("{other:?}"),
+        }
     }
     let backups = tempfile::tempdir().unwrap();
     let file = backups.path().join("loket.backup");
-    loket(&source, &["backup", "--out", file.to_str().unwrap()]).await;
+    let file = file.to_str().unwrap();
+    loket(&source, &["backup", "--out", file]).await;
     server.terminate(Duration::from_secs(10)).await;
 
+    // The purge after the backup writes each report it deletes to the journal.
+    let purged = loket(&source, &["purge", "--keep-no-complaint-days", "0"]).await;
+    assert!(purged.contains("Purged 3 report(s)"), "{purged}");
+    let journal = source.dir.path().join("deletions.journal");
+    let listed = std::fs::read_to_string(&journal).unwrap();
+    for id in &ids {
+        assert!(listed.contains(&format!(" {id}\n")), "{listed}");
+    }
     let fresh = Instance::empty_sqlite();
-    let refused = loket_fails(&fresh, &["restore", "--from", file.to_str().unwrap()]).await;
+    let journal = journal.to_str().unwrap();
+    let printed = loket(&fresh, &["restore", "--from", file, "--journal", journal]).await;
+    assert!(
+        printed.contains("Deleted again, as the deletion journal lists them: 3 report(s)."),
+        "{printed}"
+    );
+    assert!(printed.contains("Reports now: 0."), "{printed}");
+
+    // Without a journal the restore refuses, unless told; then its own purge applies.
+    let other = Instance::empty_sqlite();
+    let refused = loket_fails(&other, &["restore", "--from", file]).await;
     assert!(refused.contains("without a deletion journal"), "{refused}");
     let printed = loket(
-        &fresh,
+        &other,
         &[
             "restore",
             "--from",
-            file.to_str().unwrap(),
+            file,
             "--without-journal",
             "--keep-no-complaint-days",
             "0",
