@@ -333,3 +333,71 @@ async fn purged_reports_stay_purged_after_restore() {
     );
     assert!(printed.contains("Reports now: 0."), "{printed}");
 }
+
+loket_e2e::on_both_backends!(every_deletion_is_journaled_before_it_commits);
+
+/// In process, on both backends: a withdrawal, a spam deletion and the purge each write the
+/// deleted report's id (and the hour, nothing else) to the journal; a deletion whose journal
+/// line cannot be written is rolled back.
+async fn every_deletion_is_journaled_before_it_commits(app: loket_e2e::TestApp) {
+    use loket_server::clock::{DAY, now};
+    use loket_server::store::journal::{self, Journal};
+    use loket_server::store::{LookupHash, MemberId, ReportId};
+
+    let (member, _) = app.add_member("Casey", &["ccp"]).await;
+    let member = MemberId::from(member);
+    let dir = app.directory().await;
+    let mut sent = Vec::new();
+    for text in ["withdrawn", "spam", "purged"] {
+        let reporter = Reporter::new(&dir, &ROLES);
+        let id = reporter.submit(&app, &dir, text).await.report_id;
+        sent.push((reporter, ReportId::from(id)));
+    }
+    let files = tempfile::tempdir().unwrap();
+
+    // A journal that cannot be written: the withdrawal fails and the report stays.
+    std::fs::write(files.path().join("not-a-dir"), b"").unwrap();
+    let broken = Journal::new(files.path().join("not-a-dir/deletions.journal"), DAY);
+    let lookup = LookupHash::of(sent[0].0.keys.lookup_token.as_slice());
+    let failed = app
+        .store
+        .clone()
+        .with_journal(broken)
+        .withdraw_report(&lookup)
+        .await;
+    assert!(
+        failed.is_err(),
+        "a deletion without its journal line must fail"
+    );
+    let (status, json) = sent[0].0.read_thread(&app).await;
+    assert_eq!(
+        (status, json["report_id"].as_str()),
+        (200, Some(sent[0].1.as_str()))
+    );
+
+    let path = files.path().join("deletions.journal");
+    let store = app
+        .store
+        .clone()
+        .with_journal(Journal::new(path.clone(), 400 * DAY));
+    let withdrawn = store.withdraw_report(&lookup).await.unwrap();
+    assert_eq!(withdrawn.as_ref(), Some(&sent[0].1));
+    store
+        .mark_spam(&member, &sent[1].1, true, now())
+        .await
+        .unwrap();
+    store.delete_spam(&member, &sent[1].1, now()).await.unwrap();
+    let purged = store.purge(now(), now(), 0).await.unwrap();
+    assert_eq!(purged.reports, 1);
+
+    let listed = journal::read(&path).unwrap();
+    let expected: std::collections::BTreeSet<_> = sent.iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(listed.deleted, expected);
+    assert_eq!(listed.unreadable, 0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    for line in text.lines().skip(2) {
+        let (hour, _) = line.split_once(' ').unwrap();
+        assert_eq!(hour.parse::<i64>().unwrap() % 3600, 0, "hours only: {line}");
+    }
+    app.shutdown().await;
+}
