@@ -401,3 +401,48 @@ async fn every_deletion_is_journaled_before_it_commits(app: loket_e2e::TestApp) 
     }
     app.shutdown().await;
 }
+
+/// A backup made before migration 0011 (no backup mark) comes up: the restore migrates it, and
+/// says it cannot check the journal against a backup that carries no time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_backup_is_migrated_on_restore() {
+    use sqlx::Connection;
+    let source = Instance::sqlite().await;
+    let backups = tempfile::tempdir().unwrap();
+    let file = backups.path().join("loket.backup");
+    loket(&source, &["backup", "--out", file.to_str().unwrap()]).await;
+    let url = format!("sqlite://{}?mode=rw", file.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    for statement in [
+        "DROP TABLE backup_mark",
+        "DELETE FROM _sqlx_migrations WHERE version = 11",
+    ] {
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let fresh = Instance::empty_sqlite();
+    let journal = source.dir.path().join("deletions.journal");
+    let out = fresh
+        .command()
+        .args(["restore", "--from", file.to_str().unwrap(), "--journal"])
+        .arg(&journal)
+        .output()
+        .await
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("no time (an older or hand-made backup)"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("carries no time"), "{stderr}");
+    // Migrated: the restored instance has the table `loket backup` writes.
+    let again = backups.path().join("again.backup");
+    loket(&fresh, &["backup", "--out", again.to_str().unwrap()]).await;
+    let server = fresh.serve().await;
+    server.terminate(Duration::from_secs(10)).await;
+}
