@@ -330,7 +330,7 @@ async fn restore_postgres(
 ) -> Result<(String, Restored), CliError> {
     let (before, name, after) = split_pg_url(url)
         .ok_or_else(|| CliError::RestoreRefused("DATABASE_URL names no database".into()))?;
-    let exists = pg_target_state(url, name).await?;
+    pg_target_state(url, name).await?;
     let hex: String = random_bytes::<4>()?
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -344,27 +344,10 @@ async fn restore_postgres(
         &format!("CREATE DATABASE {}", quote_ident(&temp)),
     )
     .await?;
-    let loaded = load_and_clean(&temp_url, args, journals, config).await;
-    let renamed = match loaded {
-        Ok(restored) => {
-            let mut result = Ok(());
-            if exists {
-                result =
-                    pg_admin(&admin_url, &format!("DROP DATABASE {}", quote_ident(name))).await;
-            }
-            if result.is_ok() {
-                result = pg_admin(
-                    &admin_url,
-                    &format!(
-                        "ALTER DATABASE {} RENAME TO {}",
-                        quote_ident(&temp),
-                        quote_ident(name)
-                    ),
-                )
-                .await;
-            }
-            result.map(|()| restored)
-        }
+    let renamed = match load_and_clean(&temp_url, args, journals, config).await {
+        Ok(restored) => move_into_place(url, &admin_url, &temp, name)
+            .await
+            .map(|()| restored),
         Err(e) => Err(e),
     };
     if renamed.is_err() {
@@ -375,6 +358,28 @@ async fn restore_postgres(
         .await;
     }
     Ok((format!("the database {name}"), renamed?))
+}
+
+/// Gives the restored database `temp` the target's name `name`, dropping the target first if
+/// it exists (checked empty once more: nothing may have started writing to it meanwhile).
+async fn move_into_place(
+    url: &str,
+    admin_url: &str,
+    temp: &str,
+    name: &str,
+) -> Result<(), CliError> {
+    if pg_target_state(url, name).await? {
+        pg_admin(admin_url, &format!("DROP DATABASE {}", quote_ident(name))).await?;
+    }
+    pg_admin(
+        admin_url,
+        &format!(
+            "ALTER DATABASE {} RENAME TO {}",
+            quote_ident(temp),
+            quote_ident(name)
+        ),
+    )
+    .await
 }
 
 async fn load_and_clean(
