@@ -212,7 +212,13 @@ async fn restore_sqlite(
     })?;
     std::fs::set_permissions(&partial.path, std::fs::Permissions::from_mode(0o600))?;
     let url = format!("sqlite://{}?mode=rw", partial.path.display());
-    let result = clean(&url, journals, config, args.accept_journal_gap).await;
+    let result = match quick_check(&url).await {
+        Ok(()) => clean(&url, journals, config, args.accept_journal_gap).await,
+        Err(e) => Err(CliError::RestoreRefused(format!(
+            "{} is not a sound SQLite database: {e}",
+            args.from.display()
+        ))),
+    };
     // One file again: out of WAL mode, the log is folded in and removed.
     let single = single_file(&url).await;
     for suffix in ["-wal", "-shm"] {
@@ -222,6 +228,25 @@ async fn restore_sqlite(
     single?;
     partial.finish(&target)?;
     Ok((target.display().to_string(), restored))
+}
+
+/// SQLite's `PRAGMA quick_check` on one connection: a damaged backup is refused at once.
+async fn quick_check(url: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(url).await?;
+    let rows = sqlx::query("PRAGMA quick_check").fetch_all(&mut conn).await;
+    let _ = conn.close().await;
+    let first: Option<String> = match rows?.first() {
+        Some(row) => Some(sqlx::Row::try_get(row, 0)?),
+        None => None,
+    };
+    match first.as_deref() {
+        Some("ok") => Ok(()),
+        other => Err(sqlx::Error::Protocol(format!(
+            "quick_check says {}",
+            other.unwrap_or("nothing")
+        ))),
+    }
 }
 
 /// Leaves WAL mode on the SQLite file at `url` (the next `loket serve` turns it on again).
