@@ -446,3 +446,28 @@ async fn an_older_backup_is_migrated_on_restore() {
     let server = fresh.serve().await;
     server.terminate(Duration::from_secs(10)).await;
 }
+
+/// A damaged backup is refused with a message and a non-zero status, and leaves nothing in the
+/// data directory.
+#[tokio::test]
+async fn a_damaged_backup_is_refused_and_leaves_nothing() {
+    let backups = tempfile::tempdir().unwrap();
+    let file = backups.path().join("damaged.backup");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend_from_slice(&process::random_bytes::<4096>());
+    std::fs::write(&file, bytes).unwrap();
+    let fresh = Instance::empty_sqlite();
+    let args = [
+        "restore",
+        "--from",
+        file.to_str().unwrap(),
+        "--without-journal",
+    ];
+    let refused = loket_fails(&fresh, &args).await;
+    assert!(
+        refused.contains("is not a sound SQLite database"),
+        "{refused}"
+    );
+    let left: Vec<_> = std::fs::read_dir(fresh.dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "a failed restore left {left:?}");
+}
