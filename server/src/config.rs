@@ -44,6 +44,9 @@ pub mod defaults {
     /// leap day) after the decision on a formal complaint.
     pub const KEEP_NO_COMPLAINT_DAYS: i64 = 730;
     pub const KEEP_FORMAL_COMPLAINT_DAYS: i64 = 1826;
+    /// Days the deletion journal keeps an entry (`store::journal`): a year of backups, and a
+    /// month to spare.
+    pub const JOURNAL_KEEP_DAYS: i64 = 400;
     /// Seconds between purge runs (0: only `loket purge`).
     pub const PURGE_INTERVAL_SECS: i64 = 3600;
     /// Largest attachment, MiB.
@@ -350,6 +353,11 @@ fn seconds(flag: &'static str, value: i64, unit: i64) -> Result<i64, ConfigError
         .checked_mul(unit)
         .filter(|s| *s <= MOST)
         .ok_or(ConfigError::TooLarge(flag))
+}
+
+/// A count of days from a flag, in seconds (refused when negative or absurdly large).
+pub fn days(flag: &'static str, value: i64) -> Result<i64, ConfigError> {
+    seconds(flag, value, DAY)
 }
 
 impl PolicyArgs {

@@ -12,6 +12,7 @@
 mod anonymity;
 mod api;
 mod audit;
+mod backup;
 mod capacity;
 mod casework;
 mod crash;

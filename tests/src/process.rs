@@ -143,12 +143,7 @@ pub struct Instance {
 impl Instance {
     /// A fresh instance on SQLite, initialised with `loket init`.
     pub async fn sqlite() -> Self {
-        let instance = Self {
-            dir: tempfile::tempdir().unwrap(),
-            custody: tempfile::tempdir().unwrap(),
-            database: Database::Sqlite,
-            spawned: AtomicUsize::new(0),
-        };
+        let instance = Self::empty_sqlite();
         instance.init().await;
         instance
     }
@@ -156,15 +151,30 @@ impl Instance {
     /// A fresh instance on a new PostgreSQL database `<prefix>_<random>`, initialised with
     /// `loket init`.
     pub async fn postgres(prefix: &str) -> Self {
+        let instance = Self::empty_postgres(prefix).await;
+        instance.init().await;
+        instance
+    }
+
+    /// An empty data directory for SQLite, not initialised: where `loket restore` goes.
+    pub fn empty_sqlite() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            custody: tempfile::tempdir().unwrap(),
+            database: Database::Sqlite,
+            spawned: AtomicUsize::new(0),
+        }
+    }
+
+    /// A new, empty PostgreSQL database `<prefix>_<random>`, not initialised.
+    pub async fn empty_postgres(prefix: &str) -> Self {
         let (name, url) = create_pg_database(prefix).await;
-        let instance = Self {
+        Self {
             dir: tempfile::tempdir().unwrap(),
             custody: tempfile::tempdir().unwrap(),
             database: Database::Postgres { name, url },
             spawned: AtomicUsize::new(0),
-        };
-        instance.init().await;
-        instance
+        }
     }
 
     /// The SQLite database file (meaningful for [`Database::Sqlite`] only).

@@ -2,6 +2,8 @@
 //! and [`CliError`], what a command can fail with.
 
 mod admin;
+mod backup;
+mod restore;
 mod serve;
 
 use std::path::PathBuf;
@@ -11,6 +13,7 @@ use clap::{Parser, Subcommand};
 use crate::app::BuildError;
 use crate::config::{ConfigError, NoticeArgs, PolicyArgs, defaults};
 use crate::directory::DirectoryError;
+use crate::store::journal::Journal;
 use crate::store::{Store, StoreError};
 
 #[derive(Parser)]
@@ -32,6 +35,15 @@ pub struct Cli {
     /// `directory publish --signed`).
     #[arg(long, env = "LOKET_ORG_KEY_FILE", global = true)]
     org_key: Option<PathBuf>,
+    /// The deletion journal: every deleted report's id and hour, outside the database, for
+    /// `loket restore` to delete again what a backup brings back (default: deletions.journal
+    /// in the data directory; with several servers on one PostgreSQL, each has its own).
+    #[arg(long, env = "LOKET_DELETION_JOURNAL", global = true)]
+    deletion_journal: Option<PathBuf>,
+    /// Days the deletion journal keeps an entry: at least the age of the oldest backup you
+    /// may restore.
+    #[arg(long, env = "LOKET_JOURNAL_KEEP_DAYS", default_value_t = defaults::JOURNAL_KEEP_DAYS, global = true)]
+    journal_keep_days: i64,
     #[command(subcommand)]
     command: Command,
 }
@@ -97,6 +109,34 @@ enum Command {
     /// The signed team directory.
     #[command(subcommand)]
     Directory(DirectoryCommand),
+    /// Write a consistent snapshot of the database (ciphertext only) to a new file, while the
+    /// server runs: SQLite's `VACUUM INTO`, or `pg_dump --format=custom` for PostgreSQL.
+    Backup {
+        /// The backup file to write (refuses to overwrite; mode 0600).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a fresh instance (an absent database file, or a new or empty
+    /// PostgreSQL database), migrate it, delete again what the deletion journal lists, and
+    /// purge what retention says is due.
+    Restore {
+        /// The backup file from `loket backup`.
+        #[arg(long)]
+        from: PathBuf,
+        /// A deletion journal to replay; repeat for each server's. Default: this instance's
+        /// (`--deletion-journal`).
+        #[arg(long = "journal")]
+        journals: Vec<PathBuf>,
+        /// Restore without any journal: reports withdrawn or deleted after the backup come
+        /// back (retention still purges what is due).
+        #[arg(long, conflicts_with = "journals")]
+        without_journal: bool,
+        /// Restore although a journal begins after the backup was taken.
+        #[arg(long)]
+        accept_journal_gap: bool,
+        #[command(flatten)]
+        limits: PolicyArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -218,10 +258,49 @@ pub enum CliError {
     Directory(#[from] DirectoryError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    #[error("refusing to restore: {0}")]
+    RestoreRefused(String),
+    #[error(
+        "refusing to restore without a deletion journal: {0} does not exist. Name each \
+         server's journal with --journal, or pass --without-journal to let reports deleted \
+         after the backup come back (docs/operations.md)"
+    )]
+    NoJournal(String),
+    #[error(
+        "refusing to restore: the journal {journal} lists deletions from {since} on, but the \
+         backup was taken at {mark}; reports deleted in between would come back. Use an older \
+         copy of the journal, or --accept-journal-gap (docs/operations.md)"
+    )]
+    JournalGap {
+        journal: String,
+        since: String,
+        mark: String,
+    },
+    #[error("{tool} failed: {detail}")]
+    PgTool { tool: &'static str, detail: String },
+    #[error("the deletion journal {0}")]
+    Journal(#[from] crate::store::journal::JournalError),
 }
 
 /// Runs the command `cli` names.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    if let Command::Restore {
+        from,
+        journals,
+        without_journal,
+        accept_journal_gap,
+        limits,
+    } = &cli.command
+    {
+        let args = restore::RestoreArgs {
+            from,
+            journals,
+            without_journal: *without_journal,
+            accept_journal_gap: *accept_journal_gap,
+            limits,
+        };
+        return restore::restore(&cli, &args).await;
+    }
     let store = open_store(&cli).await?;
     match &cli.command {
         Command::Serve {
@@ -276,18 +355,50 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             admin::set_statistics(&cli, &store, key.as_deref(), units).await
         }
         Command::Role(RoleCommand::List) => admin::list_roles(&store).await,
+        Command::Backup { out } => backup::backup(&cli, &store, out).await,
+        // Handled above, before a database is opened.
+        Command::Restore { .. } => Ok(()),
     }
 }
 
+/// Opens the instance's database with its deletion journal, which the commands that delete or
+/// back up start if it is missing.
 async fn open_store(cli: &Cli) -> Result<Store, CliError> {
-    let url = match &cli.database_url {
-        Some(url) => url.clone(),
+    let url = database_url(cli)?;
+    let store = Store::connect(&url).await.map_err(CliError::OpenDatabase)?;
+    let keep = crate::config::days("journal-keep-days", cli.journal_keep_days)?;
+    let journal = Journal::new(journal_path(cli), keep);
+    if matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Purge { .. } | Command::Backup { .. }
+    ) {
+        journal
+            .create_if_missing(crate::clock::now())
+            .map_err(|e| CliError::File {
+                action: "create",
+                path: journal.path().display().to_string(),
+                reason: e.to_string(),
+            })?;
+    }
+    Ok(store.with_journal(journal))
+}
+
+/// The database URL: `--database-url`, or SQLite in the data directory (made if missing).
+fn database_url(cli: &Cli) -> Result<String, CliError> {
+    match &cli.database_url {
+        Some(url) => Ok(url.clone()),
         None => crate::sqlite_url(&cli.data_dir).map_err(|source| CliError::DataDir {
             path: cli.data_dir.display().to_string(),
             source,
-        })?,
-    };
-    Store::connect(&url).await.map_err(CliError::OpenDatabase)
+        }),
+    }
+}
+
+/// The deletion journal's file (`store::journal`).
+fn journal_path(cli: &Cli) -> PathBuf {
+    cli.deletion_journal
+        .clone()
+        .unwrap_or_else(|| cli.data_dir.join("deletions.journal"))
 }
 
 fn org_key_path(cli: &Cli) -> PathBuf {

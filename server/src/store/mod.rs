@@ -12,9 +12,11 @@ use loket_wire::keys::MemberKeys;
 mod abuse;
 mod attachments;
 mod audit;
+mod backup;
 mod cases;
 mod handovers;
 mod ids;
+pub mod journal;
 mod messages;
 mod notices;
 mod organisation;
@@ -32,6 +34,7 @@ pub use handovers::{HandoverRow, NewHeaders};
 pub use ids::{
     AttachmentId, ChallengeHash, LookupHash, MemberId, ReportId, RoleId, TokenHash, UploadHash,
 };
+use journal::Journal;
 pub use messages::{NewShare, random_message_id};
 pub use notices::NoticeState;
 pub use organisation::{DEFAULT_ROLES, DefaultRole};
@@ -88,6 +91,9 @@ pub enum StoreError {
     Random(getrandom::Error),
     #[error("a stored row is not what it should be: {0}")]
     CorruptRow(&'static str),
+    /// The deletion journal could not be written; the deletion was rolled back.
+    #[error("cannot write the deletion journal: {0}")]
+    Journal(std::io::Error),
 }
 
 #[derive(Clone, Debug)]
@@ -176,6 +182,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     writer: Writer,
+    /// Where deletions are written down outside the database (`store::journal`); none in
+    /// the in-process tests.
+    journal: Option<std::sync::Arc<Journal>>,
 }
 
 /// A pooled connection idle this long is pinged before use (see [`Store::connect`]).
@@ -216,6 +225,7 @@ impl Store {
             pool,
             backend,
             writer,
+            journal: None,
         };
         match backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&store.pool).await?,
@@ -230,6 +240,40 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// This store with every deletion of a report written to `journal` first.
+    pub fn with_journal(self, journal: Journal) -> Self {
+        Self {
+            journal: Some(std::sync::Arc::new(journal)),
+            ..self
+        }
+    }
+
+    /// Inside a deletion's transaction, before it commits: writes the deletion of `id` to the
+    /// journal, if there is one. An error here rolls the deletion back.
+    pub(crate) async fn journal_deletion(&self, id: &ReportId) -> Result<(), StoreError> {
+        let Some(journal) = self.journal.clone() else {
+            return Ok(());
+        };
+        let id = id.clone();
+        let now = crate::clock::now();
+        tokio::task::spawn_blocking(move || journal.append(&id, now))
+            .await
+            .map_err(|e| StoreError::Journal(std::io::Error::other(e)))?
+            .map_err(StoreError::Journal)
+    }
+
+    /// Drops the journal's entries older than its keep period (the purge does this).
+    async fn prune_journal(&self, now: i64) -> Result<(), StoreError> {
+        let Some(journal) = self.journal.clone() else {
+            return Ok(());
+        };
+        tokio::task::spawn_blocking(move || journal.prune(now))
+            .await
+            .map_err(|e| StoreError::Journal(std::io::Error::other(e)))?
+            .map_err(|e| StoreError::Journal(std::io::Error::other(e)))?;
+        Ok(())
     }
 
     pub async fn close(&self) {

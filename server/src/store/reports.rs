@@ -136,6 +136,7 @@ impl Store {
         };
         let id = ReportId::from(row.try_get::<String, _>("id")?);
         delete_report_rows(&mut tx, &id).await?;
+        self.journal_deletion(&id).await?;
         tx.commit().await?;
         self.scrub().await;
         Ok(Some(id))

@@ -115,6 +115,7 @@ impl Store {
             let mut tx = super::begin_write(&self.pool, self.backend).await?;
             delete_report_rows(&mut tx, &id).await?;
             super::audit::record(&mut tx, None, AuditAction::Purged, Some(&id), now).await?;
+            self.journal_deletion(&id).await?;
             tx.commit().await?;
             purged.reports += 1;
         }
@@ -141,6 +142,7 @@ impl Store {
         // The trail keeps what it says of deleted cases, and sign-ins, as long as a case
         // without a complaint is kept after its last activity.
         self.purge_audit(inactive_before).await?;
+        self.prune_journal(now).await?;
         if purged.reports + purged.stale_uploads > 0 {
             self.scrub().await;
         }

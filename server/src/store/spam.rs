@@ -91,6 +91,7 @@ impl Store {
         }
         delete_report_rows(&mut tx, report).await?;
         audit(&mut tx, member, SpamAction::Deleted, report, now).await?;
+        self.journal_deletion(report).await?;
         tx.commit().await?;
         self.scrub().await;
         Ok(())

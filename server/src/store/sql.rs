@@ -88,6 +88,10 @@ mod tests {
                 include_str!("../../migrations/postgres/0010_handovers.sql"),
             ),
             (
+                include_str!("../../migrations/sqlite/0011_backup_mark.sql"),
+                include_str!("../../migrations/postgres/0011_backup_mark.sql"),
+            ),
+            (
                 include_str!("../../migrations/sqlite/0012_directory_chain.sql"),
                 include_str!("../../migrations/postgres/0012_directory_chain.sql"),
             ),
