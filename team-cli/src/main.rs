@@ -84,6 +84,29 @@ enum Command {
               value_parser = clap::value_parser!(u32).range(1..=1440))]
         idle_lock_minutes: u32,
     },
+    /// Decrypt every case this member can read onto this machine, for work without a
+    /// network: per case `case.md`, `case.json` and the attachments, under a new folder.
+    Export {
+        /// The member's key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write the export: a new or empty folder (only you can open it, 0700).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The Loket server, `https://…` (plain `http://` only to a server on this machine).
+        #[arg(long, env = "LOKET_SERVER")]
+        server: String,
+        /// The organisation's public key (lko1:…), which must have signed the server's team
+        /// directory, as the portal's footer and `loket org-key` show it.
+        #[arg(long, env = "LOKET_ORG_KEY")]
+        org_key: String,
+        /// Read the passphrase from this file (first line) instead of the terminal.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// The language of the Markdown: `en` or `nl`.
+        #[arg(long, default_value = "en", value_parser = ["en", "nl"])]
+        lang: String,
+    },
     /// Check a receipt a reporter downloaded (crypto/SPEC.md §9.2): signed by the receipt key
     /// of a directory that the organisation key signed. Prints the hour and the envelope hash.
     VerifyReceipt {
@@ -213,6 +236,21 @@ fn run(cli: Cli) -> Result<(), String> {
             listen,
             idle_lock_minutes,
         } => serve(&server, listen, idle_lock_minutes)?,
+        Command::Export {
+            key,
+            out,
+            server,
+            org_key,
+            passphrase_file,
+            lang,
+        } => export(
+            &key,
+            out,
+            &server,
+            &org_key,
+            passphrase_file.as_deref(),
+            &lang,
+        )?,
     }
     Ok(())
 }
@@ -252,6 +290,52 @@ fn serve(server: &str, listen: std::net::SocketAddr, idle_minutes: u32) -> Resul
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// `loket-team export`: unlocks the key, then exports; prints counts only.
+fn export(
+    key_file: &Path,
+    out: PathBuf,
+    server: &str,
+    org_key: &str,
+    passphrase_file: Option<&Path>,
+    lang: &str,
+) -> Result<(), String> {
+    use loket_team::export::{Lang, Options, export};
+    let options = Options {
+        server: loket_team::serve::Upstream::parse(server).map_err(|e| e.to_string())?,
+        organisation: loket_wire::keys::OrganisationKey::parse(org_key)
+            .map_err(|e| format!("the organisation key: {e}"))?,
+        out,
+        lang: Lang::parse(lang).unwrap_or_default(),
+    };
+    let text = std::fs::read_to_string(key_file)
+        .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
+    let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
+    let passphrase = read_passphrase(passphrase_file, "Passphrase: ")?;
+    let key = locked.unlock(&passphrase).map_err(|e| e.to_string())?;
+    drop(passphrase);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let summary = runtime
+        .block_on(export(&key, &options))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "exported {} cases and {} attachments to {}",
+        summary.cases,
+        summary.attachments,
+        options.out.display()
+    );
+    if summary.problems > 0 {
+        eprintln!(
+            "loket-team: {} items did not open, verify or download; each is listed in {}",
+            summary.problems,
+            options.out.join("index.md").display()
+        );
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -16,6 +16,7 @@ mod capacity;
 mod casework;
 mod crash;
 mod custody;
+mod export;
 mod hardening;
 mod intake;
 mod load;
