@@ -490,9 +490,9 @@ async fn export_writes_what_was_submitted() {
         md.contains("````text\n"),
         "a fence longer than the report's"
     );
-    assert!(md.contains("Bullying, Intimidation"));
-    assert!(md.contains("Prof\\. \\<b\\>Example\\<\\/b\\>"));
-    assert!(md.contains("mail from him\\.eml"));
+    assert!(md.contains("**Bullying, Intimidation**"));
+    assert!(md.contains("Prof. \\<b\\>Example\\</b\\>"), "escaped: {md}");
+    assert!(md.contains("- Attachment: mail from him.eml"));
     assert!(md.contains("Version 2, by Robin"));
     assert!(md.contains("did not open or verify"));
 

@@ -14,14 +14,27 @@ use loket_wire::utc_time;
 use super::case::{ExportedCase, ExportedContact, ExportedMessage, ExportedReport, Writer};
 use super::texts::Lang;
 
-/// A short text on one line, every ASCII punctuation mark escaped (CommonMark allows a
-/// backslash before any of them), so it is read as plain text.
+/// A short text on one line, read as plain text: the characters that could start emphasis,
+/// code, a link, an image, HTML, an entity or a table are escaped (CommonMark allows a
+/// backslash before any ASCII punctuation), and so are the `:` of `://` and the `.` of `www.`,
+/// which GitHub's Markdown would otherwise turn into links.
 pub(crate) fn escape(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        let link_colon = c == ':' && chars.get(i + 1..i + 3) == Some(&['/', '/'][..]);
+        let www_dot = c == '.'
+            && i >= 3
+            && chars
+                .get(i - 3..i)
+                .is_some_and(|w| w.iter().all(|x| x.eq_ignore_ascii_case(&'w')));
         match c {
             '\r' | '\n' => out.push(' '),
-            c if c.is_ascii_punctuation() => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '&' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ if link_colon || www_dot => {
                 out.push('\\');
                 out.push(c);
             }
@@ -121,7 +134,7 @@ pub(crate) fn render(case: &ExportedCase, dir: &Directory, lang: Lang) -> String
 fn intake_lines(md: &mut String, intake: &Intake, lang: Lang) {
     let t = lang.intake();
     let mut line = |q: &str, a: String| {
-        let _ = writeln!(md, "- {q} {a}");
+        let _ = writeln!(md, "- {q} **{a}**");
     };
     if !intake.what.is_empty() {
         let what: Vec<&str> = intake.what.iter().map(|n| (t.nature)(*n)).collect();
@@ -203,30 +216,34 @@ fn message(md: &mut String, m: &ExportedMessage, case: &ExportedCase, dir: &Dire
         return;
     };
     md.push_str(&fenced(text));
-    md.push('\n');
+    let mut notes = Vec::new();
     if let Some(state) = m.status {
-        let _ = writeln!(
-            md,
-            "- {}: {}",
+        notes.push(format!(
+            "{}: {}",
             w.shared_state,
             (lang.intake().status)(state)
-        );
+        ));
     }
     if let Some(c) = &m.contact {
-        let _ = writeln!(
-            md,
-            "- {}",
-            (lang.intake().contact_given)(&escape(&c.name), &escape(&c.reach))
-        );
+        notes.push((lang.intake().contact_given)(
+            &escape(&c.name),
+            &escape(&c.reach),
+        ));
     }
     if let Some(share) = &m.share {
-        let _ = writeln!(md, "- {}", share_note(dir, share, lang));
+        notes.push(share_note(dir, share, lang));
     }
     if let Some(id) = &m.attachment_id
         && let Some(a) = case.attachments.iter().find(|a| &a.attachment_id == id)
     {
         let name = escape(a.name.as_deref().unwrap_or_default());
-        let _ = writeln!(md, "- {}: {name}", w.attachment);
+        notes.push(format!("{}: {name}", w.attachment));
+    }
+    if !notes.is_empty() {
+        md.push('\n');
+    }
+    for note in notes {
+        let _ = writeln!(md, "- {note}");
     }
     md.push('\n');
 }
@@ -371,7 +388,12 @@ mod tests {
 
     #[test]
     fn reported_text_stays_inert() {
-        assert_eq!(escape("<img src=x>"), "\\<img src\\=x\\>");
+        assert_eq!(escape("<img src=x>"), "\\<img src=x\\>");
+        assert_eq!(
+            escape("see https://www.example.org, 12:00"),
+            "see https\\://www\\.example.org, 12:00"
+        );
+        assert_eq!(escape("![x](y)"), "\\!\\[x\\](y)");
         assert_eq!(escape("a\nb"), "a b");
         let block = fenced("look: ```not the end``` really");
         assert!(block.starts_with("````text\n"));
