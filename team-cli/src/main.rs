@@ -319,9 +319,19 @@ fn export(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start: {e}"))?;
-    let summary = runtime
-        .block_on(export(&key, &options))
-        .map_err(|e| e.to_string())?;
+    let summary = runtime.block_on(export(&key, &options)).map_err(|e| {
+        // Stopped half-way (the network, the disk): say so, rather than leave a folder that
+        // looks like an export.
+        let written = std::fs::read_dir(&options.out).is_ok_and(|mut d| d.next().is_some());
+        if written && !matches!(e, loket_team::export::ExportError::NotEmpty(_)) {
+            format!(
+                "{e}\nThe export in {} is incomplete: delete it and export again.",
+                options.out.display()
+            )
+        } else {
+            e.to_string()
+        }
+    })?;
     println!(
         "exported {} cases and {} attachments to {}",
         summary.cases,

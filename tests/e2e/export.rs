@@ -165,7 +165,7 @@ fn ccp_readers() -> CaseReaders {
     }
 }
 
-/// Runs `loket-team export` for `key` into `out`; its output.
+/// Runs `loket-team export` for `key` into `out` with `extra` arguments; its output.
 async fn export(app: &TestApp, key: &MemberSecretKey, out: &Path, extra: &[&str]) -> Output {
     let work = tempfile::tempdir().unwrap();
     let key_file = work.path().join("member.key");
@@ -180,8 +180,13 @@ async fn export(app: &TestApp, key: &MemberSecretKey, out: &Path, extra: &[&str]
         .arg(out)
         .arg("--server")
         .arg(app.url(""))
-        .arg("--org-key")
-        .arg(test_org_key().encode())
+        .args(
+            // The test organisation's key, unless the test gives another.
+            (!extra.contains(&"--org-key"))
+                .then(|| ["--org-key".to_owned(), test_org_key().encode()])
+                .into_iter()
+                .flatten(),
+        )
         .arg("--passphrase-file")
         .arg(&pass)
         .args(extra)
@@ -525,6 +530,19 @@ async fn export_writes_what_was_submitted() {
         case_c["contact"]["registered_by"]["member_id"],
         casey.as_str()
     );
+
+    // Only a directory the organisation signed: another key's export stops before signing in,
+    // and says so.
+    let elsewhere = loket_server::OrganisationSigner::from_seed(&[9; 32]).public();
+    let refused = export(
+        &app,
+        &casey_key,
+        &root.path().join("unsigned"),
+        &["--org-key", &elsewhere.encode()],
+    )
+    .await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not signed by this organisation"));
 
     // Never into a folder that holds something.
     let again = export(&app, &casey_key, &out, &[]).await;
