@@ -94,8 +94,12 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
         /// The Loket server, `https://…` (plain `http://` only to a server on this machine).
-        #[arg(long, env = "LOKET_SERVER")]
-        server: String,
+        #[arg(long, env = "LOKET_SERVER", required_unless_present = "from_backup")]
+        server: Option<String>,
+        /// Read the cases from this backup of the server's SQLite database (`loket backup`)
+        /// instead of a server; the backup is read through a copy and never changed.
+        #[arg(long)]
+        from_backup: Option<PathBuf>,
         /// The organisation's public key (lko1:…), which must have signed the server's team
         /// directory, as the portal's footer and `loket org-key` show it.
         #[arg(long, env = "LOKET_ORG_KEY")]
@@ -240,17 +244,28 @@ fn run(cli: Cli) -> Result<(), String> {
             key,
             out,
             server,
+            from_backup,
             org_key,
             passphrase_file,
             lang,
-        } => export(
-            &key,
-            out,
-            &server,
-            &org_key,
-            passphrase_file.as_deref(),
-            &lang,
-        )?,
+        } => {
+            use loket_team::export::Source;
+            let source = match (from_backup, server) {
+                (Some(file), _) => Source::Backup(file),
+                (None, Some(server)) => Source::Server(
+                    loket_team::serve::Upstream::parse(&server).map_err(|e| e.to_string())?,
+                ),
+                (None, None) => return Err("--server or --from-backup, please".into()),
+            };
+            export(
+                &key,
+                out,
+                source,
+                &org_key,
+                passphrase_file.as_deref(),
+                &lang,
+            )?
+        }
     }
     Ok(())
 }
@@ -296,14 +311,14 @@ fn serve(server: &str, listen: std::net::SocketAddr, idle_minutes: u32) -> Resul
 fn export(
     key_file: &Path,
     out: PathBuf,
-    server: &str,
+    source: loket_team::export::Source,
     org_key: &str,
     passphrase_file: Option<&Path>,
     lang: &str,
 ) -> Result<(), String> {
     use loket_team::export::{Lang, Options, export};
     let options = Options {
-        server: loket_team::serve::Upstream::parse(server).map_err(|e| e.to_string())?,
+        source,
         organisation: loket_wire::keys::OrganisationKey::parse(org_key)
             .map_err(|e| format!("the organisation key: {e}"))?,
         out,
@@ -315,7 +330,9 @@ fn export(
     let passphrase = read_passphrase(passphrase_file, "Passphrase: ")?;
     let key = locked.unlock(&passphrase).map_err(|e| e.to_string())?;
     drop(passphrase);
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // Two threads: a backup is served in this process while it is read.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start: {e}"))?;

@@ -27,6 +27,7 @@ use loket_wire::content::{
 };
 use loket_wire::paths::{self, route};
 use serde_json::Value;
+use sqlx::Connection;
 
 /// The report's text: Markdown and HTML that must stay inert in case.md, and a fence.
 const REPORT_TEXT: &str = "My supervisor shouts at me in meetings.\n\n\
@@ -178,8 +179,13 @@ async fn export(app: &TestApp, key: &MemberSecretKey, out: &Path, extra: &[&str]
         .arg(&key_file)
         .arg("--out")
         .arg(out)
-        .arg("--server")
-        .arg(app.url(""))
+        .args(
+            // The test's server, unless the test exports from a backup.
+            (!extra.contains(&"--from-backup"))
+                .then(|| ["--server".to_owned(), app.url("")])
+                .into_iter()
+                .flatten(),
+        )
         .args(
             // The test organisation's key, unless the test gives another.
             (!extra.contains(&"--org-key"))
@@ -559,6 +565,58 @@ async fn export_writes_what_was_submitted() {
     );
     let md = std::fs::read_to_string(dutch.join(&a.report_id).join("case.md")).unwrap();
     assert!(md.contains("Pesten") && md.contains("## Gesprek"), "{md}");
+
+    // From a backup (`VACUUM INTO`, as `loket backup` makes one of SQLite): the same cases,
+    // the same contents, the same files; the backup is not changed.
+    let backup = root.path().join("loket-backup.db");
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url())
+        .await
+        .unwrap();
+    sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
+        .execute(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    let before = std::fs::read(&backup).unwrap();
+    let restored = root.path().join("from-backup");
+    let from_backup = export(
+        &app,
+        &casey_key,
+        &restored,
+        &["--from-backup", backup.to_str().unwrap()],
+    )
+    .await;
+    assert!(from_backup.status.success());
+    assert_eq!(std::fs::read(&backup).unwrap(), before);
+    let index = read_json(restored.join("index.json"));
+    assert_eq!(index["cases"].as_array().unwrap().len(), 3);
+    assert!(index["source"].as_str().unwrap().starts_with("backup "));
+    for id in [&a.report_id, &b.report_id, &registered.report_id] {
+        let live = read_json(out.join(id).join("case.json"));
+        let kept = read_json(restored.join(id).join("case.json"));
+        for field in [
+            "report",
+            "contact",
+            "messages",
+            "attachments",
+            "case_record",
+            "case_versions",
+            "problems",
+            "received",
+            "roles",
+        ] {
+            assert_eq!(live[field], kept[field], "{id}: {field}");
+        }
+    }
+    assert_eq!(
+        std::fs::read(
+            restored
+                .join(&a.report_id)
+                .join("attachments/mail from him.eml")
+        )
+        .unwrap(),
+        mail
+    );
 
     // The ombudsperson's export holds their case alone.
     let theirs = root.path().join("olivia");

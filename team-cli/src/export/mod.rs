@@ -6,8 +6,10 @@
 //! (the same, structured, src/export/case.rs) and the decrypted attachments in
 //! `<case id>/attachments/`; besides them `index.md`, `index.json` and the signed directory
 //! as the server served it. Whatever did not open or verify is listed, in the case and in the
-//! index, never left out. Nothing decrypted is printed: the command says how many.
+//! index, never left out. Nothing decrypted is printed: the command says how many. The cases
+//! come from a running server, or from a backup of its database (src/export/backup.rs).
 
+mod backup;
 mod case;
 mod files;
 mod markdown;
@@ -51,6 +53,8 @@ pub enum ExportError {
         path: PathBuf,
         why: String,
     },
+    /// The backup cannot be read or served.
+    Backup(String),
 }
 
 impl std::fmt::Display for ExportError {
@@ -71,15 +75,24 @@ impl std::fmt::Display for ExportError {
                 dir.display()
             ),
             Self::Write { path, why } => write!(f, "cannot write {}: {why}", path.display()),
+            Self::Backup(why) => write!(f, "the backup {why}"),
         }
     }
 }
 
 impl std::error::Error for ExportError {}
 
+/// Where the cases come from.
+pub enum Source {
+    /// A running Loket server.
+    Server(Upstream),
+    /// A backup of a server's SQLite database (`loket backup`), read through a copy.
+    Backup(PathBuf),
+}
+
 /// What to export, from where, to where.
 pub struct Options {
-    pub server: Upstream,
+    pub source: Source,
     /// The organisation's public key, which must have signed the server's directory.
     pub organisation: OrganisationKey,
     pub out: PathBuf,
@@ -102,7 +115,8 @@ struct Index {
     format: &'static str,
     /// When the export was made (Unix seconds).
     exported: i64,
-    server: String,
+    /// The server's address, or `backup <file>`.
+    source: String,
     organisation: String,
     directory_serial: i64,
     member_id: String,
@@ -132,7 +146,28 @@ fn now() -> i64 {
 /// empty.
 pub async fn export(key: &MemberSecretKey, options: &Options) -> Result<Summary, ExportError> {
     files::prepare(&options.out)?;
-    let signed = remote::fetch_directory(&options.server).await?;
+    match &options.source {
+        Source::Server(upstream) => {
+            export_from(key, upstream, upstream.as_str().to_owned(), options).await
+        }
+        Source::Backup(file) => {
+            let served = backup::serve(file).await?;
+            let from = format!("backup {}", file.display());
+            let done = export_from(key, &served.upstream, from, options).await;
+            served.stop().await;
+            done
+        }
+    }
+}
+
+/// The export from the server at `upstream`; `from` names the source in the index.
+async fn export_from(
+    key: &MemberSecretKey,
+    upstream: &Upstream,
+    from: String,
+    options: &Options,
+) -> Result<Summary, ExportError> {
+    let signed = remote::fetch_directory(upstream).await?;
     let dir = loket_client::verify_fresh_directory(
         &signed,
         &options.organisation,
@@ -152,8 +187,8 @@ pub async fn export(key: &MemberSecretKey, options: &Options) -> Result<Summary,
         why: e.to_string(),
     })?;
     files::write(&options.out.join("directory.json"), &json)?;
-    let mut remote = Remote::sign_in(&options.server, &dir, key, &member.id).await?;
-    let done = export_cases(&mut remote, &dir, key, &member, options).await;
+    let mut remote = Remote::sign_in(upstream, &dir, key, &member.id).await?;
+    let done = export_cases(&mut remote, &dir, key, &member, from, options).await;
     remote.sign_out().await;
     done
 }
@@ -163,13 +198,14 @@ async fn export_cases(
     dir: &Directory,
     key: &MemberSecretKey,
     member: &Member,
+    from: String,
     options: &Options,
 ) -> Result<Summary, ExportError> {
     let inbox = remote.inbox().await?;
     let mut index = Index {
         format: FORMAT,
         exported: now(),
-        server: options.server.as_str().to_owned(),
+        source: from,
         organisation: dir.organisation.clone(),
         directory_serial: dir.serial,
         member_id: member.id.clone(),
@@ -293,7 +329,7 @@ fn write_index(out: &Path, index: &Index, lang: Lang) -> Result<(), ExportError>
     let w = lang.words();
     let mut md = format!("# {}\n\n", w.title);
     let who = markdown::escape(&index.member_name);
-    let from = markdown::escape(&index.server);
+    let from = markdown::escape(&index.source);
     let _ = writeln!(
         md,
         "{}\n",
