@@ -1,7 +1,7 @@
 //! `loket-team`: the team's command-line tool for trusted machines. Everything that needs a
 //! team secret key lives here or in the portal, never in the server binary: member keys, and
 //! the organisation key that signs the team directory (crypto/SPEC.md §12), kept by its
-//! custodian.
+//! custodian; and the export that decrypts a member's cases onto their machine (src/export/).
 
 mod directory;
 
