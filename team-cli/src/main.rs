@@ -1,7 +1,7 @@
 //! `loket-team`: the team's command-line tool for trusted machines. Everything that needs a
 //! team secret key lives here or in the portal, never in the server binary: member keys, and
 //! the organisation key that signs the team directory (crypto/SPEC.md §12), kept by its
-//! custodian.
+//! custodian; and the export that decrypts a member's cases onto their machine (src/export/).
 
 mod directory;
 
@@ -83,6 +83,33 @@ enum Command {
               default_value_t = loket_team::serve::DEFAULT_IDLE_LOCK_MINUTES,
               value_parser = clap::value_parser!(u32).range(1..=1440))]
         idle_lock_minutes: u32,
+    },
+    /// Decrypt every case this member can read onto this machine, for work without a
+    /// network: per case `case.md`, `case.json` and the attachments, under a new folder.
+    Export {
+        /// The member's key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write the export: a new or empty folder (only you can open it, 0700).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The Loket server, `https://…` (plain `http://` only to a server on this machine).
+        #[arg(long, env = "LOKET_SERVER", required_unless_present = "from_backup")]
+        server: Option<String>,
+        /// Read the cases from this backup of the server's SQLite database (`loket backup`)
+        /// instead of a server; the backup is read through a copy and never changed.
+        #[arg(long)]
+        from_backup: Option<PathBuf>,
+        /// The organisation's public key (lko1:…), which must have signed the server's team
+        /// directory, as the portal's footer and `loket org-key` show it.
+        #[arg(long, env = "LOKET_ORG_KEY")]
+        org_key: String,
+        /// Read the passphrase from this file (first line) instead of the terminal.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// The language of the Markdown: `en` or `nl`.
+        #[arg(long, default_value = "en", value_parser = ["en", "nl"])]
+        lang: String,
     },
     /// Check a receipt a reporter downloaded (crypto/SPEC.md §9.2): signed by the receipt key
     /// of a directory that the organisation key signed. Prints the hour and the envelope hash.
@@ -213,6 +240,32 @@ fn run(cli: Cli) -> Result<(), String> {
             listen,
             idle_lock_minutes,
         } => serve(&server, listen, idle_lock_minutes)?,
+        Command::Export {
+            key,
+            out,
+            server,
+            from_backup,
+            org_key,
+            passphrase_file,
+            lang,
+        } => {
+            use loket_team::export::Source;
+            let source = match (from_backup, server) {
+                (Some(file), _) => Source::Backup(file),
+                (None, Some(server)) => Source::Server(
+                    loket_team::serve::Upstream::parse(&server).map_err(|e| e.to_string())?,
+                ),
+                (None, None) => return Err("--server or --from-backup, please".into()),
+            };
+            export(
+                &key,
+                out,
+                source,
+                &org_key,
+                passphrase_file.as_deref(),
+                &lang,
+            )?
+        }
     }
     Ok(())
 }
@@ -252,6 +305,64 @@ fn serve(server: &str, listen: std::net::SocketAddr, idle_minutes: u32) -> Resul
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// `loket-team export`: unlocks the key, then exports; prints counts only.
+fn export(
+    key_file: &Path,
+    out: PathBuf,
+    source: loket_team::export::Source,
+    org_key: &str,
+    passphrase_file: Option<&Path>,
+    lang: &str,
+) -> Result<(), String> {
+    use loket_team::export::{Lang, Options, export};
+    let options = Options {
+        source,
+        organisation: loket_wire::keys::OrganisationKey::parse(org_key)
+            .map_err(|e| format!("the organisation key: {e}"))?,
+        out,
+        lang: Lang::parse(lang).unwrap_or_default(),
+    };
+    let text = std::fs::read_to_string(key_file)
+        .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
+    let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
+    let passphrase = read_passphrase(passphrase_file, "Passphrase: ")?;
+    let key = locked.unlock(&passphrase).map_err(|e| e.to_string())?;
+    drop(passphrase);
+    // Two threads: a backup is served in this process while it is read.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let summary = runtime.block_on(export(&key, &options)).map_err(|e| {
+        // Stopped half-way (the network, the disk): say so, rather than leave a folder that
+        // looks like an export.
+        let written = std::fs::read_dir(&options.out).is_ok_and(|mut d| d.next().is_some());
+        if written && !matches!(e, loket_team::export::ExportError::NotEmpty(_)) {
+            format!(
+                "{e}\nThe export in {} is incomplete: delete it and export again.",
+                options.out.display()
+            )
+        } else {
+            e.to_string()
+        }
+    })?;
+    println!(
+        "exported {} cases and {} attachments to {}",
+        summary.cases,
+        summary.attachments,
+        options.out.display()
+    );
+    if summary.problems > 0 {
+        eprintln!(
+            "loket-team: {} items did not open, verify or download; each is listed in {}",
+            summary.problems,
+            options.out.join("index.md").display()
+        );
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

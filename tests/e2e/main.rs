@@ -17,6 +17,7 @@ mod capacity;
 mod casework;
 mod crash;
 mod custody;
+mod export;
 mod handover;
 mod hardening;
 mod history;
