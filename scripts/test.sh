@@ -65,9 +65,11 @@ log "the apps' texts (every text in English and Dutch)"
 cargo test -p loket-portal --lib
 
 log "cargo test (unit, property, API on SQLite and PostgreSQL, Chromium end to end)"
-# The crash and scale-out tests run the real `loket` binary (tests/src/process.rs).
-cargo build -p loket-server --bin loket
+# The crash, scale-out, backup and custody tests run the real `loket` and `loket-team`
+# binaries (tests/src/process.rs).
+cargo build -p loket-server --bin loket -p loket-team --bin loket-team
 export LOKET_BIN="$PWD/target/debug/loket"
+export LOKET_TEAM_BIN="$PWD/target/debug/loket-team"
 mkdir -p target
 set +e +o pipefail
 cargo test 2>&1 | tee target/test-output.txt

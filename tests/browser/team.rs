@@ -102,3 +102,62 @@ async fn a_member_who_joins_later_reads_the_roles_cases_after_a_colleague_unlock
     b.client.close().await.unwrap();
     app.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_former_members_reply_shows_as_theirs_for_the_reporter_and_the_team() {
+    let app = TestApp::sqlite().await;
+    let (_, casey) = app.add_member("Casey (CCP)", &["ccp"]).await;
+    let (olivia_id, olivia) = app.add_member("Olivia (CCP, left)", &["ccp"]).await;
+    let dir = app.directory().await;
+    let reporter = Reporter::new(&dir, &["ccp"]);
+    let sent = reporter.submit(&app, &dir, "my manager shouts at me").await;
+    let mine = open_report(&reporter.keys.identity, &reporter.seal_report(&dir, "x")).unwrap();
+    let token = team_login(&app, &olivia_id, &olivia).await;
+    let reply = seal_reply(
+        &dir,
+        &mine,
+        &sent.report_id,
+        &olivia,
+        "Reply 4d1e: we can help",
+    );
+    assert_eq!(app.reply(&token, &sent.report_id, reply).await.0, 201);
+    app.store.remove_member(&olivia_id.into()).await.unwrap();
+    app.publish().await;
+
+    // The reporter's follow-up verifies it through the chain of directories.
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&app.url("/")).await.unwrap();
+    capture_errors(c).await;
+    click(c, "#lang-en").await;
+    click(c, "#nav-followup").await;
+    type_into(c, "#code-input", &reporter.code.display().to_string()).await;
+    click(c, "#open-thread").await;
+    let former = "#thread article[data-former='true']";
+    let seen = wait_text(c, former, "the former member's reply", |t| {
+        t.contains("Reply 4d1e")
+    })
+    .await;
+    assert!(seen.contains("from a former team member"), "{seen}");
+    assert!(
+        c.find(Locator::Css("#thread .undecryptable"))
+            .await
+            .is_err()
+    );
+
+    // So does the team's app, with her name.
+    let team = app.team_app().await;
+    unlock_team_app(c, &team, &casey).await;
+    click(c, &format!(".inbox-item[data-report='{}']", sent.report_id)).await;
+    let former = "#report-view article[data-former='true']";
+    let seen = wait_text(c, former, "the former member's reply", |t| {
+        t.contains("Reply 4d1e")
+    })
+    .await;
+    assert!(
+        seen.contains("Olivia") && seen.contains("from a former team member"),
+        "{seen}"
+    );
+    b.client.close().await.unwrap();
+    app.shutdown().await;
+}

@@ -175,6 +175,13 @@ async fn export_from(
         &mut DirectoryMemory::default(),
     )
     .map_err(ExportError::Directory)?;
+    // A former member's messages verify against the directory that listed them (SPEC §12.6);
+    // without a chain that checks out they are listed as not verified.
+    let mut dir = dir;
+    if let Ok(history) = remote::fetch_history(upstream).await {
+        dir.former = loket_client::history::verify_history(&history, &dir, &options.organisation)
+            .unwrap_or_default();
+    }
     let public = key.public();
     let member = dir
         .members

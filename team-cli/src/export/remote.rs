@@ -8,8 +8,8 @@ use std::time::Duration;
 use loket_crypto::MemberSecretKey;
 use loket_wire::B64;
 use loket_wire::api::{
-    AttachmentInfo, Challenge, Directory, INBOX_PAGE_MAX, Inbox, InboxItem, Session,
-    SessionRequest, SignedDirectory, TeamReport,
+    AttachmentInfo, Challenge, Directory, DirectoryHistory, INBOX_PAGE_MAX, Inbox, InboxItem,
+    Session, SessionRequest, SignedDirectory, TeamReport,
 };
 use loket_wire::keys::session_proof_message;
 use loket_wire::paths::{self, route};
@@ -66,7 +66,20 @@ async fn body<T: DeserializeOwned>(path: &str, res: reqwest::Response) -> Result
 
 /// `GET /api/v1/directory`, not yet verified.
 pub(crate) async fn fetch_directory(upstream: &Upstream) -> Result<SignedDirectory, ExportError> {
-    let path = paths::api(route::DIRECTORY);
+    fetch_public(upstream, route::DIRECTORY).await
+}
+
+/// `GET /api/v1/directory/history`, not yet verified (crypto/SPEC.md §12.6).
+pub(crate) async fn fetch_history(upstream: &Upstream) -> Result<DirectoryHistory, ExportError> {
+    fetch_public(upstream, route::DIRECTORY_HISTORY).await
+}
+
+/// `GET` of a route that needs no session.
+async fn fetch_public<T: DeserializeOwned>(
+    upstream: &Upstream,
+    route: &str,
+) -> Result<T, ExportError> {
+    let path = paths::api(route);
     let res = client()?
         .get(format!("{}{path}", upstream.as_str()))
         .send()
