@@ -131,7 +131,7 @@ async fn a_former_members_reply_shows_as_theirs_for_the_reporter_and_the_team() 
     capture_errors(c).await;
     click(c, "#lang-en").await;
     click(c, "#nav-followup").await;
-    type_into(c, "#code-input", &reporter.code.display().to_string()).await;
+    type_into(c, "#code-input", reporter.code.display().as_ref()).await;
     click(c, "#open-thread").await;
     let former = "#thread article[data-former='true']";
     let seen = wait_text(c, former, "the former member's reply", |t| {
