@@ -70,7 +70,7 @@ pub fn open_case_record(
 ) -> Option<CaseRecord> {
     let plain = zeroize::Zeroizing::new(loket_crypto::open(identity, &version.envelope.0).ok()?);
     let verified = sign::verify_body(&plain, &sign::case_context(report_id)).ok()?;
-    if verified.signer != member_signing_key(dir, &version.author)? {
+    if verified.signer != member_signing_key(dir, &version.author, Some(version.created))? {
         return None;
     }
     match serde_json::from_slice(verified.body).ok()? {
@@ -94,11 +94,19 @@ pub fn latest_case_record(
         .max_by_key(|(i, r)| (r.version, *i))
 }
 
-fn member_signing_key(dir: &Directory, member_id: &str) -> Option<[u8; 32]> {
-    dir.members
-        .iter()
-        .find(|m| m.id == member_id)
-        .and_then(|m| m.ed25519.array())
+/// The signing key of `member_id`: a member of `dir`, or a former member of its verified chain
+/// (SPEC §12.6) — listed at `hour` if one is given.
+fn member_signing_key(dir: &Directory, member_id: &str, hour: Option<i64>) -> Option<[u8; 32]> {
+    let listed = dir.members.iter().find(|m| m.id == member_id);
+    let former = || match hour {
+        Some(hour) => crate::history::former_member(dir, member_id, hour).map(|f| &f.member),
+        None => dir
+            .former
+            .iter()
+            .find(|f| f.member.id == member_id)
+            .map(|f| &f.member),
+    };
+    listed.or_else(former).and_then(|m| m.ed25519.array())
 }
 
 /// A first contact through another channel, or a signal, as a member registers it. No
@@ -156,7 +164,7 @@ pub fn open_contact(
 ) -> Option<ContactCase> {
     let plain = zeroize::Zeroizing::new(loket_crypto::open(identity, &envelope.0).ok()?);
     let verified = sign::verify_body(&plain, sign::REPORT_CONTEXT).ok()?;
-    if verified.signer != member_signing_key(dir, registered_by)? {
+    if verified.signer != member_signing_key(dir, registered_by, None)? {
         return None;
     }
     match serde_json::from_slice(verified.body).ok()? {

@@ -155,6 +155,8 @@ pub fn readers(
 
 /// The team's readers of a case: every member of `roles` in the directory and every member
 /// named in `members` (each once), except the `excluded` ones; `NoReaders` if none is left.
+/// If the directory lists a recovery key and one of `roles` has a single member left to read,
+/// the recovery key too (SPEC §9.12): that member's lost key then loses nothing.
 pub fn member_readers(
     dir: &Directory,
     roles: &[String],
@@ -173,6 +175,19 @@ pub fn member_readers(
     }
     if out.is_empty() {
         return Err(ClientError::NoReaders);
+    }
+    let alone = |role: &String| {
+        dir.members_of(std::slice::from_ref(role))
+            .filter(|m| !excluded.contains(&m.id))
+            .count()
+            == 1
+    };
+    if let Some(key) = &dir.recovery_key
+        && roles.iter().any(alone)
+    {
+        out.push(RecipientKey(
+            key.array().ok_or(ClientError::BadDirectoryKey)?,
+        ));
     }
     Ok(out)
 }
@@ -875,6 +890,7 @@ mod tests {
             units: Vec::new(),
             statistics_key: None,
             receipt_key: None,
+            recovery_key: None,
             previous: None,
             former: Vec::new(),
         };
@@ -1521,5 +1537,37 @@ mod tests {
         assert!(verify_receipt(&w.dir, &B64(vec![8; 100]), &receipt).is_err());
         w.dir.receipt_key = Some(B64(w.org.verifying_key().to_vec()));
         assert!(verify_receipt(&w.dir, &envelope, &receipt).is_err());
+    }
+
+    /// SPEC §9.12: a case of a role with one member is sealed to the recovery key too, and the
+    /// recovery key opens it; once the role has two members, it is not.
+    #[test]
+    fn a_role_of_one_seals_to_the_recovery_key_too() {
+        let mut w = world();
+        let recovery = MemberSecretKey::generate(&mut w.rng);
+        w.dir.recovery_key = Some(B64(recovery.public().x25519.to_vec()));
+        let ccp = vec!["ccp".to_string()];
+        let alone = member_readers(&w.dir, &ccp, &[], &[]).unwrap();
+        assert_eq!(alone.len(), 2);
+        let report = seal_report(&mut w.rng, &w.dir, &ccp, &w.reporter, "what happened").unwrap();
+        assert_eq!(
+            open_report(recovery.identity(), &report).unwrap().text,
+            "what happened"
+        );
+        let mut second = w.dir.members[0].clone();
+        second.id = "m3".into();
+        w.dir.members.push(second);
+        assert_eq!(member_readers(&w.dir, &ccp, &[], &[]).unwrap().len(), 2);
+        // Kept out, the second member does not count: the role has one reader again.
+        let kept_out = vec!["m3".to_string()];
+        assert_eq!(
+            member_readers(&w.dir, &ccp, &[], &kept_out).unwrap().len(),
+            2
+        );
+        assert!(
+            member_readers(&w.dir, &ccp, &[], &kept_out)
+                .unwrap()
+                .contains(&RecipientKey(recovery.public().x25519))
+        );
     }
 }

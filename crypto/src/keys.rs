@@ -68,6 +68,33 @@ impl MemberSecretKey {
         &self.identity
     }
 
+    /// Both secret seeds (X25519 ‖ Ed25519), to be split into shares: only for the
+    /// organisation's recovery key, which lives in no key file (`loket-team recovery-keygen`,
+    /// SPEC.md §9.12). Wiped when dropped.
+    pub fn to_recovery_secret(&self) -> zeroize::Zeroizing<[u8; 64]> {
+        let (mut x, mut ed) = self.seeds();
+        let mut out = zeroize::Zeroizing::new([0u8; 64]);
+        for (to, from) in out.iter_mut().zip(x.iter().chain(ed.iter())) {
+            *to = *from;
+        }
+        zeroize::Zeroize::zeroize(&mut x);
+        zeroize::Zeroize::zeroize(&mut ed);
+        out
+    }
+
+    /// The key of [`Self::to_recovery_secret`]'s bytes.
+    pub fn from_recovery_secret(secret: &[u8; 64]) -> Self {
+        let mut x = [0u8; 32];
+        let mut ed = [0u8; 32];
+        for (to, from) in x.iter_mut().chain(ed.iter_mut()).zip(secret.iter()) {
+            *to = *from;
+        }
+        let key = Self::from_seeds(x, ed);
+        zeroize::Zeroize::zeroize(&mut x);
+        zeroize::Zeroize::zeroize(&mut ed);
+        key
+    }
+
     pub fn public(&self) -> MemberPublicKey {
         MemberPublicKey {
             x25519: self.identity.recipient().0,

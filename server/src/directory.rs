@@ -159,6 +159,7 @@ async fn build(
         units: org.units,
         statistics_key: org.statistics_key.map(B64),
         receipt_key: Some(B64(receipts.public_key().to_vec())),
+        recovery_key: org.recovery_key.map(B64),
         previous: store
             .signed_directory()
             .await?
@@ -261,6 +262,8 @@ pub async fn publish_signed(
         Some("statistics key or units")
     } else if current.receipt_key != offered.receipt_key {
         Some("receipt key")
+    } else if current.recovery_key != offered.recovery_key {
+        Some("recovery key")
     } else if current.previous != offered.previous {
         Some("the directory it follows")
     } else {

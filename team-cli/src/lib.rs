@@ -3,4 +3,5 @@
 //! member can read decrypted onto their machine (`loket-team export`).
 
 pub mod export;
+pub mod recovery;
 pub mod serve;

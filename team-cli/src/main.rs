@@ -113,6 +113,37 @@ enum Command {
     },
     /// Check a receipt a reporter downloaded (crypto/SPEC.md §9.2): signed by the receipt key
     /// of a directory that the organisation key signed. Prints the hour and the envelope hash.
+    /// Make the organisation's recovery key (crypto/SPEC.md §9.12) and split it into shares,
+    /// one file each, of which `--threshold` recover it; print its public key for `loket
+    /// recovery-key --key`. Give each share to a different person; keep none with the server.
+    RecoveryKeygen {
+        /// A new (or empty) folder for the share files.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        shares: u8,
+        #[arg(long, default_value_t = 2)]
+        threshold: u8,
+    },
+    /// Join recovery shares and hand the cases of a member who lost their key to their new
+    /// one (after `loket member remove` and `loket member add` with the new key).
+    Recover {
+        /// A share file; repeat for each (as many as the threshold).
+        #[arg(long = "share", required = true)]
+        shares: Vec<PathBuf>,
+        /// The member's new key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The Loket server (https://…).
+        #[arg(long, env = "LOKET_SERVER")]
+        server: String,
+        /// The organisation's public key (lko1:…).
+        #[arg(long, env = "LOKET_ORG_KEY")]
+        org_key: String,
+        /// Read the passphrase of the new key file from this file (first line).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
     VerifyReceipt {
         /// The receipt file (`loket-receipt-….json`).
         receipt: PathBuf,
@@ -153,6 +184,19 @@ fn read_passphrase(file: Option<&Path>, prompt: &str) -> Result<Zeroizing<String
         }
     }
     Ok(line)
+}
+
+/// Reads the key file at `path` and unlocks it with the passphrase (from `passphrase_file`, or
+/// asked for).
+fn unlock_key_file(
+    path: &Path,
+    passphrase_file: Option<&Path>,
+) -> Result<loket_crypto::MemberSecretKey, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
+    let passphrase = read_passphrase(passphrase_file, "Passphrase: ")?;
+    locked.unlock(&passphrase).map_err(|e| e.to_string())
 }
 
 fn print_public(key: &loket_crypto::MemberPublicKey) {
@@ -217,11 +261,7 @@ fn run(cli: Cli) -> Result<(), String> {
             key_file,
             passphrase_file,
         } => {
-            let text = std::fs::read_to_string(&key_file)
-                .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
-            let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
-            let passphrase = read_passphrase(passphrase_file.as_deref(), "Passphrase: ")?;
-            let key = locked.unlock(&passphrase).map_err(|e| e.to_string())?;
+            let key = unlock_key_file(&key_file, passphrase_file.as_deref())?;
             println!("unlocked");
             print_public(&key.public());
         }
@@ -232,6 +272,26 @@ fn run(cli: Cli) -> Result<(), String> {
             out,
             yes,
         } => directory::sign(&unsigned, &key, out, yes)?,
+        Command::RecoveryKeygen {
+            out,
+            shares,
+            threshold,
+        } => {
+            let public =
+                loket_team::recovery::keygen(&out, shares, threshold).map_err(|e| e.to_string())?;
+            println!(
+                "{shares} shares in {}; any {threshold} recover the key.",
+                out.display()
+            );
+            print_public(&public);
+        }
+        Command::Recover {
+            shares,
+            key,
+            server,
+            org_key,
+            passphrase_file,
+        } => recover(&shares, &key, &server, &org_key, passphrase_file.as_deref())?,
         Command::VerifyReceipt { receipt, org_key } => {
             directory::verify_receipt(&receipt, &org_key)?
         }
@@ -266,6 +326,41 @@ fn run(cli: Cli) -> Result<(), String> {
                 &lang,
             )?
         }
+    }
+    Ok(())
+}
+
+/// `loket-team recover`: joins the shares, unlocks the new key, hands the cases over.
+fn recover(
+    shares: &[PathBuf],
+    key_file: &Path,
+    server: &str,
+    org_key: &str,
+    passphrase_file: Option<&Path>,
+) -> Result<(), String> {
+    let organisation = loket_wire::keys::OrganisationKey::parse(org_key)
+        .map_err(|e| format!("the organisation key: {e}"))?;
+    let upstream = loket_team::serve::Upstream::parse(server).map_err(|e| e.to_string())?;
+    let recovery = loket_team::recovery::join(shares).map_err(|e| e.to_string())?;
+    let member = unlock_key_file(key_file, passphrase_file)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let done = runtime
+        .block_on(loket_team::recovery::recover(
+            &upstream,
+            &organisation,
+            &recovery,
+            &member,
+        ))
+        .map_err(|e| e.to_string())?;
+    println!("{} cases handed to the new key.", done.handed);
+    if done.left > 0 {
+        eprintln!(
+            "loket-team: {} cases could not be recovered with this key (not sealed to it).",
+            done.left
+        );
     }
     Ok(())
 }
@@ -324,12 +419,7 @@ fn export(
         out,
         lang: Lang::parse(lang).unwrap_or_default(),
     };
-    let text = std::fs::read_to_string(key_file)
-        .map_err(|e| format!("cannot read {}: {e}", key_file.display()))?;
-    let locked = keyfile::parse(&text).map_err(|e| e.to_string())?;
-    let passphrase = read_passphrase(passphrase_file, "Passphrase: ")?;
-    let key = locked.unlock(&passphrase).map_err(|e| e.to_string())?;
-    drop(passphrase);
+    let key = unlock_key_file(key_file, passphrase_file)?;
     // Two threads: a backup is served in this process while it is read.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -25,6 +25,7 @@ mod intake;
 mod load;
 mod notices;
 mod proxy;
+mod recovery;
 mod scale_out;
 mod server_rules;
 mod share;

@@ -40,6 +40,11 @@ pub struct Directory {
     /// §9.2); listed here so that the organisation's signature vouches for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_key: Option<B64>,
+    /// The organisation's recovery key (X25519, 32 bytes), kept offline in shares: a case of a
+    /// role with one member is sealed to it too, so that it survives the loss of that
+    /// member's key (crypto/SPEC.md §9.12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_key: Option<B64>,
     /// SHA-256 of the body of the directory this one follows (crypto/SPEC.md §12.6): the
     /// signed directories form a chain, so a client can check a former member's messages
     /// against the directory that listed them. None for the first.

@@ -261,6 +261,28 @@ pub(super) async fn add_role(
 }
 
 /// Sets the statistics key (the X25519 half of a member-style public key) and the units.
+pub(super) async fn set_recovery_key(
+    cli: &Cli,
+    store: &Store,
+    key: Option<&str>,
+) -> Result<(), CliError> {
+    let key = key
+        .map(|k| MemberKeys::parse(k).map_err(|e| CliError::MemberKey(e.to_string())))
+        .transpose()?;
+    store
+        .set_recovery_key(key.as_ref().map(|k| &k.x25519))
+        .await?;
+    match &key {
+        Some(k) => println!(
+            "Recovery key set (fingerprint {}): cases of a role with one member are sealed to \
+             it too.",
+            k.fingerprint()
+        ),
+        None => println!("No recovery key."),
+    }
+    republish(cli, store).await
+}
+
 pub(super) async fn set_statistics(
     cli: &Cli,
     store: &Store,

@@ -106,6 +106,16 @@ enum Command {
         #[arg(long = "unit")]
         units: Vec<String>,
     },
+    /// Set the organisation's recovery key (`loket-team recovery-keygen`), or clear it with
+    /// `--none`. A case of a role with one member is sealed to it too (crypto/SPEC.md §9.12).
+    RecoveryKey {
+        /// The recovery key's public half (lkm1:…).
+        #[arg(long, conflicts_with = "none", required_unless_present = "none")]
+        key: Option<String>,
+        /// List no recovery key.
+        #[arg(long)]
+        none: bool,
+    },
     /// The signed team directory.
     #[command(subcommand)]
     Directory(DirectoryCommand),
@@ -350,6 +360,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }) => {
             let nl = name_nl.as_deref().map(|n| (n, description_nl.as_str()));
             admin::add_role(&cli, &store, id, (name, description), nl).await
+        }
+        Command::RecoveryKey { key, .. } => {
+            admin::set_recovery_key(&cli, &store, key.as_deref()).await
         }
         Command::Statistics { key, units } => {
             admin::set_statistics(&cli, &store, key.as_deref(), units).await

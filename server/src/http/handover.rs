@@ -1,7 +1,8 @@
 //! Handovers (crypto/SPEC.md §9.11): a current member's app learns which of its cases a member
 //! who joined later cannot read, and sends the envelopes' headers with a stanza for them.
 
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -61,15 +62,24 @@ fn handover(row: HandoverRow) -> Handover {
     }
 }
 
+/// `?own=true`: the cases owed to the member themselves.
+#[derive(serde::Deserialize)]
+struct Own {
+    #[serde(default)]
+    own: bool,
+}
+
 /// `GET /team/handovers`: up to [`HANDOVER_PAGE`] cases the member reads that a member who
-/// joined later is owed.
+/// joined later is owed; with `?own=true`, the cases the member is owed (SPEC §9.12).
 async fn pending(
     State(state): State<AppState>,
     TeamMember(member): TeamMember,
+    query: Result<Query<Own>, QueryRejection>,
 ) -> JsonResult<Handovers> {
+    let Query(Own { own }) = query.map_err(|_| ApiError::new(ErrorCode::InvalidField))?;
     let rows = state
         .store
-        .pending_handovers(&member, HANDOVER_PAGE)
+        .pending_handovers(&member, HANDOVER_PAGE, own)
         .await?;
     Ok(Json(Handovers {
         handovers: rows.into_iter().map(handover).collect(),

@@ -125,18 +125,24 @@ async fn extend(
 
 impl Store {
     /// Up to `limit` cases `member` reads that another member is owed, never one `member` is
-    /// owed themselves (they could not open it).
+    /// owed themselves (they could not open it); with `own`, the cases `member` is owed (for
+    /// `loket-team recover`, which opens them with the recovery key, SPEC §9.12).
     pub async fn pending_handovers(
         &self,
         member: &MemberId,
         limit: usize,
+        own: bool,
     ) -> Result<Vec<HandoverRow>, StoreError> {
+        let whose = if own {
+            "h.member_id = $1"
+        } else {
+            "h.member_id <> $1 AND NOT EXISTS (SELECT 1 FROM handovers o \
+             WHERE o.report_id = h.report_id AND o.member_id = $1)"
+        };
         let rows = sqlx::query(&format!(
             "SELECT h.report_id, h.member_id, r.envelope, r.registered_by \
              FROM handovers h JOIN reports r ON r.id = h.report_id \
-             WHERE h.member_id <> $1 AND {} AND NOT EXISTS (SELECT 1 FROM handovers o \
-             WHERE o.report_id = h.report_id AND o.member_id = $1) \
-             ORDER BY h.report_id, h.member_id LIMIT $2",
+             WHERE {whose} AND {} ORDER BY h.report_id, h.member_id LIMIT $2",
             visible_to_member("r.id", "$1")
         ))
         .bind(member.as_str())
@@ -164,7 +170,8 @@ impl Store {
 
     /// `by` hands `report` to `member` (SPEC §9.11): in one transaction, each envelope gets its
     /// new header, the debt is settled and the act is audited. `NotFound` unless `by` reads the
-    /// report, is not owed it, and `member` is owed it.
+    /// report, `member` is owed it, and `by` is not owed it unless `by` is `member` (a member
+    /// who recovers their own cases with the recovery key, SPEC §9.12).
     pub async fn hand_over(
         &self,
         by: &MemberId,
@@ -176,8 +183,8 @@ impl Store {
         let mut tx = begin_write(&self.pool, self.backend).await?;
         let owed = sqlx::query(&format!(
             "SELECT 1 FROM handovers h WHERE h.report_id = $1 AND h.member_id = $2 \
-             AND {} AND NOT EXISTS (SELECT 1 FROM handovers o \
-             WHERE o.report_id = h.report_id AND o.member_id = $3)",
+             AND {} AND ($2 = $3 OR NOT EXISTS (SELECT 1 FROM handovers o \
+             WHERE o.report_id = h.report_id AND o.member_id = $3))",
             visible_to_member("$1", "$3")
         ))
         .bind(report.as_str())
@@ -185,7 +192,7 @@ impl Store {
         .bind(by.as_str())
         .fetch_optional(&mut *tx)
         .await?;
-        if owed.is_none() || by == member {
+        if owed.is_none() {
             return Err(StoreError::NotFound);
         }
         extend(&mut tx, report, Key::Report, &headers.report).await?;

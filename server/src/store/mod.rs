@@ -106,6 +106,8 @@ pub struct Organisation {
     pub statistics_key: Option<Vec<u8>>,
     /// The faculties and service units a reporter may name in the statistics part.
     pub units: Vec<String>,
+    /// The organisation's recovery key (X25519 public key), if set (crypto/SPEC.md §9.12).
+    pub recovery_key: Option<Vec<u8>>,
 }
 
 /// The team directory as the organisation signed it.

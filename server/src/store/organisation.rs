@@ -57,8 +57,8 @@ pub const DEFAULT_ROLES: &[DefaultRole] = &[
 impl Store {
     pub async fn organisation(&self) -> Result<Option<Organisation>, StoreError> {
         let row = sqlx::query(
-            "SELECT name, deployment_salt, organisation_key, statistics_key, units \
-             FROM organisation WHERE id = 1",
+            "SELECT name, deployment_salt, organisation_key, statistics_key, units, \
+             recovery_key FROM organisation WHERE id = 1",
         )
         .fetch_optional(&self.pool)
         .await?;
@@ -70,6 +70,7 @@ impl Store {
                 statistics_key: r.try_get("statistics_key")?,
                 units: serde_json::from_str(&r.try_get::<String, _>("units")?)
                     .map_err(|_| StoreError::CorruptRow("organisation.units"))?,
+                recovery_key: r.try_get("recovery_key")?,
             }),
             None => None,
         })
@@ -248,6 +249,18 @@ impl Store {
                 .bind(units)
                 .execute(&self.pool)
                 .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotInitialised);
+        }
+        Ok(())
+    }
+
+    /// Sets or clears the organisation's recovery key (crypto/SPEC.md §9.12).
+    pub async fn set_recovery_key(&self, key: Option<&[u8; 32]>) -> Result<(), StoreError> {
+        let res = sqlx::query("UPDATE organisation SET recovery_key = $1 WHERE id = 1")
+            .bind(key.map(|k| k.to_vec()))
+            .execute(&self.pool)
+            .await?;
         if res.rows_affected() == 0 {
             return Err(StoreError::NotInitialised);
         }

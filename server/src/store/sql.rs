@@ -95,6 +95,10 @@ mod tests {
                 include_str!("../../migrations/sqlite/0012_directory_chain.sql"),
                 include_str!("../../migrations/postgres/0012_directory_chain.sql"),
             ),
+            (
+                include_str!("../../migrations/sqlite/0013_recovery_key.sql"),
+                include_str!("../../migrations/postgres/0013_recovery_key.sql"),
+            ),
         ];
         for (sqlite, postgres) in ddl_pairs {
             let (sqlite, postgres) = (ddl(sqlite), ddl(postgres));

@@ -11,9 +11,9 @@
 
 mod backup;
 mod case;
-mod files;
+pub(crate) mod files;
 mod markdown;
-mod remote;
+pub(crate) mod remote;
 pub mod texts;
 
 use std::fmt::Write as _;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use loket_crypto::MemberSecretKey;
 use loket_wire::B64;
 use loket_wire::api::{
-    AttachmentInfo, Challenge, Directory, DirectoryHistory, INBOX_PAGE_MAX, Inbox, InboxItem,
-    Session, SessionRequest, SignedDirectory, TeamReport,
+    AttachmentInfo, Challenge, Directory, DirectoryHistory, HandedOver, Handovers, INBOX_PAGE_MAX,
+    Inbox, InboxItem, PostHandover, Session, SessionRequest, SignedDirectory, TeamReport,
 };
 use loket_wire::keys::session_proof_message;
 use loket_wire::paths::{self, route};
@@ -163,6 +163,19 @@ impl<'k> Remote<'k> {
         }
         self.session().await?;
         self.send_get(path).await
+    }
+
+    /// The cases owed to this member (`GET /team/handovers?own=true`, SPEC §9.12).
+    pub(crate) async fn own_handovers(&mut self) -> Result<Handovers, ExportError> {
+        let path = format!("{}?own=true", paths::api(route::TEAM_HANDOVERS));
+        let res = self.get(&path).await?;
+        body(&path, res).await
+    }
+
+    /// Hands one case over (`POST /team/handovers`, SPEC §9.11).
+    pub(crate) async fn hand_over(&self, post: &PostHandover) -> Result<HandedOver, ExportError> {
+        self.post(&paths::api(route::TEAM_HANDOVERS), post, true)
+            .await
     }
 
     /// Every case of the member's inbox, page by page, newest first.
