@@ -178,7 +178,12 @@ async fn retention_warns_a_month_ahead_and_deletes_as_the_regulation_says() {
     // The inbox warns a month ahead: the melding goes within a month, the other does not.
     let melding_row = format!(".inbox-item[data-report='{}']", melding.report_id);
     let formal_row = format!(".inbox-item[data-report='{}']", formal.report_id);
-    wait_for(c, &format!("{melding_row} .deletes-soon")).await;
+    let warning = wait_for(c, &format!("{melding_row} .deletes-soon")).await;
+    // Coloured as a deadline near its end (portal/static/style.css: `--warn-bg`).
+    assert_eq!(
+        warning.css_value("background-color").await.unwrap(),
+        "rgba(255, 246, 224, 1)"
+    );
     wait_for(c, &formal_row).await;
     assert_eq!(count(c, &format!("{formal_row} .deletes-soon")).await, 0);
     // The formal complaint is recorded, with a decision five years and a day ago.
