@@ -419,6 +419,37 @@ pub struct TeamReport {
     pub audit: Vec<AuditEntry>,
 }
 
+/// `GET /api/v1/team/statistics?after=&limit=`: what the annual report counts of every report
+/// (docs/api.md "Statistics"), oldest first, a page at a time. The day of arrival, the roles
+/// and the sealed statistics part only: the server learns nothing by answering, and a member
+/// reads no case through it. A report the member was kept out of is never listed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct StatisticsPage {
+    pub reports: Vec<StatisticsItem>,
+    /// The cursor of the next page (`?after=`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// The most reports of one statistics page, and the number when `?limit=` is not given.
+pub const STATISTICS_PAGE_MAX: u32 = 1000;
+
+/// One report as the statistics count it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct StatisticsItem {
+    pub report_id: String,
+    /// The day it arrived: Unix seconds of its midnight, UTC.
+    pub day: i64,
+    /// The roles it was sent to (the annual report's channel).
+    pub roles: Vec<String>,
+    /// Its statistics part, sealed to the statistics key (crypto/SPEC.md §9.2), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<B64>,
+    /// A contact a member registered from another channel, not a report made in the portal.
+    #[serde(default)]
+    pub registered: bool,
+}
+
 /// `GET /api/v1/team/handovers` (crypto/SPEC.md §9.11): cases the signed-in member reads that a
 /// member who joined one of their roles later cannot read yet, a page at a time.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

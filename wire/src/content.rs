@@ -322,12 +322,21 @@ pub struct CaseRecord {
     /// Conversations held with the reporter.
     #[serde(default)]
     pub conversations: u32,
+    /// The people who made the report together (a joint report counts each of them): the
+    /// annual report counts reporters apart from reports. Records written before it say 1.
+    #[serde(default = "one")]
+    pub reporters: u32,
     /// Internal notes: never shown to the reporter.
     #[serde(default)]
     pub notes: String,
     /// A formal complaint's decision by the committee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+}
+
+/// The default of [`CaseRecord::reporters`].
+const fn one() -> u32 {
+    1
 }
 
 /// The committee's decision on a formal complaint: the day (`YYYY-MM-DD`) and the outcome.
@@ -393,6 +402,7 @@ impl CaseRecord {
             handling: Vec::new(),
             referred_to: Vec::new(),
             conversations: 0,
+            reporters: 1,
             notes: String::new(),
             decision: None,
         }

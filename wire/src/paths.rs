@@ -58,9 +58,12 @@ pub mod route {
     pub const TEAM_HANDOVERS: &str = "/team/handovers";
     /// `GET`: every published directory as signed, oldest first (crypto/SPEC.md §12.6).
     pub const DIRECTORY_HISTORY: &str = "/directory/history";
+    /// `GET`: for the annual report, every report's day, roles and statistics part, a page at
+    /// a time (never one the member was kept out of, never spam).
+    pub const TEAM_STATISTICS: &str = "/team/statistics";
 
     /// Every route, for checks that the router mounts each one and the docs list each one.
-    pub const ALL: [&str; 24] = [
+    pub const ALL: [&str; 25] = [
         DIRECTORY,
         POW,
         REPORTS,
@@ -85,6 +88,7 @@ pub mod route {
         TEAM_ATTACHMENT_PIECE,
         TEAM_HANDOVERS,
         DIRECTORY_HISTORY,
+        TEAM_STATISTICS,
     ];
 }
 

@@ -308,6 +308,7 @@ fn record_lines(md: &mut String, r: &CaseRecord, lang: Lang) {
         let _ = writeln!(md, "- {}: {to}", t.referred_label);
     }
     let _ = writeln!(md, "- {}: {}", t.conversations_label, r.conversations);
+    let _ = writeln!(md, "- {}: {}", t.reporters_label, r.reporters);
     if let Some(d) = &r.decision {
         let _ = writeln!(md, "- {}: {}", t.decision_date_label, escape(&d.date));
         let outcome = (t.decision_outcome)(d.outcome);

@@ -134,6 +134,7 @@ struct Fields {
     handling: RwSignal<Vec<Handling>>,
     referred: RwSignal<Vec<ReferralTarget>>,
     conversations: RwSignal<String>,
+    reporters: RwSignal<String>,
     notes: RwSignal<String>,
     decision_date: RwSignal<String>,
     decision_outcome: RwSignal<DecisionOutcome>,
@@ -148,6 +149,7 @@ impl Fields {
             handling: RwSignal::new(record.handling.clone()),
             referred: RwSignal::new(record.referred_to.clone()),
             conversations: RwSignal::new(record.conversations.to_string()),
+            reporters: RwSignal::new(record.reporters.to_string()),
             notes: RwSignal::new(record.notes.clone()),
             decision_date: RwSignal::new(
                 record
@@ -196,6 +198,14 @@ impl Fields {
                 .trim()
                 .parse()
                 .unwrap_or(0),
+            // At least the one who reported.
+            reporters: self
+                .reporters
+                .get_untracked()
+                .trim()
+                .parse()
+                .unwrap_or(1)
+                .max(1),
             notes: self.notes.get_untracked(),
             decision,
         })
@@ -416,6 +426,14 @@ pub fn CaseRecordCard(view: ReportView) -> impl IntoView {
                 min="0"
                 prop:value=move || fields.conversations.get()
                 on:input=move |ev| fields.conversations.set(event_target_value(&ev))
+            />
+            <label for="case-reporters">{move || t().reporters_label}</label>
+            <input
+                id="case-reporters"
+                type="number"
+                min="1"
+                prop:value=move || fields.reporters.get()
+                on:input=move |ev| fields.reporters.set(event_target_value(&ev))
             />
             <label for="case-notes">{move || t().notes_label}</label>
             <textarea
