@@ -15,6 +15,7 @@ pub mod case;
 pub mod handover;
 pub mod history;
 pub mod share;
+pub mod stats;
 mod thread;
 
 pub use thread::{OpenedMessage, OpenedThread, open_own_thread, open_thread};
