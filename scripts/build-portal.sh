@@ -90,6 +90,13 @@ optimise "$dir/loket_work_bg.wasm" -O3
 cp portal/static/work.js "$dir/"
 # The team's app, at the root of `loket-team serve` (team-cli/src/serve.rs), never on `loket`.
 build_app loket_team team /
+# The team's statistics worker (portal/src/tally.rs) next to its app, optimised for speed: it
+# decrypts every report of the year.
+dir=$tmp/team
+wasm-bindgen --target web --no-typescript --out-dir "$dir" \
+  "$target_dir/wasm32-unknown-unknown/wasm-release/loket_tally.wasm"
+optimise "$dir/loket_tally_bg.wasm" -O3
+cp portal/static/tally.js "$dir/"
 
 # Replace dist only when something changed, so the server is not rebuilt for nothing.
 out=portal/dist
@@ -98,7 +105,7 @@ if ! diff -rq "$tmp" "$out" >/dev/null 2>&1; then
   mkdir -p "$out"
   cp -r "$tmp"/reporter "$tmp"/team "$out/"
 fi
-for app in reporter/loket_reporter reporter/loket_follow_up reporter/loket_work team/loket_team; do
+for app in reporter/loket_reporter reporter/loket_follow_up reporter/loket_work team/loket_team team/loket_tally; do
   raw=$(stat -c %s "$out/${app}_bg.wasm")
   gz=$(gzip -9 -c "$out/${app}_bg.wasm" | wc -c)
   log "built: ${app}_bg.wasm $raw bytes, $gz gzipped"

@@ -22,6 +22,7 @@ pub mod ctx;
 pub mod i18n;
 pub mod pow;
 pub mod reporter;
+pub mod tally;
 pub mod work;
 
 use leptos::prelude::*;

@@ -26,9 +26,14 @@ thread_local! {
 }
 
 fn start_worker() -> Option<Worker> {
+    start_script(SCRIPT)
+}
+
+/// A module worker running `script` (a file next to the app's own).
+fn start_script(script: &str) -> Option<Worker> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
-    Worker::new_with_options(SCRIPT, &options).ok()
+    Worker::new_with_options(script, &options).ok()
 }
 
 /// Starts a worker ahead of the first job, if none is waiting: the page calls it when the
@@ -63,6 +68,25 @@ type Handlers = (
 /// its script or module did not load, or the job failed. The worker is ended either way.
 async fn run(job: &Object, progress: impl Fn(u32) + 'static) -> Option<JsValue> {
     let worker = take_worker()?;
+    let answer = run_on(&worker, job, progress).await;
+    warm_up();
+    answer
+}
+
+/// Runs `job` in a fresh worker of `script` (another app's worker, such as the team's
+/// statistics, static/tally.js), like the reporter's jobs: `None` when it could not, and the
+/// worker is ended either way.
+pub async fn run_script(script: &str, job: &Object) -> Option<JsValue> {
+    let worker = start_script(script)?;
+    run_on(&worker, job, |_| {}).await
+}
+
+/// Posts `job` to `worker` and waits for its answer; ends the worker.
+async fn run_on(
+    worker: &Worker,
+    job: &Object,
+    progress: impl Fn(u32) + 'static,
+) -> Option<JsValue> {
     let mut progress = Some(progress);
     let mut handlers: Option<Handlers> = None;
     let answer = Promise::new(&mut |resolve, reject| {
@@ -100,11 +124,11 @@ async fn run(job: &Object, progress: impl Fn(u32) + 'static) -> Option<JsValue> 
     worker.set_onmessage(None);
     worker.set_onerror(None);
     drop(handlers);
-    warm_up();
     answer
 }
 
-fn job(kind: &str, fields: &[(&str, JsValue)]) -> Object {
+/// A job for a worker: its `kind` and its fields.
+pub fn job(kind: &str, fields: &[(&str, JsValue)]) -> Object {
     let job = Object::new();
     let _ = Reflect::set(&job, &JsValue::from_str("kind"), &JsValue::from_str(kind));
     for (name, value) in fields {

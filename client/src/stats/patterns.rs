@@ -15,7 +15,7 @@ pub type Quarter = (i64, u32);
 /// The quarter of a Unix time.
 pub fn quarter(unix: i64) -> Quarter {
     let (y, m) = year_month(unix);
-    (y, (m + 2) / 3)
+    (y, m.div_ceil(3))
 }
 
 /// Reports per unit (rows) per quarter (columns) of a period.

@@ -4,8 +4,8 @@
 
 use loket_wire::api::{
     Challenge, HandedOver, Handovers, INBOX_PAGE, Inbox, MarkSpam, PostCase, PostHandover,
-    PostReply, PostedCase, PostedMessage, RegisterContact, Registered, Session, SessionRequest,
-    TeamReport,
+    PostReply, PostedCase, PostedMessage, RegisterContact, Registered, STATISTICS_PAGE_MAX,
+    Session, SessionRequest, StatisticsPage, TeamReport,
 };
 use loket_wire::paths::{self, route};
 use wasm_bindgen_futures::JsFuture;
@@ -42,6 +42,33 @@ pub async fn inbox(token: &str, before: Option<&str>) -> Result<Inbox, ApiFailur
         // A cursor is digits, a dot and hex digits: nothing to escape.
         path.push_str("&before=");
         path.push_str(cursor);
+    }
+    call("GET", &path, None, Some(token)).await
+}
+
+/// One page of the inbox of `limit` reports (up to `INBOX_PAGE_MAX`), for the statistics.
+pub async fn inbox_page(
+    token: &str,
+    before: Option<&str>,
+    limit: u32,
+) -> Result<Inbox, ApiFailure> {
+    let mut path = format!("{}?limit={limit}", paths::api(route::TEAM_INBOX));
+    if let Some(cursor) = before {
+        path.push_str("&before=");
+        path.push_str(cursor);
+    }
+    call("GET", &path, None, Some(token)).await
+}
+
+/// One page of every report's day, roles and statistics part, oldest first (issue 14).
+pub async fn statistics(token: &str, after: Option<&str>) -> Result<StatisticsPage, ApiFailure> {
+    let mut path = format!(
+        "{}?limit={STATISTICS_PAGE_MAX}",
+        paths::api(route::TEAM_STATISTICS)
+    );
+    if let Some(cursor) = after {
+        path.push_str("&after=");
+        path.push_str(&String::from(js_sys::encode_uri_component(cursor)));
     }
     call("GET", &path, None, Some(token)).await
 }

@@ -9,6 +9,7 @@ mod en;
 mod intake;
 mod nl;
 mod share;
+mod stats;
 
 use loket_client::ClientError;
 use loket_crypto::{CodeError, KeyFileError};
@@ -19,6 +20,7 @@ pub use en::{EN, EN_TEAM};
 pub use intake::{EN_INTAKE, IntakeTexts, NL_INTAKE};
 pub use nl::{NL, NL_TEAM};
 pub use share::{EN_SHARE, NL_SHARE, ShareTexts};
+pub use stats::{EN_STATS, NL_STATS, StatsTexts};
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -63,6 +65,14 @@ impl Lang {
         match self {
             Self::En => &EN_CASE,
             Self::Nl => &NL_CASE,
+        }
+    }
+
+    /// The statistics view and the printable annual report (team's app).
+    pub fn stats(self) -> &'static StatsTexts {
+        match self {
+            Self::En => &EN_STATS,
+            Self::Nl => &NL_STATS,
         }
     }
 

@@ -541,12 +541,13 @@ fn render_intake(t: &IntakeTexts) -> Vec<(&'static str, String)> {
 }
 
 /// Texts that are the same word in both languages.
-const SAME: [&str; 5] = [
+const SAME: [&str; 6] = [
     "nav_team",
     "file_label",
     "status_label",
     "filter_status",
     "contact_summary",
+    "col_percent",
 ];
 
 fn check(en: Vec<(&'static str, String)>, nl: Vec<(&'static str, String)>) {
@@ -570,6 +571,119 @@ fn every_text_exists_in_both_languages() {
     check(render_intake(&EN_INTAKE), render_intake(&NL_INTAKE));
     check(render_case(&EN_CASE), render_case(&NL_CASE));
     check(render_share(&EN_SHARE), render_share(&NL_SHARE));
+    check(render_stats(&EN_STATS), render_stats(&NL_STATS));
+}
+
+/// Every field of the statistics view's texts. The pattern names every field.
+fn render_stats(t: &StatsTexts) -> Vec<(&'static str, String)> {
+    use loket_client::stats::Due;
+    use loket_client::stats::tables::TableId;
+    let StatsTexts {
+        open,
+        close,
+        title,
+        intro,
+        key_label,
+        key_passphrase,
+        key_none,
+        key_failed,
+        key_wrong,
+        tally_failed,
+        from_label,
+        to_label,
+        period_bad,
+        threshold_label,
+        pattern_label,
+        count,
+        counting,
+        counted,
+        count_failed,
+        figures_title,
+        fig_reports,
+        fig_registered,
+        fig_read,
+        fig_recorded,
+        fig_reporters,
+        fig_signals,
+        fig_conversations,
+        table_title,
+        every_report_note,
+        cases_note,
+        multi_note,
+        col_count,
+        col_percent,
+        col_total,
+        unanswered,
+        due,
+        month,
+        csv,
+        patterns_title,
+        patterns_intro,
+        unit_heading,
+        signal_line,
+        no_signals,
+        print_title,
+        print_lang,
+        print_text_label,
+        print,
+        report_heading,
+        report_period,
+        report_hidden,
+        report_text_title,
+    } = t;
+    vec![
+        ("open", open.to_string()),
+        ("close", close.to_string()),
+        ("title", title.to_string()),
+        ("intro", intro.to_string()),
+        ("key_label", key_label.to_string()),
+        ("key_passphrase", key_passphrase.to_string()),
+        ("key_none", key_none.to_string()),
+        ("key_failed", key_failed("X")),
+        ("key_wrong", key_wrong.to_string()),
+        ("tally_failed", tally_failed.to_string()),
+        ("from_label", from_label.to_string()),
+        ("to_label", to_label.to_string()),
+        ("period_bad", period_bad.to_string()),
+        ("threshold_label", threshold_label.to_string()),
+        ("pattern_label", pattern_label.to_string()),
+        ("count", count.to_string()),
+        ("counting", counting.to_string()),
+        ("counted", counted(3, "1.5")),
+        ("count_failed", count_failed("X")),
+        ("figures_title", figures_title.to_string()),
+        ("fig_reports", fig_reports.to_string()),
+        ("fig_registered", fig_registered.to_string()),
+        ("fig_read", fig_read.to_string()),
+        ("fig_recorded", fig_recorded.to_string()),
+        ("fig_reporters", fig_reporters.to_string()),
+        ("fig_signals", fig_signals.to_string()),
+        ("fig_conversations", fig_conversations.to_string()),
+        ("table_title", each(&TableId::ALL, *table_title)),
+        ("every_report_note", every_report_note.to_string()),
+        ("cases_note", cases_note.to_string()),
+        ("multi_note", multi_note.to_string()),
+        ("col_count", col_count.to_string()),
+        ("col_percent", col_percent.to_string()),
+        ("col_total", col_total.to_string()),
+        ("unanswered", unanswered.to_string()),
+        ("due", each(&Due::ALL, *due)),
+        ("month", (1..=12).map(month).collect::<Vec<_>>().join("|")),
+        ("csv", csv.to_string()),
+        ("patterns_title", patterns_title.to_string()),
+        ("patterns_intro", patterns_intro.to_string()),
+        ("unit_heading", unit_heading.to_string()),
+        ("signal_line", signal_line("Law", "2026 Q1", 3, "A, B")),
+        ("no_signals", no_signals.to_string()),
+        ("print_title", print_title.to_string()),
+        ("print_lang", print_lang.to_string()),
+        ("print_text_label", print_text_label.to_string()),
+        ("print", print.to_string()),
+        ("report_heading", report_heading.to_string()),
+        ("report_period", report_period("A", "B")),
+        ("report_hidden", report_hidden(5)),
+        ("report_text_title", report_text_title.to_string()),
+    ]
 }
 
 /// Every field of the texts of referral with consent. The pattern names every field.

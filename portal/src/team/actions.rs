@@ -28,6 +28,7 @@ pub fn lock(team: Team) {
     team.next.set(None);
     team.records.set(Default::default());
     team.registering.set(false);
+    team.statistics.set(false);
 }
 
 /// Opens the latest case record of each item, with the member's key, for the inbox's status,
@@ -107,6 +108,7 @@ pub async fn load_report(ctx: Ctx, team: Team, id: String) {
     match api::report(&token, &id).await {
         Ok(report) => {
             let view = vault::with_member(|m| ReportView::open(&report, &dir, m.key.identity()));
+            team.statistics.set(false);
             team.open.set(view);
         }
         Err(e) => {

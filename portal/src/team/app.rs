@@ -12,6 +12,7 @@ use crate::contact::RegisterContact;
 use crate::inbox::{Filters, InboxCard};
 use crate::report::{ReportCard, ReportView};
 use crate::sign_in::SignIn;
+use crate::statistics::StatisticsCard;
 use crate::vault;
 
 /// The team app's state (signals only; the key and session live in `vault`).
@@ -29,6 +30,8 @@ pub struct Team {
     pub filters: Filters,
     /// The form to register a contact from another channel is open.
     pub registering: RwSignal<bool>,
+    /// The annual report's statistics are open (instead of a report).
+    pub statistics: RwSignal<bool>,
 }
 
 pub fn use_team() -> Team {
@@ -45,6 +48,7 @@ fn new_team() -> Team {
         records: RwSignal::new(HashMap::new()),
         filters: Filters::new(),
         registering: RwSignal::new(false),
+        statistics: RwSignal::new(false),
     }
 }
 
@@ -101,7 +105,12 @@ pub fn App() -> impl IntoView {
                         <Show when=move || team.registering.get()>
                             <RegisterContact />
                         </Show>
-                        <ReportCard />
+                        <Show
+                            when=move || team.statistics.get()
+                            fallback=|| view! { <ReportCard /> }
+                        >
+                            <StatisticsCard />
+                        </Show>
                     }
                         .into_any()
                 } else {

@@ -353,6 +353,9 @@ pub fn InboxCard() -> impl IntoView {
                 <button id="open-contact" on:click=move |_| team.registering.set(true)>
                     {move || ctx.lang.get().case().contact_open}
                 </button>
+                <button id="open-statistics" on:click=move |_| team.statistics.set(true)>
+                    {move || ctx.lang.get().stats().open}
+                </button>
                 <button id="lock" on:click=lock>
                     {move || ctx.lang.get().team().lock}
                 </button>

@@ -13,6 +13,7 @@ mod idle;
 mod inbox;
 mod report;
 mod sign_in;
+mod statistics;
 mod vault;
 
 fn main() {
