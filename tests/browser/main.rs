@@ -23,6 +23,7 @@ mod attachments;
 mod casework;
 mod intake;
 mod share;
+mod statistics;
 mod team;
 mod work;
 
