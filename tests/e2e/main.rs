@@ -29,3 +29,4 @@ mod recovery;
 mod scale_out;
 mod server_rules;
 mod share;
+mod statistics;

@@ -12,7 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use loket_wire::api::{
     AttachmentInfo, AuditAction, CaseVersion, Challenge, CloseReport, Closed, INBOX_PAGE,
     INBOX_PAGE_MAX, Inbox, InboxItem, MarkSpam, PostCase, PostReply, PostedCase, PostedMessage,
-    RegisterContact, Registered, Session, SessionRequest, TeamReport,
+    RegisterContact, Registered, STATISTICS_PAGE_MAX, Session, SessionRequest, StatisticsItem,
+    StatisticsPage, TeamReport,
 };
 use loket_wire::paths::route;
 use loket_wire::{B64, ErrorCode};
@@ -28,7 +29,7 @@ use crate::policy::session::verify_session_proof;
 use crate::policy::{deadlines, retention};
 use crate::store::{
     CaseRow, ChallengeHash, ClosedRow, InboxCursor, InboxRow, MemberId, NewContact, ReportId,
-    Retained, RoleId, TokenHash,
+    Retained, RoleId, StatisticsRow, TokenHash,
 };
 
 /// The team's routes (crypto/SPEC.md §9.5–9.6), except attachments (`uploads`).
@@ -46,6 +47,7 @@ pub(super) fn routes(limits: BodyLimits) -> Router<AppState> {
         .route(route::TEAM_REPORT_DELETE, limited(post(delete_spam), small))
         .route(route::TEAM_REPORT_CASE, limited(post(save_case), envelope))
         .route(route::TEAM_CASES, limited(post(register_contact), envelope))
+        .route(route::TEAM_STATISTICS, get(statistics))
 }
 
 /// `POST /team/logout`: ends the session at once (it is also gone when it expires, and when the
@@ -173,6 +175,51 @@ async fn inbox(
         }
     };
     Ok(Json(Inbox {
+        reports: rows.into_iter().map(item).collect(),
+        next: next.map(|c| c.encode()),
+    }))
+}
+
+/// `?after=` and `?limit=` of `GET /team/statistics`.
+#[derive(serde::Deserialize)]
+struct StatisticsQuery {
+    after: Option<String>,
+    limit: Option<u32>,
+}
+
+/// Seconds of a day: a report's `day` is its arrival hour's midnight (UTC).
+const DAY: i64 = 86_400;
+
+/// `GET /team/statistics` (docs/api.md "Statistics"): one page of every report of the
+/// instance for the annual report, oldest first (`?limit=`, 1 to 1000, default 1000;
+/// `?after=` the previous page's `next`): its day, roles and sealed statistics part. Not
+/// audited per report: it shows no case.
+async fn statistics(
+    State(state): State<AppState>,
+    TeamMember(member): TeamMember,
+    query: Result<Query<StatisticsQuery>, QueryRejection>,
+) -> JsonResult<StatisticsPage> {
+    let Query(query) = query.map_err(|_| ApiError::new(ErrorCode::InvalidField))?;
+    let after = match &query.after {
+        Some(c) => Some(InboxCursor::parse(c).ok_or(ApiError::new(ErrorCode::InvalidField))?),
+        None => None,
+    };
+    let limit = query.limit.unwrap_or(STATISTICS_PAGE_MAX);
+    if !(1..=STATISTICS_PAGE_MAX).contains(&limit) {
+        return Err(ErrorCode::InvalidField.into());
+    }
+    let (rows, next) = state
+        .store
+        .statistics_page(&member, after.as_ref(), limit)
+        .await?;
+    let item = |row: StatisticsRow| StatisticsItem {
+        report_id: row.id.into_string(),
+        day: row.received_at - row.received_at.rem_euclid(DAY),
+        roles: row.roles.into_iter().map(RoleId::into_string).collect(),
+        statistics: row.statistics.map(B64),
+        registered: row.registered,
+    };
+    Ok(Json(StatisticsPage {
         reports: rows.into_iter().map(item).collect(),
         next: next.map(|c| c.encode()),
     }))

@@ -25,6 +25,7 @@ mod retention;
 mod sessions;
 mod spam;
 mod sql;
+mod statistics;
 mod writer;
 
 pub use abuse::RateCount;
@@ -40,6 +41,7 @@ pub use notices::NoticeState;
 pub use organisation::{DEFAULT_ROLES, DefaultRole};
 pub use reports::{InboxCursor, NewReport};
 pub use retention::{ClosedRow, Purged};
+pub use statistics::StatisticsRow;
 use writer::Writer;
 pub use writer::{PowSpend, ShareTarget};
 

@@ -10,8 +10,18 @@ pub(crate) fn visible_to_member(report_id: &str, member: &str) -> String {
          WHERE rr.report_id = {report_id} AND mr.member_id = {member}) \
          OR EXISTS (SELECT 1 FROM report_members rm \
          WHERE rm.report_id = {report_id} AND rm.member_id = {member})) \
-         AND NOT EXISTS (SELECT 1 FROM report_exclusions rx \
-         WHERE rx.report_id = {report_id} AND rx.member_id = {member}))"
+         AND {})",
+        not_excluded(report_id, member)
+    )
+}
+
+/// "The reporter did not keep member `$N` out of report `r`" (crypto/SPEC.md §9.2): part of
+/// [`visible_to_member`], and on its own the statistics' check (`store::statistics`), which
+/// lists every report whatever its roles but never one the member must not learn exists.
+pub(crate) fn not_excluded(report_id: &str, member: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM report_exclusions rx \
+         WHERE rx.report_id = {report_id} AND rx.member_id = {member})"
     )
 }
 

@@ -22,7 +22,11 @@
 //! decoy thread (200, a report id of its own, an envelope nobody can open): right, not an
 //! error. A known token that comes back with another report id is a report the server no
 //! longer finds.
+//!
+//! `dataset` (and the binary `loket-dataset`) makes a realistic encrypted data set for the
+//! annual report through the same API, with real replies and case records (docs/load.md).
 
+pub mod dataset;
 mod engine;
 mod envelopes;
 mod flood;
