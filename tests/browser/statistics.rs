@@ -18,8 +18,8 @@ use loket_e2e::cdp::cdp;
 use loket_e2e::*;
 use loket_load::dataset::{DatasetConfig, GeneratedCase, generate};
 use loket_wire::content::{
-    AgeBand, CaseStatus, Channel, DecisionOutcome, Handling, Nature, ReferralTarget, Stage,
-    StaffCategory,
+    AgeBand, CaseStatus, Channel, DecisionOutcome, Handling, Nature, ReferralTarget, StaffCategory,
+    Stage,
 };
 
 const DAY: i64 = 86_400;
@@ -99,9 +99,18 @@ fn truth(cases: &[&Case], mine: &str) -> BTreeMap<&'static str, Vec<(String, u32
             bump("role", role);
         }
         let part = c.made.statistics.as_ref();
-        bump("staff", part.and_then(|p| p.staff).map_or("unanswered", |s| s.key()));
-        bump("age", part.and_then(|p| p.age).map_or("unanswered", |a| a.key()));
-        bump("unit", part.and_then(|p| p.unit.as_deref()).unwrap_or("unanswered"));
+        bump(
+            "staff",
+            part.and_then(|p| p.staff).map_or("unanswered", |s| s.key()),
+        );
+        bump(
+            "age",
+            part.and_then(|p| p.age).map_or("unanswered", |a| a.key()),
+        );
+        bump(
+            "unit",
+            part.and_then(|p| p.unit.as_deref()).unwrap_or("unanswered"),
+        );
         if !c.made.roles.iter().any(|r| r == mine) {
             continue;
         }
@@ -153,9 +162,10 @@ fn truth(cases: &[&Case], mine: &str) -> BTreeMap<&'static str, Vec<(String, u32
 
 /// Reads every table of the view as `{table: [[row, count, percent]]}`.
 async fn page_tables(c: &Client, css: &str) -> HashMap<String, Vec<(String, String, String)>> {
+    let css = serde_json::to_string(css).unwrap();
     let script = format!(
         "const out = {{}};
-         for (const t of document.querySelectorAll('{css}')) {{
+         for (const t of document.querySelectorAll({css})) {{
            out[t.dataset.table || t.id.replace('stats-', '')] = [...t.querySelectorAll('tr[data-row]')]
              .map(r => [r.dataset.row, (r.querySelector('.count') || {{}}).textContent || '',
                         (r.querySelector('.percent') || {{}}).textContent || '']);
@@ -168,7 +178,12 @@ async fn page_tables(c: &Client, css: &str) -> HashMap<String, Vec<(String, Stri
 
 /// Checks a table as it left the machine: a true count from 1 to below the threshold is
 /// hidden, every shown one is the true count, and no line has exactly one hidden cell.
-fn check_hidden(name: &str, shown: &[(String, String)], truth: &[(String, u32)], total: u32) {
+fn check_hidden(
+    name: &str,
+    shown: &[(String, String)],
+    truth: &[(String, u32)],
+    total: u32,
+) -> usize {
     let hidden_mark = format!("< {THRESHOLD}");
     let mut hidden = 0;
     for (key, n) in truth.iter().chain([&("total".to_string(), total)]) {
@@ -183,7 +198,11 @@ fn check_hidden(name: &str, shown: &[(String, String)], truth: &[(String, u32)],
             assert!(*n == 0 || *n >= THRESHOLD, "{name} {key}: {n} is shown");
         }
     }
-    assert_ne!(hidden, 1, "{name}: one hidden cell follows from the total: {shown:?}");
+    assert_ne!(
+        hidden, 1,
+        "{name}: one hidden cell follows from the total: {shown:?}"
+    );
+    hidden
 }
 
 /// Parses a CSV file of the view: `key,label,count,percent` rows.
@@ -206,7 +225,11 @@ async fn wait_file(path: &Path) -> String {
         {
             return text;
         }
-        assert!(Instant::now() < deadline, "{} was not saved", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} was not saved",
+            path.display()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -214,26 +237,9 @@ async fn wait_file(path: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_annual_report_counts_a_generated_data_set() {
     let app = TestApp::sqlite().await;
-    let stats_key = MemberSecretKey::generate(&mut rand::rng());
-    let units: Vec<String> = UNITS.iter().map(|u| u.to_string()).collect();
-    app.store
-        .set_statistics(Some(&stats_key.public().x25519), &units)
-        .await
-        .unwrap();
-    let (ccp, ccp_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
-    let (vp, vp_key) = app.add_member("Vera (VP)", &["confidential-adviser"]).await;
-    let (om, om_key) = app.add_member("Olivia (Ombuds)", &["ombudsperson"]).await;
-    app.publish().await;
-
-    let mut config = DatasetConfig::new(
-        &app.url(""),
-        test_org_key(),
-        vec![
-            (ccp, MemberSecretKey::from_recovery_secret(&ccp_key.to_recovery_secret())),
-            (vp, vp_key),
-            (om, om_key),
-        ],
-    );
+    let (stats_key, members) = app.statistics_team(&UNITS).await;
+    let ccp_key = MemberSecretKey::from_recovery_secret(&members[0].1.to_recovery_secret());
+    let mut config = DatasetConfig::new(&app.url(""), test_org_key(), members);
     config.reports = 90;
     config.seed = 14;
     config.concurrency = 4;
@@ -242,7 +248,9 @@ async fn the_annual_report_counts_a_generated_data_set() {
 
     // Spread over two and a half years: each fifth of the cases arrived AGES days ago.
     let now = loket_server::clock::to_hour(loket_server::clock::now());
-    let pool = sqlx::SqlitePool::connect(&app.database_url()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&app.database_url())
+        .await
+        .unwrap();
     let mut cases = Vec::new();
     for (i, made) in made.cases.into_iter().enumerate() {
         let age = AGES[i % AGES.len()];
@@ -264,9 +272,20 @@ async fn the_annual_report_counts_a_generated_data_set() {
     // The period: the last 365 days.
     let today = now.div_euclid(DAY) * DAY;
     let (from, to) = (today - 365 * DAY, today);
-    let counted: Vec<&Case> = cases.iter().filter(|c| (from..=to).contains(&c.day)).collect();
+    let counted: Vec<&Case> = cases
+        .iter()
+        .filter(|c| (from..=to).contains(&c.day))
+        .collect();
     assert!(counted.len() < cases.len() && counted.len() > 50);
     let truth = truth(&counted, "ccp");
+    // The data set has a case of each kind of deadline.
+    for due in ["first_response", "feedback"] {
+        assert!(
+            truth[due].iter().all(|(_, n)| *n > 0),
+            "{due}: {:?}",
+            truth[due]
+        );
+    }
 
     let team = app.team_app().await;
     let b = browser().await;
@@ -289,19 +308,35 @@ async fn the_annual_report_counts_a_generated_data_set() {
     wait_for(c, "#stats-elapsed[data-ms]").await;
 
     // The key figures.
-    let mine: Vec<&&Case> = counted.iter().filter(|c| c.made.roles.iter().any(|r| r == "ccp")).collect();
+    let mine: Vec<&&Case> = counted
+        .iter()
+        .filter(|c| c.made.roles.iter().any(|r| r == "ccp"))
+        .collect();
     let recorded: Vec<_> = mine.iter().filter_map(|c| c.made.record.as_ref()).collect();
     let reporters: u32 = recorded.iter().map(|r| r.reporters.max(1)).sum();
     let conversations: u32 = recorded.iter().map(|r| r.conversations).sum();
     let per = conversations * 100 / reporters;
     let figures = [
         ("fig-reports", counted.len().to_string()),
-        ("fig-registered", counted.iter().filter(|c| c.made.registered).count().to_string()),
+        (
+            "fig-registered",
+            counted
+                .iter()
+                .filter(|c| c.made.registered)
+                .count()
+                .to_string(),
+        ),
         ("fig-read", mine.len().to_string()),
         ("fig-recorded", recorded.len().to_string()),
         ("fig-reporters", reporters.to_string()),
-        ("fig-signals", mine.iter().filter(|c| c.made.signal).count().to_string()),
-        ("fig-conversations", format!("{}.{:02}", per / 100, per % 100)),
+        (
+            "fig-signals",
+            mine.iter().filter(|c| c.made.signal).count().to_string(),
+        ),
+        (
+            "fig-conversations",
+            format!("{}.{:02}", per / 100, per % 100),
+        ),
     ];
     for (id, want) in &figures {
         let got = c
@@ -317,7 +352,9 @@ async fn the_annual_report_counts_a_generated_data_set() {
     // Every row of every table, with its percentage.
     let page = page_tables(c, "#stats-results table[id^='stats-']").await;
     for (table, rows) in &truth {
-        let shown = page.get(*table).unwrap_or_else(|| panic!("no table {table}"));
+        let shown = page
+            .get(*table)
+            .unwrap_or_else(|| panic!("no table {table}"));
         let base: u32 = match *table {
             "role" | "staff" | "age" | "unit" => counted.len() as u32,
             "contact" | "feedback" => mine.len() as u32,
@@ -337,7 +374,11 @@ async fn the_annual_report_counts_a_generated_data_set() {
                 .find(|(k, _, _)| k == key)
                 .unwrap_or_else(|| panic!("{table}: no row {key}"));
             assert_eq!(count, &n.to_string(), "{table} {key}");
-            let want = if base == 0 { 0 } else { (n * 200 + base) / (base * 2) };
+            let want = if base == 0 {
+                0
+            } else {
+                (n * 200 + base) / (base * 2)
+            };
             assert_eq!(percent, &want.to_string(), "{table} {key} %");
         }
         let total = shown.iter().find(|(k, _, _)| k == "total").unwrap();
@@ -386,33 +427,71 @@ async fn the_annual_report_counts_a_generated_data_set() {
     assert_eq!(flagged.into_iter().collect::<BTreeSet<_>>(), want);
 
     // Every CSV file: small counts hidden, with their complements.
+    let mut hidden = 0;
     for (table, rows) in &truth {
         click(c, &format!("button[data-csv='{table}']")).await;
         let name = format!("loket-{table}-{}-{}.csv", date(from), date(to));
         let text = wait_file(&downloads.path().join(&name)).await;
-        let total = page[*table].iter().find(|(k, _, _)| k == "total").unwrap().1.parse().unwrap();
-        check_hidden(table, &csv_rows(&text), rows, total);
+        let total = page[*table]
+            .iter()
+            .find(|(k, _, _)| k == "total")
+            .unwrap()
+            .1
+            .parse()
+            .unwrap();
+        hidden += check_hidden(table, &csv_rows(&text), rows, total);
     }
+    assert!(hidden > 10, "the data set hides only {hidden} cells");
     click(c, "button[data-csv='patterns']").await;
-    let grid = wait_file(&downloads.path().join(format!("loket-patterns-{}-{}.csv", date(from), date(to)))).await;
+    let grid = wait_file(&downloads.path().join(format!(
+        "loket-patterns-{}-{}.csv",
+        date(from),
+        date(to)
+    )))
+    .await;
     assert!(grid.lines().count() == UNITS.len() + 2, "{grid}");
-    assert!(!grid.lines().skip(1).any(|l| l.split(',').skip(1).any(|f| {
-        f.parse::<u32>().is_ok_and(|n| n > 0 && n < THRESHOLD)
-    })), "a small count left the machine: {grid}");
+    assert!(
+        !grid.lines().skip(1).any(|l| l
+            .split(',')
+            .skip(1)
+            .any(|f| { f.parse::<u32>().is_ok_and(|n| n > 0 && n < THRESHOLD) })),
+        "a small count left the machine: {grid}"
+    );
 
     // The printable report, in Dutch, with the team's own text: small counts hidden.
     type_into(c, "#print-text", "Meer meldingen uit de bibliotheek.").await;
     select(c, "#print-lang", "nl").await;
     wait_for(c, "#stats-print[lang='nl']").await;
-    let heading = c.find(fantoccini::Locator::Css("#stats-print h1")).await.unwrap().text().await.unwrap();
+    let heading = c
+        .find(fantoccini::Locator::Css("#stats-print h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(heading.starts_with("Jaarverslag"), "{heading}");
     let printed = page_tables(c, "#stats-print table[data-table]").await;
     for (table, rows) in &truth {
-        let shown: Vec<(String, String)> = printed[*table].iter().map(|(k, n, _)| (k.clone(), n.clone())).collect();
-        let total = page[*table].iter().find(|(k, _, _)| k == "total").unwrap().1.parse().unwrap();
+        let shown: Vec<(String, String)> = printed[*table]
+            .iter()
+            .map(|(k, n, _)| (k.clone(), n.clone()))
+            .collect();
+        let total = page[*table]
+            .iter()
+            .find(|(k, _, _)| k == "total")
+            .unwrap()
+            .1
+            .parse()
+            .unwrap();
         check_hidden(table, &shown, rows, total);
     }
-    let text = c.find(fantoccini::Locator::Css("#print-team-text")).await.unwrap().text().await.unwrap();
+    let text = c
+        .find(fantoccini::Locator::Css("#print-team-text"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(text, "Meer meldingen uit de bibliotheek.");
     app.shutdown().await;
 }

@@ -17,17 +17,9 @@
 
 use loket_crypto::FollowUpCode;
 use loket_e2e::browser::{browser, click, type_into, wait_for, wait_text};
-use loket_e2e::cdp::cdp;
+use loket_e2e::cdp::{NO_WORKER, WATCH_LONG_TASKS as WATCH, cdp};
 use loket_e2e::{TestApp, median};
 use serde_json::json;
-
-/// Records every long task of the page in `window.__long` (durations, ms).
-const WATCH: &str = "window.__long = []; new PerformanceObserver((list) => { \
-    for (const e of list.getEntries()) window.__long.push(e.duration); \
-  }).observe({ type: 'longtask', buffered: true });";
-
-/// The baseline: no Web Worker in the page.
-const NO_WORKER: &str = "delete window.Worker; window.Worker = undefined;";
 
 /// The longest task of each phase of one run, ms (0 when none reached 50 ms).
 struct Run {

@@ -23,15 +23,10 @@ use std::time::{Duration, Instant};
 
 use loket_crypto::MemberSecretKey;
 use loket_e2e::browser::{browser, click, set_value, type_into, unlock_team_app, wait_for};
-use loket_e2e::cdp::cdp;
-use loket_e2e::{TestApp, TeamApp, median, test_key_file, test_org_key};
+use loket_e2e::cdp::{NO_WORKER, WATCH_LONG_TASKS as WATCH, cdp};
+use loket_e2e::{TeamApp, TestApp, median, test_key_file, test_org_key};
 use loket_load::dataset::{DatasetConfig, generate};
 use serde_json::json;
-
-const WATCH: &str = "window.__long = []; new PerformanceObserver((list) => { \
-    for (const e of list.getEntries()) window.__long.push(e.duration); \
-  }).observe({ type: 'longtask', buffered: true });";
-const NO_WORKER: &str = "delete window.Worker; window.Worker = undefined;";
 
 /// One count: the app's time and the longest task, ms.
 struct Run {
@@ -47,7 +42,12 @@ async fn count(team: &TeamApp, member: &MemberSecretKey, stats: &str, worker: bo
     if !worker {
         source.push_str(NO_WORKER);
     }
-    cdp(c, "Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
+    cdp(
+        c,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": source }),
+    )
+    .await;
     unlock_team_app(c, team, member).await;
     click(c, "#open-statistics").await;
     type_into(c, "#stats-key", stats).await;
@@ -85,11 +85,14 @@ async fn count(team: &TeamApp, member: &MemberSecretKey, stats: &str, worker: bo
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let reports: usize = args.next().map_or(10_000, |a| a.parse().expect("reports: a number"));
-    let runs: usize = args.next().map_or(3, |a| a.parse().expect("runs: a number"));
+    let reports: usize = args
+        .next()
+        .map_or(10_000, |a| a.parse().expect("reports: a number"));
+    let runs: usize = args
+        .next()
+        .map_or(3, |a| a.parse().expect("runs: a number"));
     let app = TestApp::sqlite().await;
-    let stats_key = MemberSecretKey::generate(&mut rand::rng());
-    let units: Vec<String> = [
+    let units = [
         "Faculty of Science",
         "Faculty of Law",
         "Faculty of Health, Medicine and Life Sciences",
@@ -98,24 +101,10 @@ async fn main() {
         "Faculty of Psychology and Neuroscience",
         "University Library",
         "Facility Services",
-    ]
-    .iter()
-    .map(|u| u.to_string())
-    .collect();
-    app.store
-        .set_statistics(Some(&stats_key.public().x25519), &units)
-        .await
-        .unwrap();
-    let (ccp, ccp_key) = app.add_member("Casey (CCP)", &["ccp"]).await;
-    let (vp, vp_key) = app.add_member("Vera (VP)", &["confidential-adviser"]).await;
-    let (om, om_key) = app.add_member("Olivia (Ombuds)", &["ombudsperson"]).await;
-    app.publish().await;
-    let copy = MemberSecretKey::from_recovery_secret(&ccp_key.to_recovery_secret());
-    let mut config = DatasetConfig::new(
-        &app.url(""),
-        test_org_key(),
-        vec![(ccp, copy), (vp, vp_key), (om, om_key)],
-    );
+    ];
+    let (stats_key, members) = app.statistics_team(&units).await;
+    let ccp_key = MemberSecretKey::from_recovery_secret(&members[0].1.to_recovery_secret());
+    let mut config = DatasetConfig::new(&app.url(""), test_org_key(), members);
     config.reports = reports;
     config.seed = 2026;
     let started = Instant::now();

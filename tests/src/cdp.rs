@@ -157,3 +157,12 @@ pub async fn entries(c: &Client) -> (String, Vec<Entry>) {
         .unwrap_or_else(|e| panic!("Resource Timing entries: {e}"));
     (page.origin, page.entries)
 }
+
+/// Records every long task of the page in `window.__long` (durations, ms), for
+/// `Page.addScriptToEvaluateOnNewDocument` (tests/examples/long_tasks.rs, stats_bench.rs).
+pub const WATCH_LONG_TASKS: &str = "window.__long = []; new PerformanceObserver((list) => { \
+    for (const e of list.getEntries()) window.__long.push(e.duration); \
+  }).observe({ type: 'longtask', buffered: true });";
+
+/// The baseline of the worker benchmarks: no Web Worker in the page.
+pub const NO_WORKER: &str = "delete window.Worker; window.Worker = undefined;";

@@ -314,6 +314,30 @@ impl TestApp {
         (id.into_string(), key)
     }
 
+    /// A team for the annual report (issue 14): a fresh statistics key and `units` in the
+    /// directory, and a member for each of the three roles (CCP first, then the confidential
+    /// adviser and the ombudsperson); returns the statistics key and the members.
+    pub async fn statistics_team(
+        &self,
+        units: &[&str],
+    ) -> (MemberSecretKey, Vec<(String, MemberSecretKey)>) {
+        let stats_key = MemberSecretKey::generate(&mut rand::rng());
+        let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+        self.store
+            .set_statistics(Some(&stats_key.public().x25519), &units)
+            .await
+            .unwrap();
+        let mut members = Vec::new();
+        for (name, role) in [
+            ("Casey (CCP)", "ccp"),
+            ("Vera (VP)", "confidential-adviser"),
+            ("Olivia (Ombuds)", "ombudsperson"),
+        ] {
+            members.push(self.add_member(name, &[role]).await);
+        }
+        (stats_key, members)
+    }
+
     /// Downloads every piece of an attachment with a team session: its ciphertext.
     pub async fn download_attachment(
         &self,

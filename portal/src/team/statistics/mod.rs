@@ -211,7 +211,11 @@ pub fn StatisticsCard() -> impl IntoView {
                 <p class="error" id="stats-period-bad">{move || t().period_bad}</p>
             </Show>
             <p class="muted small" id="stats-elapsed" data-ms=move || elapsed.get().map(|ms| format!("{ms:.0}"))></p>
-            {move || counted.get().map(|c| view! { <tables::Results counted=c stats=stats /> })}
+            // Drawn again in the other language when the language switches.
+            {move || {
+                ctx.lang.track();
+                counted.get().map(|c| view! { <tables::Results counted=c stats=stats /> })
+            }}
         </section>
     }
 }
