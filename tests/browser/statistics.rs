@@ -305,7 +305,8 @@ async fn the_annual_report_counts_a_generated_data_set() {
     set_value(c, "#stats-from", &date(from)).await;
     set_value(c, "#stats-to", &date(to)).await;
     click(c, "#stats-count").await;
-    wait_for(c, "#stats-elapsed[data-ms]").await;
+    // Decrypted in the Web Worker, off the page.
+    wait_for(c, "#stats-elapsed[data-ms][data-ran='worker']").await;
 
     // The key figures.
     let mine: Vec<&&Case> = counted

@@ -11,6 +11,7 @@ use loket_crypto::{KeyFileError, MemberSecretKey};
 use loket_portal::api::{ApiFailure, team as api};
 use loket_portal::browser::{now_unix, pause};
 use loket_portal::tally::{self, Former, Job};
+use loket_portal::work::Ran;
 use loket_portal::{Ctx, Lang};
 use loket_wire::B64;
 use loket_wire::api::{Directory, INBOX_PAGE_MAX, InboxItem, StatisticsItem};
@@ -118,8 +119,9 @@ async fn contact_envelopes(
     Ok(out)
 }
 
-/// Fetches everything, decrypts it and returns the facts of every report.
-pub async fn facts(ctx: Ctx, armored: String, pass: String) -> Result<Vec<Fact>, Failure> {
+/// Fetches everything, decrypts it and returns the facts of every report, and where they were
+/// decrypted.
+pub async fn facts(ctx: Ctx, armored: String, pass: String) -> Result<(Vec<Fact>, Ran), Failure> {
     let armored = Zeroizing::new(armored);
     let token = vault::session_token().ok_or(Failure::Locked)?;
     let dir = loket_portal::ctx::directory_with_history(ctx)
@@ -140,11 +142,15 @@ pub async fn facts(ctx: Ctx, armored: String, pass: String) -> Result<Vec<Fact>,
     let job = serde_json::to_string(&job).map_err(|_| Failure::Tally)?;
     let member = vault::with_member(|m| m.key.to_recovery_secret()).ok_or(Failure::Locked)?;
     let stats: &[u8] = stats.as_ref().map_or(&[], |s| s.as_slice());
-    let answer = match in_worker(&job, member.as_slice(), stats).await {
-        Some(answer) => answer,
-        None => tally::facts(&job, member.as_slice(), stats).map_err(|_| Failure::Tally)?,
+    let (answer, ran) = match in_worker(&job, member.as_slice(), stats).await {
+        Some(answer) => (answer, Ran::Worker),
+        None => (
+            tally::facts(&job, member.as_slice(), stats).map_err(|_| Failure::Tally)?,
+            Ran::Page,
+        ),
     };
-    serde_json::from_str(&answer).map_err(|_| Failure::Tally)
+    let facts = serde_json::from_str(&answer).map_err(|_| Failure::Tally)?;
+    Ok((facts, ran))
 }
 
 /// The facts from a worker (static/tally.js), or `None` when none could do it.
