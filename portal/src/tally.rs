@@ -5,16 +5,15 @@
 //! on the page. The worker gets the job and the two secret keys, answers the facts and is
 //! ended, and the keys go with its memory.
 
-use std::collections::HashMap;
-
 use loket_client::stats::{Fact, Readable};
 use loket_crypto::MemberSecretKey;
-use loket_wire::B64;
-use loket_wire::api::{Directory, FormerMember, InboxItem, Member, StatisticsItem};
+use loket_wire::api::{
+    Directory, FormerMember, Inbox, InboxItem, Member, StatisticsItem, StatisticsPage,
+};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-/// What the worker counts. No `Debug`: the inbox names the member's cases.
+/// What the worker needs besides the pages and the keys.
 #[derive(Serialize, Deserialize)]
 pub struct Job {
     /// The verified directory, and the former members of its verified chain (a removed
@@ -22,15 +21,16 @@ pub struct Job {
     pub directory: Directory,
     #[serde(default)]
     pub former: Vec<Former>,
-    /// Every report, as `GET /team/statistics` lists them.
-    pub items: Vec<StatisticsItem>,
-    /// Every case the member reads.
-    pub inbox: Vec<InboxItem>,
-    /// The report envelope of each registered contact the member reads, by report id.
-    #[serde(default)]
-    pub contacts: HashMap<String, B64>,
     /// Now, for the deadlines still open (Unix seconds).
     pub now: i64,
+}
+
+/// The pages as the server wrote them: every page of `GET /team/statistics` (a
+/// `StatisticsPage` each) and of the member's inbox (an `Inbox` each). The page hands them on
+/// unparsed, so that parsing them, like decrypting, happens off the page.
+pub struct Pages<'a> {
+    pub statistics: &'a [String],
+    pub inbox: &'a [String],
 }
 
 /// A former member, as the job carries it (`Directory::former` is not serialised).
@@ -58,10 +58,25 @@ fn key(bytes: &[u8]) -> Option<MemberSecretKey> {
     Some(MemberSecretKey::from_recovery_secret(&secret))
 }
 
-/// The facts of every report of `job`, as JSON: the member's key opens their cases, the
+/// The facts of every report of `pages`, as JSON: the member's key opens their cases, the
 /// statistics key (empty when the member has none) the statistics parts.
-pub fn facts(job: &str, member: &[u8], stats: &[u8]) -> Result<String, &'static str> {
+pub fn facts(
+    job: &str,
+    pages: &Pages<'_>,
+    member: &[u8],
+    stats: &[u8],
+) -> Result<String, &'static str> {
     let job: Job = serde_json::from_str(job).map_err(|_| "bad job")?;
+    let mut items: Vec<StatisticsItem> = Vec::new();
+    for page in pages.statistics {
+        let page: StatisticsPage = serde_json::from_str(page).map_err(|_| "bad page")?;
+        items.extend(page.reports);
+    }
+    let mut inbox: Vec<InboxItem> = Vec::new();
+    for page in pages.inbox {
+        let page: Inbox = serde_json::from_str(page).map_err(|_| "bad page")?;
+        inbox.extend(page.reports);
+    }
     let member = key(member).ok_or("bad member key")?;
     let stats = if stats.is_empty() {
         None
@@ -81,10 +96,9 @@ pub fn facts(job: &str, member: &[u8], stats: &[u8]) -> Result<String, &'static 
     let readable = Readable {
         identity: member.identity(),
         dir: &dir,
-        inbox: &job.inbox,
-        contacts: &job.contacts,
+        inbox: &inbox,
         now: job.now,
     };
-    let facts: Vec<Fact> = readable.facts(&job.items, stats.as_ref().map(|k| k.identity()));
+    let facts: Vec<Fact> = readable.facts(&items, stats.as_ref().map(|k| k.identity()));
     serde_json::to_string(&facts).map_err(|_| "facts")
 }

@@ -1,6 +1,6 @@
 // The team's statistics in a Web Worker (portal/src/tally.rs; its WebAssembly is
-// portal/src/tally_main.rs): every statistics part and case record decrypted and turned into
-// facts, off the page. One job per worker: the page ends it when the answer arrives, and the
+// portal/src/tally_main.rs): the pages parsed, every statistics part and case record decrypted
+// and turned into facts, off the page. One job per worker: the page ends it when the answer arrives, and the
 // keys in its memory go with it. Loaded from this origin only (script-src 'self').
 import init, { tally } from './loket_tally.js';
 
@@ -11,7 +11,7 @@ self.onmessage = async (event) => {
   try {
     await ready;
     if (job.kind === 'tally') {
-      const facts = tally(job.job, job.member, job.stats);
+      const facts = tally(job.job, job.statistics, job.inbox, job.member, job.stats);
       job.member.fill(0);
       job.stats.fill(0);
       self.postMessage({ kind: 'done', value: facts });

@@ -321,6 +321,11 @@ pub struct InboxItem {
     /// in the portal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
+    /// A registered contact's own envelope (the member's short note; crypto/SPEC.md §9.10),
+    /// so that the app reads how the contact came without opening the case, for the annual
+    /// report's statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<B64>,
 }
 
 /// One stored version of a case's record: an envelope sealed to the case's readers, signed by

@@ -16,7 +16,6 @@ pub mod suppress;
 pub mod tables;
 
 use loket_crypto::Identity;
-use loket_wire::B64;
 use loket_wire::api::{Directory, InboxItem, StatisticsItem};
 use loket_wire::content::{
     AgeBand, CaseRecord, CaseStatus, Channel, DecisionOutcome, Handling, Nature, ReferralTarget,
@@ -122,11 +121,9 @@ impl Due {
 pub struct Readable<'a> {
     pub identity: &'a Identity,
     pub dir: &'a Directory,
-    /// The member's inbox: every case they read.
+    /// The member's inbox: every case they read (a registered contact's with its envelope,
+    /// where its channel is).
     pub inbox: &'a [InboxItem],
-    /// The report envelope of each registered contact the member reads, by report id (its
-    /// channel is inside it).
-    pub contacts: &'a std::collections::HashMap<String, B64>,
     pub now: i64,
 }
 
@@ -163,7 +160,7 @@ impl Readable<'_> {
         let contact = item
             .registered_by
             .as_deref()
-            .zip(self.contacts.get(&item.report_id))
+            .zip(item.contact.as_ref())
             .and_then(|(by, envelope)| open_contact(self.identity, self.dir, by, envelope));
         case_fact(
             item,

@@ -125,6 +125,13 @@ pub(crate) async fn call<T: DeserializeOwned>(
     serde_json::from_str(text).map_err(|_| ApiFailure::Network)
 }
 
+/// A `GET` whose answer is handed on as it came (the statistics pass their pages to a Web
+/// Worker unparsed).
+pub(crate) async fn get_text(path: &str, bearer: Option<&str>) -> Result<String, ApiFailure> {
+    let response = fetch("GET", path, None, bearer).await?;
+    response_text(&response).await
+}
+
 pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,

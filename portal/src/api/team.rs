@@ -3,14 +3,14 @@
 //! Only the team's app links them.
 
 use loket_wire::api::{
-    Challenge, HandedOver, Handovers, INBOX_PAGE, Inbox, MarkSpam, PostCase, PostHandover,
-    PostReply, PostedCase, PostedMessage, RegisterContact, Registered, STATISTICS_PAGE_MAX,
-    Session, SessionRequest, StatisticsPage, TeamReport,
+    Challenge, HandedOver, Handovers, INBOX_PAGE, INBOX_PAGE_MAX, Inbox, MarkSpam, PostCase,
+    PostHandover, PostReply, PostedCase, PostedMessage, RegisterContact, Registered,
+    STATISTICS_PAGE_MAX, Session, SessionRequest, TeamReport,
 };
 use loket_wire::paths::{self, route};
 use wasm_bindgen_futures::JsFuture;
 
-use super::{ApiFailure, call, fetch, post};
+use super::{ApiFailure, call, fetch, get_text, post};
 
 pub async fn challenge() -> Result<Challenge, ApiFailure> {
     post(
@@ -46,22 +46,20 @@ pub async fn inbox(token: &str, before: Option<&str>) -> Result<Inbox, ApiFailur
     call("GET", &path, None, Some(token)).await
 }
 
-/// One page of the inbox of `limit` reports (up to `INBOX_PAGE_MAX`), for the statistics.
-pub async fn inbox_page(
-    token: &str,
-    before: Option<&str>,
-    limit: u32,
-) -> Result<Inbox, ApiFailure> {
-    let mut path = format!("{}?limit={limit}", paths::api(route::TEAM_INBOX));
+/// A page of the inbox of the most reports a page holds, as the server wrote it (an `Inbox`),
+/// for the statistics' Web Worker.
+pub async fn inbox_text(token: &str, before: Option<&str>) -> Result<String, ApiFailure> {
+    let mut path = format!("{}?limit={INBOX_PAGE_MAX}", paths::api(route::TEAM_INBOX));
     if let Some(cursor) = before {
         path.push_str("&before=");
-        path.push_str(cursor);
+        path.push_str(&String::from(js_sys::encode_uri_component(cursor)));
     }
-    call("GET", &path, None, Some(token)).await
+    get_text(&path, Some(token)).await
 }
 
-/// One page of every report's day, roles and statistics part, oldest first (issue 14).
-pub async fn statistics(token: &str, after: Option<&str>) -> Result<StatisticsPage, ApiFailure> {
+/// A page of every report's day, roles and statistics part, oldest first (issue 14), as the
+/// server wrote it (a `StatisticsPage`), for the statistics' Web Worker.
+pub async fn statistics_text(token: &str, after: Option<&str>) -> Result<String, ApiFailure> {
     let mut path = format!(
         "{}?limit={STATISTICS_PAGE_MAX}",
         paths::api(route::TEAM_STATISTICS)
@@ -70,7 +68,7 @@ pub async fn statistics(token: &str, after: Option<&str>) -> Result<StatisticsPa
         path.push_str("&after=");
         path.push_str(&String::from(js_sys::encode_uri_component(cursor)));
     }
-    call("GET", &path, None, Some(token)).await
+    get_text(&path, Some(token)).await
 }
 
 /// Cases this member reads that a member who joined later cannot read yet (SPEC §9.11).

@@ -172,6 +172,7 @@ async fn inbox(
             case: row.case.map(case_version),
             deletes: retention::deletes(&state.config.retention, r.retained, r.last_activity_at),
             registered_by: r.registered_by.map(MemberId::into_string),
+            contact: row.contact.map(B64),
         }
     };
     Ok(Json(Inbox {

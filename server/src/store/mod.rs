@@ -179,6 +179,8 @@ pub struct InboxRow {
     pub messages: i64,
     /// The latest version of the case record.
     pub case: Option<CaseRow>,
+    /// A registered contact's own envelope (the member's short note of it).
+    pub contact: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]

@@ -189,7 +189,8 @@ impl Store {
         }))
     }
 
-    /// One page of the reports `member_id` may read, newest first, without their envelopes:
+    /// One page of the reports `member_id` may read, newest first, without their envelopes
+    /// (but for a registered contact's, which is small and says how the contact came):
     /// at most `limit`, after `before` (the cursor of the previous page's last report). The
     /// cursor of the next page comes with it when there is one.
     pub async fn inbox(
@@ -207,6 +208,7 @@ impl Store {
         let rows = sqlx::query(&format!(
             "SELECT r.id, r.received_at, r.first_response_at, r.last_activity_at, r.closed_at, \
              r.outcome, r.delete_after, r.spam, r.held, r.registered_by, \
+             CASE WHEN r.registered_by IS NULL THEN NULL ELSE r.envelope END AS contact, \
              (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) AS message_count \
              FROM reports r WHERE {visible} {after} ORDER BY r.received_at DESC, r.id LIMIT $4"
         ))
@@ -226,6 +228,7 @@ impl Store {
                 report: Self::report_from_row(r, roles)?,
                 messages: r.try_get("message_count")?,
                 case,
+                contact: r.try_get("contact")?,
             });
         }
         let next = match page.last() {

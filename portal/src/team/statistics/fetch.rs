@@ -1,8 +1,6 @@
 //! What the statistics fetch and decrypt: every page of `GET /team/statistics`, every page of
-//! the member's inbox, the envelope of each registered contact the member reads; then the
+//! the member's inbox (with each registered contact's envelope, for its channel); then the
 //! facts, from the worker (src/tally.rs) or, where no worker starts, from the page.
-
-use std::collections::HashMap;
 
 use js_sys::Uint8Array;
 use loket_client::stats::Fact;
@@ -10,11 +8,10 @@ use loket_crypto::keyfile;
 use loket_crypto::{KeyFileError, MemberSecretKey};
 use loket_portal::api::{ApiFailure, team as api};
 use loket_portal::browser::{now_unix, pause};
-use loket_portal::tally::{self, Former, Job};
+use loket_portal::tally::{self, Former, Job, Pages};
 use loket_portal::work::Ran;
 use loket_portal::{Ctx, Lang};
-use loket_wire::B64;
-use loket_wire::api::{Directory, INBOX_PAGE_MAX, InboxItem, StatisticsItem};
+use loket_wire::api::Directory;
 use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
 
@@ -78,45 +75,30 @@ async fn statistics_key(
     }
 }
 
-/// Every report's statistics item, oldest first.
-async fn every_item(token: &str) -> Result<Vec<StatisticsItem>, Failure> {
-    let mut items = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = api::statistics(token, after.as_deref()).await?;
-        items.extend(page.reports);
-        match page.next {
-            Some(next) => after = Some(next),
-            None => return Ok(items),
-        }
-    }
+/// Where a page of the server's listing goes on; its items are left to the worker.
+#[derive(serde::Deserialize)]
+struct Next {
+    next: Option<String>,
 }
 
-/// Every case of the member's inbox.
-async fn every_case(token: &str) -> Result<Vec<InboxItem>, Failure> {
-    let mut cases = Vec::new();
-    let mut before: Option<String> = None;
+/// Every page of a listing as the server wrote it, following `next` from page to page.
+async fn every_page<F, Fut>(get: F) -> Result<Vec<String>, Failure>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<String, ApiFailure>>,
+{
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
     loop {
-        let page = api::inbox_page(token, before.as_deref(), INBOX_PAGE_MAX).await?;
-        cases.extend(page.reports);
-        match page.next {
-            Some(next) => before = Some(next),
-            None => return Ok(cases),
+        let page = get(cursor.take()).await?;
+        let next: Next =
+            serde_json::from_str(&page).map_err(|_| Failure::Api(ApiFailure::Network))?;
+        pages.push(page);
+        match next.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(pages),
         }
     }
-}
-
-/// The report envelope of each registered contact among `cases`: its channel is inside.
-async fn contact_envelopes(
-    token: &str,
-    cases: &[InboxItem],
-) -> Result<HashMap<String, B64>, Failure> {
-    let mut out = HashMap::new();
-    for item in cases.iter().filter(|i| i.registered_by.is_some()) {
-        let report = api::report(token, &item.report_id).await?;
-        out.insert(report.report_id, report.envelope);
-    }
-    Ok(out)
 }
 
 /// Fetches everything, decrypts it and returns the facts of every report, and where they were
@@ -128,24 +110,32 @@ pub async fn facts(ctx: Ctx, armored: String, pass: String) -> Result<(Vec<Fact>
         .await
         .ok_or(Failure::Locked)?;
     let stats = statistics_key(&dir, &armored, Zeroizing::new(pass)).await?;
-    let items = every_item(&token).await?;
-    let inbox = every_case(&token).await?;
-    let contacts = contact_envelopes(&token, &inbox).await?;
+    let statistics = every_page(|after| {
+        let token = token.clone();
+        async move { api::statistics_text(&token, after.as_deref()).await }
+    })
+    .await?;
+    let inbox = every_page(|before| {
+        let token = token.clone();
+        async move { api::inbox_text(&token, before.as_deref()).await }
+    })
+    .await?;
     let job = Job {
         former: dir.former.iter().map(Former::of).collect(),
         directory: dir,
-        items,
-        inbox,
-        contacts,
         now: now_unix(),
     };
     let job = serde_json::to_string(&job).map_err(|_| Failure::Tally)?;
+    let pages = Pages {
+        statistics: &statistics,
+        inbox: &inbox,
+    };
     let member = vault::with_member(|m| m.key.to_recovery_secret()).ok_or(Failure::Locked)?;
     let stats: &[u8] = stats.as_ref().map_or(&[], |s| s.as_slice());
-    let (answer, ran) = match in_worker(&job, member.as_slice(), stats).await {
+    let (answer, ran) = match in_worker(&job, &pages, member.as_slice(), stats).await {
         Some(answer) => (answer, Ran::Worker),
         None => (
-            tally::facts(&job, member.as_slice(), stats).map_err(|_| Failure::Tally)?,
+            tally::facts(&job, &pages, member.as_slice(), stats).map_err(|_| Failure::Tally)?,
             Ran::Page,
         ),
     };
@@ -154,13 +144,17 @@ pub async fn facts(ctx: Ctx, armored: String, pass: String) -> Result<(Vec<Fact>
 }
 
 /// The facts from a worker (static/tally.js), or `None` when none could do it.
-async fn in_worker(job: &str, member: &[u8], stats: &[u8]) -> Option<String> {
+async fn in_worker(job: &str, pages: &Pages<'_>, member: &[u8], stats: &[u8]) -> Option<String> {
     let member = Uint8Array::from(member);
     let stats = Uint8Array::from(stats);
+    let strings =
+        |all: &[String]| -> js_sys::Array { all.iter().map(|s| JsValue::from_str(s)).collect() };
     let message = loket_portal::work::job(
         "tally",
         &[
             ("job", JsValue::from_str(job)),
+            ("statistics", strings(pages.statistics).into()),
+            ("inbox", strings(pages.inbox).into()),
             ("member", member.clone().into()),
             ("stats", stats.clone().into()),
         ],
