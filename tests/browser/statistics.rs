@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use loket_crypto::MemberSecretKey;
-use loket_e2e::browser::{browser, click, select, set_value, type_into, unlock_team_app, wait_for};
+use loket_e2e::browser::{
+    axe_check, browser, click, select, set_value, type_into, unlock_team_app, wait_for,
+};
 use loket_e2e::cdp::cdp;
 use loket_e2e::*;
 use loket_load::dataset::{DatasetConfig, GeneratedCase, generate};
@@ -307,6 +309,9 @@ async fn the_annual_report_counts_a_generated_data_set() {
     click(c, "#stats-count").await;
     // Decrypted in the Web Worker, off the page.
     wait_for(c, "#stats-elapsed[data-ms][data-ran='worker']").await;
+
+    // WCAG 2.2 AA, with every table, chart and the printable report on the page.
+    axe_check(c, "the annual report's statistics").await;
 
     // The key figures.
     let mine: Vec<&&Case> = counted

@@ -118,7 +118,8 @@ fn TableView(table: Table, stats: Stats, dir: Directory) -> impl IntoView {
     );
     let base = table.base;
     let multi = table.multi;
-    let chart = (id == TableId::Timeline).then(|| timeline(&rows_of(&table.rows)));
+    let chart =
+        (id == TableId::Timeline).then(|| timeline((t.table_title)(id), &rows_of(&table.rows)));
     let save = move |_| {
         let lang = ctx.lang.get_untracked();
         let text = csv::table(
@@ -162,8 +163,8 @@ fn rows_of(rows: &[(Row, u32)]) -> Vec<(String, u32)> {
     rows.iter().map(|(r, n)| (r.key(), *n)).collect()
 }
 
-/// The months as columns of an SVG chart.
-fn timeline(months: &[(String, u32)]) -> impl IntoView + use<> {
+/// The months as columns of an SVG chart, named `name` (the table below gives its numbers).
+fn timeline(name: &'static str, months: &[(String, u32)]) -> impl IntoView + use<> {
     let max = months.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let width = months.len().max(1) * 20;
     let bars = months
@@ -179,7 +180,13 @@ fn timeline(months: &[(String, u32)]) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        <svg class="timeline" id="stats-timeline-chart" viewBox=format!("0 0 {width} 100") role="img">
+        <svg
+            class="timeline"
+            id="stats-timeline-chart"
+            viewBox=format!("0 0 {width} 100")
+            role="img"
+            aria-label=name
+        >
             {bars}
         </svg>
     }
