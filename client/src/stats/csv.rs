@@ -99,18 +99,13 @@ pub fn grid(g: &Grid, threshold: u32, unit_heading: &str, total: &str) -> String
         out.push_str(&line(&fields));
     }
     let mut fields = vec![total.to_owned()];
-    let sums = (0..g.quarters.len()).map(|c| {
-        g.counts
-            .iter()
-            .map(|row| row.get(c).copied().unwrap_or(0))
-            .sum::<u32>()
-    });
+    let sums = g.column_totals();
     fields.extend(
-        sums.clone()
+        sums.iter()
             .zip(&col_totals)
-            .map(|(n, h)| show(n, *h, threshold)),
+            .map(|(n, h)| show(*n, *h, threshold)),
     );
-    fields.push(show(sums.sum(), grand, threshold));
+    fields.push(show(sums.iter().sum(), grand, threshold));
     out.push_str(&line(&fields));
     out
 }

@@ -149,14 +149,12 @@ pub fn fact(item: &StatisticsItem, stats: Option<&Identity>, case: Option<CaseFa
 impl Readable<'_> {
     /// The case facts of `item`, a case of the member's inbox.
     pub fn case(&self, item: &InboxItem) -> CaseFact {
-        let record = item.case.as_ref().and_then(|_| {
-            latest_case_record(
-                self.identity,
-                self.dir,
-                &item.report_id,
-                item.case.as_slice(),
-            )
-        });
+        let record = latest_case_record(
+            self.identity,
+            self.dir,
+            &item.report_id,
+            item.case.as_slice(),
+        );
         let contact = item
             .registered_by
             .as_deref()

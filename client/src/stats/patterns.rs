@@ -26,6 +26,20 @@ pub struct Grid {
     pub counts: Vec<Vec<u32>>,
 }
 
+impl Grid {
+    /// Each quarter's reports over every unit.
+    pub fn column_totals(&self) -> Vec<u32> {
+        (0..self.quarters.len())
+            .map(|c| {
+                self.counts
+                    .iter()
+                    .map(|row| row.get(c).copied().unwrap_or(0))
+                    .sum()
+            })
+            .collect()
+    }
+}
+
 /// A unit flagged in a quarter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signal {

@@ -91,14 +91,7 @@ fn printed_grid(lang: Lang, grid: &Grid, threshold: u32) -> impl IntoView + use<
             }
         })
         .collect_view();
-    let sums: Vec<u32> = (0..grid.quarters.len())
-        .map(|c| {
-            grid.counts
-                .iter()
-                .map(|row| row.get(c).copied().unwrap_or(0))
-                .sum()
-        })
-        .collect();
+    let sums = grid.column_totals();
     let grand_total: u32 = sums.iter().sum();
     let foot = sums
         .iter()
